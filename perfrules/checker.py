@@ -1,0 +1,1033 @@
+"""Stage 2 — from syntax tree to a proven :class:`~perfrules.model.Model`.
+
+The checker collects every problem it finds (it does not stop at the first):
+unresolved names (with "did you mean"), type errors, children's weights that
+do not add up, tier bands that overlap, leave gaps or leave [0, 100%], grades
+out of order, and — by interval analysis over each score expression, not by
+sampling — any score that could fall outside [0, weight] for some input the
+ruleset admits.  For a failed proof it reports the interval found and tries
+the corners of the input ranges for a concrete input that breaks it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Iterator, Mapping
+
+from . import ast
+from .errors import Diagnostic
+from .interpreter import eval_expr
+from .intervals import INF, Interval
+from .model import (
+    FACT_TYPES,
+    NUMERIC_TYPES,
+    BandSpec,
+    CheckSpec,
+    DeductSpec,
+    FactSpec,
+    JudgeSpec,
+    Model,
+    NodeSpec,
+    Policy,
+)
+from .values import BUILTIN_DOCS, BUILTINS, CONTEXT, ROUNDING_MODES, EvalError, Value, fmt_number
+
+NUM, BOOL, TEXT = "number", "bool", "text"
+
+#: Names every ruleset may read from a form, with their type and range.
+FORM_NAMES: dict[str, tuple[str, Interval]] = {
+    "budget.initial": (NUM, Interval.non_negative()),
+    "budget.adjusted": (NUM, Interval.positive()),
+    "budget.executed": (NUM, Interval.non_negative()),
+    "budget.declared_score": (NUM, Interval.non_negative()),
+    "budget.declared_rate": (NUM, Interval.non_negative()),
+    "declared_total": (NUM, Interval.non_negative()),
+    "year": (NUM, Interval(Decimal(1949), Decimal(2200))),
+}
+
+#: Names an indicator policy formula reads, for one row.
+ROW_NAMES: dict[str, tuple[str, Interval]] = {
+    "actual": (NUM, Interval.non_negative()),
+    "target": (NUM, Interval.non_negative()),
+}
+
+#: Names a ``rows where`` selector reads.
+ROW_FIELDS: dict[str, str] = {"goal": NUM, "level1": TEXT, "level2": TEXT, "name": TEXT, "weight": NUM}
+
+DIRECTIONS = ("positive", "reverse")
+SEVERITY_NAMES = ("error", "warning", "info")
+KNOWN_SETTINGS = ("ruleset", "extends", "title", "version", "jurisdiction", "kind", "full", "tolerance")
+
+MAX_COUNTEREXAMPLE_TRIES = 4000
+
+
+def _did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
+    return f"是不是 {close[0]}？(did you mean {close[0]}?)" if close else None
+
+
+@dataclass
+class _Scope:
+    """What names an expression may read, with their types and ranges."""
+
+    types: dict[str, str]
+    domains: dict[str, Interval]
+    weight: Decimal | None  # None: `weight` is not available here
+    weight_domain: Interval | None = None
+    what: str = "表达式"
+
+
+@dataclass
+class _Origin:
+    file: ast.RulesetFile
+    decl: object
+
+
+@dataclass
+class _Ctx:
+    diags: list[Diagnostic] = field(default_factory=list)
+    file: ast.RulesetFile | None = None
+
+    def at(self, file: ast.RulesetFile | None) -> _Ctx:
+        return _Ctx(self.diags, file)
+
+    def error(self, code: str, message: str, span: ast.Span, hint: str | None = None,
+              severity: str = "error") -> None:
+        f = self.file
+        end = span.end_column if span.end_line == span.line else None
+        self.diags.append(Diagnostic(severity, code, message, f.path if f else "<ruleset>", span.line, span.column,
+                                     end, hint=hint, source=f.text if f else None))
+
+
+# ---------------------------------------------------------------- merging
+
+
+@dataclass
+class _Merged:
+    settings: dict[str, tuple[ast.RulesetFile, ast.Setting]] = field(default_factory=dict)
+    years: tuple[ast.RulesetFile, ast.Years] | None = None
+    rounding: tuple[ast.RulesetFile, ast.Rounding] | None = None
+    grades: tuple[ast.RulesetFile, ast.Grades] | None = None
+    indicators: tuple[ast.RulesetFile, ast.Indicators] | None = None
+    bands: dict[str, tuple[ast.RulesetFile, ast.Bands]] = field(default_factory=dict)
+    facts: dict[str, tuple[ast.RulesetFile, ast.Fact]] = field(default_factory=dict)
+    lets: dict[str, tuple[ast.RulesetFile, ast.Let]] = field(default_factory=dict)
+    checks: dict[str, tuple[ast.RulesetFile, ast.Check]] = field(default_factory=dict)
+    nodes: list[tuple[ast.RulesetFile, ast.Node]] = field(default_factory=list)
+
+
+def _replace_node(nodes: list[tuple[ast.RulesetFile, ast.Node]], new: ast.Node,
+                  file: ast.RulesetFile) -> bool:
+    """Replace the node with `new`'s id anywhere in the tree; True if found."""
+    for i, (f, n) in enumerate(nodes):
+        if n.id == new.id:
+            nodes[i] = (file, new)
+            return True
+        if _replace_child(n, new) is not None:
+            nodes[i] = (f, _replace_child(n, new))  # type: ignore[arg-type]
+            return True
+    return False
+
+
+def _replace_child(node: ast.Node, new: ast.Node) -> ast.Node | None:
+    for i, c in enumerate(node.children):
+        if c.id == new.id:
+            kids = node.children[:i] + (new,) + node.children[i + 1:]
+            return _with_children(node, kids)
+        deeper = _replace_child(c, new)
+        if deeper is not None:
+            kids = node.children[:i] + (deeper,) + node.children[i + 1:]
+            return _with_children(node, kids)
+    return None
+
+
+def _remove_node(nodes: list[tuple[ast.RulesetFile, ast.Node]], ident: str) -> bool:
+    for i, (f, n) in enumerate(nodes):
+        if n.id == ident:
+            del nodes[i]
+            return True
+        pruned = _prune(n, ident)
+        if pruned is not None:
+            nodes[i] = (f, pruned)
+            return True
+    return False
+
+
+def _prune(node: ast.Node, ident: str) -> ast.Node | None:
+    for i, c in enumerate(node.children):
+        if c.id == ident:
+            return _with_children(node, node.children[:i] + node.children[i + 1:])
+        deeper = _prune(c, ident)
+        if deeper is not None:
+            return _with_children(node, node.children[:i] + (deeper,) + node.children[i + 1:])
+    return None
+
+
+def _with_children(node: ast.Node, kids: tuple[ast.Node, ...]) -> ast.Node:
+    return ast.Node(node.kind, node.id, node.title, node.weight, node.weight_text, kids, node.rows, node.leaf,
+                    node.span, node.weight_span)
+
+
+def _all_node_ids(nodes: Iterable[ast.Node]) -> Iterator[str]:
+    for n in nodes:
+        yield n.id
+        yield from _all_node_ids(n.children)
+
+
+def _merge(chain: list[ast.RulesetFile], ctx: _Ctx) -> _Merged:
+    m = _Merged()
+    for index, f in enumerate(chain):
+        c = ctx.at(f)
+        own: set[str] = set()
+        inherited = index > 0
+        for d in f.decls:
+            if isinstance(d, ast.Setting):
+                if d.key in own:
+                    c.error("duplicate", f"{d.key} 重复声明", d.span, "删除多余的一行")
+                own.add(d.key)
+                m.settings[d.key] = (f, d)
+            elif isinstance(d, ast.Years):
+                if "years" in own:
+                    c.error("duplicate", "years 重复声明", d.span, "删除多余的一行")
+                own.add("years")
+                m.years = (f, d)
+            elif isinstance(d, ast.Rounding):
+                if "rounding" in own:
+                    c.error("duplicate", "rounding 重复声明", d.span, "删除多余的一行")
+                own.add("rounding")
+                m.rounding = (f, d)
+            elif isinstance(d, ast.Grades):
+                if "grades" in own:
+                    c.error("duplicate", "grades 重复声明", d.span, "合并成一个 grades 块")
+                own.add("grades")
+                m.grades = (f, d)
+            elif isinstance(d, ast.Indicators):
+                if "indicators" in own:
+                    c.error("duplicate", "indicators 重复声明", d.span, "合并成一个 indicators 块")
+                own.add("indicators")
+                m.indicators = (f, d)
+            elif isinstance(d, ast.Bands):
+                key = "bands " + d.name
+                if key in own:
+                    c.error("duplicate", f"bands {d.name} 重复声明", d.span, "换一个名称或删除其一")
+                own.add(key)
+                m.bands[d.name] = (f, d)
+            elif isinstance(d, ast.Fact):
+                key = "name " + d.name
+                if key in own:
+                    c.error("duplicate", f"名称 {d.name} 重复声明", d.span, "换一个名称或删除其一")
+                own.add(key)
+                m.lets.pop(d.name, None)
+                m.facts[d.name] = (f, d)
+            elif isinstance(d, ast.Let):
+                key = "name " + d.name
+                if key in own:
+                    c.error("duplicate", f"名称 {d.name} 重复声明", d.span, "换一个名称或删除其一")
+                own.add(key)
+                m.facts.pop(d.name, None)
+                m.lets[d.name] = (f, d)
+            elif isinstance(d, ast.Check):
+                key = "check " + d.name
+                if key in own:
+                    c.error("duplicate", f"check {d.name} 重复声明", d.span, "换一个名称或删除其一")
+                own.add(key)
+                m.checks[d.name] = (f, d)
+            elif isinstance(d, ast.Node):
+                key = "node " + d.id
+                if key in own:
+                    c.error("duplicate", f"编号 {d.id} 重复", d.span, "每个 section/item 的编号必须唯一")
+                own.add(key)
+                if not (inherited and _replace_node(m.nodes, d, f)):
+                    m.nodes.append((f, d))
+            elif isinstance(d, ast.Remove):
+                if not inherited:
+                    c.error("remove", f"remove {d.name} 只能用在 extends 的规则中", d.span,
+                            "删除这一行，或先写 extends 指明上一年的规则")
+                    continue
+                removed = _remove_node(m.nodes, d.name)
+                for table in (m.facts, m.lets, m.checks):
+                    if d.name in table:
+                        del table[d.name]  # type: ignore[attr-defined]
+                        removed = True
+                if not removed:
+                    cands = list(_all_node_ids(n for _, n in m.nodes)) + list(m.facts) + list(m.checks)
+                    c.error("unknown-name", f"要删除的 {d.name} 在上级规则中不存在", d.span, _did_you_mean(d.name, cands))
+    return m
+
+
+# ---------------------------------------------------------------- types
+
+
+def _infer(expr: ast.Expr, scope: _Scope, c: _Ctx) -> str | None:
+    """The type of `expr` (number/bool/text), reporting problems; None after an error."""
+    match expr:
+        case ast.Num():
+            return NUM
+        case ast.Str():
+            return TEXT
+        case ast.BoolLit():
+            return BOOL
+        case ast.WeightRef():
+            if scope.weight is None and scope.weight_domain is None:
+                c.error("unknown-name", f"{scope.what}中不能使用 weight", expr.span, "weight 只在 item 和指标计分公式中有意义")
+                return None
+            return NUM
+        case ast.Ref(name=name):
+            if name in scope.types:
+                return scope.types[name]
+            c.error("unknown-name", f"未定义的名称 {name}", expr.span,
+                    _did_you_mean(name, scope.types) or "用 fact 声明表单中的数据，或用 let 定义派生值")
+            return None
+        case ast.Neg(operand=operand):
+            t = _infer(operand, scope, c)
+            if t not in (NUM, None):
+                c.error("type", "负号只能用于数字", expr.span)
+            return NUM
+        case ast.BinOp(op=op, left=left, right=right):
+            lt, rt = _infer(left, scope, c), _infer(right, scope, c)
+            for t, side in ((lt, left), (rt, right)):
+                if t not in (NUM, None):
+                    c.error("type", f"运算 {op} 需要数字，这里是{_tname(t)}", side.span)
+            return NUM
+        case ast.Compare(op=op, left=left, right=right):
+            lt, rt = _infer(left, scope, c), _infer(right, scope, c)
+            if lt and rt and lt != rt:
+                c.error("type", f"不能比较{_tname(lt)}和{_tname(rt)}", expr.span)
+            elif op not in ("==", "!=") and lt in (TEXT, BOOL):
+                c.error("type", f"{_tname(lt)}只能用 == 或 != 比较", expr.span)
+            return BOOL
+        case ast.InSet(operand=operand, options=options):
+            t = _infer(operand, scope, c)
+            for o in options:
+                ot = _infer(o, scope, c)
+                if t and ot and ot != t:
+                    c.error("type", f"in 的选项应为{_tname(t)}", o.span)
+            return BOOL
+        case ast.Logic(op=op, left=left, right=right):
+            for side in (left, right):
+                t = _infer(side, scope, c)
+                if t not in (BOOL, None):
+                    c.error("type", f"{op} 两边应为条件（真/假），这里是{_tname(t)}", side.span)
+            return BOOL
+        case ast.Not(operand=operand):
+            t = _infer(operand, scope, c)
+            if t not in (BOOL, None):
+                c.error("type", f"not 后应为条件，这里是{_tname(t)}", operand.span)
+            return BOOL
+        case ast.If(cond=cond, then=then, else_=else_):
+            ct = _infer(cond, scope, c)
+            if ct not in (BOOL, None):
+                c.error("type", f"if 后应为条件，这里是{_tname(ct)}", cond.span, "例如 if actual > 0 then … else …")
+            tt, et = _infer(then, scope, c), _infer(else_, scope, c)
+            if tt and et and tt != et:
+                c.error("type", f"then 与 else 的类型不同（{_tname(tt)} / {_tname(et)}）", expr.span)
+            return tt or et
+        case ast.Call(func=func, args=args):
+            if func not in BUILTINS:
+                c.error("unknown-name", f"未知函数 {func}", expr.span,
+                        _did_you_mean(func, BUILTINS) or "可用函数: " + "；".join(BUILTIN_DOCS.values()))
+                for a in args:
+                    _infer(a, scope, c)
+                return NUM
+            lo, hi, _ = BUILTINS[func]
+            if len(args) < lo or (hi is not None and len(args) > hi):
+                want = f"{lo}" if lo == hi else f"至少 {lo}"
+                c.error("arity", f"{func} 需要 {want} 个参数，这里有 {len(args)} 个", expr.span, BUILTIN_DOCS[func])
+            for a in args:
+                t = _infer(a, scope, c)
+                if t not in (NUM, None):
+                    c.error("type", f"{func} 的参数应为数字，这里是{_tname(t)}", a.span)
+            return NUM
+    raise TypeError(expr)  # pragma: no cover
+
+
+def _tname(t: str | None) -> str:
+    return {NUM: "数字", BOOL: "条件", TEXT: "文字"}.get(t or "", "未知")
+
+
+# ---------------------------------------------------------------- intervals
+
+
+@dataclass
+class _Bounds:
+    """Interval analysis of one expression, remembering where division may hit zero."""
+
+    domains: Mapping[str, Interval]
+    weight: Interval | None
+    zero_divisions: list[ast.BinOp] = field(default_factory=list)
+
+    def of(self, expr: ast.Expr, env: Mapping[str, Interval] | None = None) -> Interval:
+        env = env if env is not None else self.domains
+        match expr:
+            case ast.Num(value=value):
+                return Interval.point(value)
+            case ast.Ref(name=name):
+                return env.get(name, Interval.everything())
+            case ast.WeightRef():
+                return self.weight or Interval.non_negative()
+            case ast.Neg(operand=operand):
+                return -self.of(operand, env)
+            case ast.BinOp(op=op, left=left, right=right):
+                a, b = self.of(left, env), self.of(right, env)
+                if op == "+":
+                    return a + b
+                if op == "-":
+                    return a - b
+                if op == "*":
+                    return a * b
+                if b.contains_zero():
+                    self.zero_divisions.append(expr)
+                return a / b
+            case ast.Call(func=func, args=args):
+                vals = [self.of(a, env) for a in args]
+                if func == "min":
+                    out = vals[0]
+                    for v in vals[1:]:
+                        out = out.min(v)
+                    return out
+                if func == "max":
+                    out = vals[0]
+                    for v in vals[1:]:
+                        out = out.max(v)
+                    return out
+                if func == "ratio" and len(vals) == 2:
+                    if vals[1].contains_zero():
+                        self.zero_divisions.append(ast.BinOp("/", args[0], args[1], expr.span))
+                    return (vals[0] / vals[1]).clamp(Decimal(0), Decimal(1))
+                if func == "clamp" and len(vals) == 3:
+                    return vals[0].max(vals[1]).min(vals[2])
+                if func == "abs" and vals:
+                    return vals[0].abs()
+                return Interval.everything()
+            case ast.If(cond=cond, then=then, else_=else_):
+                t_env = _refine(cond, True, env)
+                e_env = _refine(cond, False, env)
+                branches = []
+                if t_env is not None:
+                    branches.append(self.of(then, t_env))
+                if e_env is not None:
+                    branches.append(self.of(else_, e_env))
+                if not branches:
+                    return self.of(else_, env)
+                out = branches[0]
+                for b in branches[1:]:
+                    out = out.union(b)
+                return out
+        return Interval.everything()
+
+
+_FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "==": "==", "!=": "!="}
+_NEGATE = {">": "<=", "<": ">=", ">=": "<", "<=": ">", "==": "!=", "!=": "=="}
+
+
+def _refine(cond: ast.Expr, truth: bool, env: Mapping[str, Interval]) -> dict[str, Interval] | None:
+    """Narrow the ranges in `env` knowing `cond` is `truth`; None if that cannot happen."""
+    out = dict(env)
+    if isinstance(cond, ast.Not):
+        return _refine(cond.operand, not truth, env)
+    if isinstance(cond, ast.Logic):
+        if (cond.op == "and") == truth:
+            first = _refine(cond.left, truth, env)
+            return _refine(cond.right, truth, first) if first is not None else None
+        return out  # a disjunction (or a negated conjunction) narrows nothing we can use
+    if not isinstance(cond, ast.Compare):
+        return out
+    op, left, right = cond.op, cond.left, cond.right
+    if isinstance(left, ast.Num) and isinstance(right, ast.Ref):
+        op, left, right = _FLIP[op], right, left
+    if not (isinstance(left, ast.Ref) and isinstance(right, ast.Num)) or left.name not in env:
+        return out
+    if not truth:
+        op = _NEGATE[op]
+    cur, k = env[left.name], right.value
+    narrowed: Interval | None = cur
+    if op == ">":
+        narrowed = cur.intersect(k, INF, open_lo=True)
+    elif op == ">=":
+        narrowed = cur.intersect(k, INF)
+    elif op == "<":
+        narrowed = cur.intersect(-INF, k)
+        if narrowed is not None and narrowed.hi == k and k == 0:
+            narrowed = Interval(narrowed.lo, narrowed.hi, True)
+    elif op == "<=":
+        narrowed = cur.intersect(-INF, k)
+    elif op == "==":
+        narrowed = cur.intersect(k, k)
+    if narrowed is None:
+        return None
+    out[left.name] = narrowed
+    return out
+
+
+def _free_names(expr: ast.Expr) -> set[str]:
+    names: set[str] = set()
+
+    def walk(e: ast.Expr) -> None:
+        match e:
+            case ast.Ref(name=name):
+                names.add(name)
+            case ast.Neg(operand=x) | ast.Not(operand=x):
+                walk(x)
+            case ast.BinOp(left=a, right=b) | ast.Compare(left=a, right=b) | ast.Logic(left=a, right=b):
+                walk(a)
+                walk(b)
+            case ast.If(cond=a, then=b, else_=d):
+                walk(a)
+                walk(b)
+                walk(d)
+            case ast.Call(args=args):
+                for x in args:
+                    walk(x)
+            case ast.InSet(operand=x, options=opts):
+                walk(x)
+                for o in opts:
+                    walk(o)
+
+    walk(expr)
+    return names
+
+
+def _candidates(domain: Interval, integer: bool) -> list[Decimal]:
+    lo = domain.lo if domain.lo.is_finite() else Decimal(-1000000)
+    hi = domain.hi if domain.hi.is_finite() else max(lo, Decimal(0)) + Decimal(1000000)
+    picks = [lo, hi, Decimal(0), Decimal(1), (lo + hi) / 2, Decimal("0.5"), Decimal(100), lo + 1]
+    out: list[Decimal] = []
+    for p in picks:
+        if integer:
+            p = p.to_integral_value()
+        if lo <= p <= hi and not (domain.nonzero and p == 0) and p not in out:
+            out.append(p)
+    return out
+
+
+@dataclass
+class _Counter:
+    values: dict[str, Decimal]
+    result: Decimal | None
+    error: str | None
+
+    def describe(self) -> str:
+        given = "，".join(f"{k} = {fmt_number(v)}" for k, v in sorted(self.values.items()))
+        if self.error:
+            return f"例如 {given} 时：{self.error}"
+        assert self.result is not None
+        return f"例如 {given} 时得分为 {fmt_number(self.result.quantize(Decimal('0.0001')))}"
+
+
+def _search_counterexample(expr: ast.Expr, lo: Decimal, hi: Decimal, domains: Mapping[str, Interval],
+                           integers: set[str], lets: Mapping[str, ast.Let], weight: Decimal | None) -> _Counter | None:
+    """Try the corners of every input range for a value of `expr` outside [lo, hi]."""
+    names = set()
+    pending = list(_free_names(expr))
+    seen: set[str] = set()
+    while pending:
+        n = pending.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if n in lets:
+            pending.extend(_free_names(lets[n].expr))
+        elif n in domains:
+            names.add(n)
+    order = sorted(names)
+    per = [_candidates(domains[n], n in integers) for n in order]
+    for i, combo in enumerate(itertools.product(*per)):
+        if i >= MAX_COUNTEREXAMPLE_TRIES:
+            break
+        env: dict[str, Value] = dict(zip(order, combo))
+        try:
+            with _local_context():
+                for name, let in lets.items():
+                    try:
+                        env[name] = eval_expr(let.expr, env, None)
+                    except EvalError:
+                        pass
+                value = eval_expr(expr, env, weight)
+        except EvalError as err:
+            return _Counter(dict(zip(order, combo)), None, err.message)
+        except (ArithmeticError, TypeError):
+            continue
+        if isinstance(value, Decimal) and (value < lo or value > hi):
+            return _Counter(dict(zip(order, combo)), value, None)
+    return None
+
+
+def _local_context():  # type: ignore[no-untyped-def]
+    from decimal import localcontext
+
+    return localcontext(CONTEXT)
+
+
+# ---------------------------------------------------------------- the checker
+
+
+class _Checker:
+    def __init__(self, chain: list[ast.RulesetFile], prove: bool = True):
+        self.chain = chain
+        self.proving = prove
+        self.top = chain[-1]
+        self.ctx = _Ctx([], self.top)
+        self.merged = _merge(chain, self.ctx)
+        self.places = 2
+        self.facts: dict[str, FactSpec] = {}
+        self.types: dict[str, str] = {}
+        self.domains: dict[str, Interval] = {}
+        self.integers: set[str] = set()
+        self.lets: dict[str, ast.Let] = {}
+
+    def c(self, file: ast.RulesetFile) -> _Ctx:
+        return self.ctx.at(file)
+
+    # -- header
+    def _setting(self, key: str) -> tuple[ast.RulesetFile, ast.Setting] | None:
+        return self.merged.settings.get(key)
+
+    def header(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        top = self.ctx.at(self.top)
+        start = ast.Span(1, 1, 1, 1)
+        rid = self._setting("ruleset")
+        if rid is None or rid[0] is not self.top:
+            top.error("header", "缺少 ruleset 编号", start, '在文件开头写: ruleset "省/市/年度/类别" 形式的唯一编号')
+        out["id"] = rid[1].value if rid else "?"
+        for key, hint in (("kind", "例如: kind project"), ("jurisdiction", '例如: jurisdiction "湖北省/黄石市"'),
+                          ("full", "例如: full 100")):
+            if self._setting(key) is None:
+                top.error("header", f"缺少 {key}", start, hint)
+        if self.merged.years is None:
+            top.error("header", "缺少 years（适用年度）", start, "例如: years 2022 或 years 2022..2024")
+        title = self._setting("title")
+        out["title"] = title[1].value if title else str(out["id"])
+        version = self._setting("version")
+        out["version"] = version[1].value if version and version[0] is self.top else "1"
+        jur = self._setting("jurisdiction")
+        parts: tuple[str, ...] = ()
+        if jur:
+            parts = tuple(p.strip() for p in jur[1].value.split("/") if p.strip())
+            if not parts and jur[1].value.strip() not in ("", "全国", "中国"):
+                self.c(jur[0]).error("header", "jurisdiction 不能为空", jur[1].span)
+            if parts in (("全国",), ("中国",)):
+                parts = ()
+        out["jurisdiction"] = parts
+        kind = self._setting("kind")
+        out["kind"] = kind[1].value if kind else "project"
+        full = self._setting("full")
+        out["full"] = Decimal(full[1].value) if full else Decimal(100)
+        if full and out["full"] == 0:  # type: ignore[comparison-overlap]
+            self.c(full[0]).error("header", "满分不能为 0", full[1].span)
+        tol = self._setting("tolerance")
+        out["tolerance"] = Decimal(tol[1].value) if tol else Decimal(0)
+        ext = self._setting("extends")
+        out["extends"] = ext[1].value if ext and ext[0] is self.top else None
+        years = self.merged.years
+        if years:
+            f, y = years
+            if y.last is not None and y.last < y.first:
+                self.c(f).error("header", f"年度范围 {y.first}..{y.last} 的终止年早于起始年", y.span, "交换两个年份")
+            out["first_year"], out["last_year"] = y.first, y.last
+        else:
+            out["first_year"], out["last_year"] = 0, None
+        mode, places = "half_up", 2
+        if self.merged.rounding:
+            f, r = self.merged.rounding
+            if r.mode not in ROUNDING_MODES:
+                self.c(f).error("rounding", f"未知的舍入方式 {r.mode}", r.span,
+                                _did_you_mean(r.mode, ROUNDING_MODES) or "可选: " + "、".join(ROUNDING_MODES))
+            else:
+                mode = r.mode
+            if not 0 <= r.places <= 6:
+                self.c(f).error("rounding", f"小数位数 {r.places} 超出 0–6", r.span)
+            else:
+                places = r.places
+        out["rounding_mode"], out["places"] = mode, places
+        self.places = places
+        return out
+
+    # -- grades
+    def grades(self, full: Decimal) -> tuple[tuple[str, Decimal | None], ...]:
+        if self.merged.grades is None:
+            return ()
+        f, g = self.merged.grades
+        c = self.c(f)
+        out: list[tuple[str, Decimal | None]] = []
+        last: Decimal | None = None
+        labels: set[str] = set()
+        for i, e in enumerate(g.entries):
+            if e.label in labels:
+                c.error("grades", f"等级 {e.label} 重复", e.span)
+            labels.add(e.label)
+            if e.minimum is None:
+                if i != len(g.entries) - 1:
+                    c.error("grades", "otherwise 必须是最后一个等级", e.span, "把它移到 grades 块的末尾")
+            else:
+                if e.minimum > full:
+                    c.error("grades", f"等级 {e.label} 的下限 {e.minimum} 超过满分 {fmt_number(full)}", e.span)
+                if last is not None and e.minimum >= last:
+                    c.error("grades", f"等级下限应从高到低排列：{e.label} >= {e.minimum} 不低于上一档的 {last}", e.span,
+                            "按从高到低的顺序写等级")
+                last = e.minimum
+            out.append((e.label, e.minimum))
+        if g.entries and g.entries[-1].minimum not in (None, Decimal(0)):
+            c.error("grades", "最后一个等级应为 otherwise（或 >= 0），否则低分没有等级", g.entries[-1].span,
+                    '例如: "差" otherwise')
+        return tuple(out)
+
+    # -- facts and lets
+    def facts_and_lets(self) -> None:
+        for name, (t, d) in FORM_NAMES.items():
+            self.types[name] = t
+            self.domains[name] = d
+        for name, (f, fact) in self.merged.facts.items():
+            c = self.c(f)
+            if fact.type not in FACT_TYPES:
+                c.error("type", f"未知的数据类型 {fact.type}", fact.type_span,
+                        _did_you_mean(fact.type, FACT_TYPES) or "可选: " + "、".join(FACT_TYPES))
+                continue
+            if fact.values and fact.type != "enum":
+                c.error("type", f"只有 enum 类型可以列出取值，{name} 是 {fact.type}", fact.span)
+            if fact.type == "enum" and not fact.values:
+                c.error("type", f"enum 类型的 {name} 需要列出取值", fact.span, f'例如: fact {name} enum ("全面", "较全面")')
+            if (fact.lo or fact.hi) and fact.type not in NUMERIC_TYPES:
+                c.error("type", f"{fact.type} 类型不能给出数值范围", fact.span)
+            lo = _amount_value(fact.lo) if fact.lo else None
+            hi = _amount_value(fact.hi) if fact.hi else None
+            if lo is not None and hi is not None and hi < lo:
+                c.error("range", f"{name} 的范围 {fact.lo.text}..{fact.hi.text} 上限小于下限", fact.span)  # type: ignore[union-attr]
+            spec = FactSpec(name, fact.type, fact.label, fact.optional, fact.values, lo, hi, fact.span)
+            self.facts[name] = spec
+            if fact.type in NUMERIC_TYPES:
+                self.types[name] = NUM
+                self.domains[name] = Interval(lo if lo is not None else Decimal(0), hi if hi is not None else INF)
+                if fact.type == "count":
+                    self.integers.add(name)
+            elif fact.type == "bool":
+                self.types[name] = BOOL
+            else:
+                self.types[name] = TEXT
+        # lets: in order of declaration, each may use the ones before it
+        for name, (f, let) in self.merged.lets.items():
+            c = self.c(f)
+            if name in FORM_NAMES or name in ROW_NAMES:
+                c.error("duplicate", f"{name} 是保留名称，不能重新定义", let.span, "换一个名称")
+                continue
+            scope = _Scope(dict(self.types), self.domains, None, what="let 定义")
+            t = _infer(let.expr, scope, c)
+            if name in _free_names(let.expr):
+                c.error("cycle", f"{name} 的定义引用了它自己", let.span)
+                continue
+            self.types[name] = t or NUM
+            self.lets[name] = let
+            if t == NUM:
+                b = _Bounds(self.domains, None)
+                self.domains[name] = b.of(let.expr)
+
+    # -- bands
+    def bands(self) -> dict[str, tuple[BandSpec, ...]]:
+        out: dict[str, tuple[BandSpec, ...]] = {}
+        for name, (f, bands) in self.merged.bands.items():
+            c = self.c(f)
+            specs: list[BandSpec] = []
+            for b in bands.bands:
+                for a in (b.lo, b.hi):
+                    if not a.percent:
+                        c.error("bands", f"分档 {b.label} 的界限应写成百分数（占权重的比例），如 {a.text}%", a.span)
+                lo, hi = _amount_value(b.lo), _amount_value(b.hi)
+                if lo > hi:
+                    c.error("bands", f"分档 {b.label} 的下限 {b.lo.text} 大于上限 {b.hi.text}", b.span, "写成 下限 .. 上限")
+                if lo < 0 or hi > 1:
+                    c.error("bands", f"分档 {b.label} 超出 0%–100%", b.span)
+                specs.append(BandSpec(b.label, b.aliases, lo, hi))
+            labels = [s.label for s in specs] + [a for s in specs for a in s.aliases]
+            dup = {x for x in labels if labels.count(x) > 1}
+            if dup:
+                c.error("bands", f"分档名称重复: {'、'.join(sorted(dup))}", bands.span)
+            ordered = sorted(zip(specs, bands.bands), key=lambda p: (p[0].lo, p[0].hi))
+            if ordered:
+                if ordered[0][0].lo != 0:
+                    c.error("bands", f"分档没有覆盖 0%：最低一档 {ordered[0][0].label} 从 {ordered[0][1].lo.text} 开始",
+                            ordered[0][1].span, "让最低一档从 0% 开始")
+                if ordered[-1][0].hi != 1:
+                    c.error("bands", f"分档没有覆盖 100%：最高一档 {ordered[-1][0].label} 止于 {ordered[-1][1].hi.text}",
+                            ordered[-1][1].span, "让最高一档止于 100%")
+                for (a, a_src), (b, b_src) in zip(ordered, ordered[1:]):
+                    if b.lo > a.hi:
+                        c.error("bands", f"分档之间有空缺: {a.label} 止于 {a_src.hi.text}，{b.label} 从 {b_src.lo.text} 开始",
+                                b_src.span, f"把 {b.label} 的下限改为 {a_src.hi.text}")
+                    elif b.lo < a.hi:
+                        c.error("bands", f"分档重叠: {a.label} ({a_src.lo.text}..{a_src.hi.text}) 与 {b.label} "
+                                f"({b_src.lo.text}..{b_src.hi.text})", b_src.span, f"把 {b.label} 的下限改为 {a_src.hi.text}")
+            # keep them from the top tier down, as written
+            out[name] = tuple(specs)
+        return out
+
+    # -- indicator policy
+    def policy(self, bands: dict[str, tuple[BandSpec, ...]]) -> Policy | None:
+        if self.merged.indicators is None:
+            return None
+        f, ind = self.merged.indicators
+        c = self.c(f)
+        formulas: dict[str, ast.Expr] = {}
+        types = dict(self.types)
+        domains = dict(self.domains)
+        for n, (t, d) in ROW_NAMES.items():
+            types[n] = t
+            domains[n] = d
+        for pf in ind.formulas:
+            if pf.direction in formulas:
+                c.error("duplicate", f"方向 {pf.direction} 的公式重复", pf.span)
+            scope = _Scope(types, domains, None, Interval.non_negative(), what="指标计分公式")
+            t = _infer(pf.expr, scope, c)
+            if t not in (NUM, None):
+                c.error("type", f"{pf.direction} 的公式应得出数字（得分占权重的比例）", pf.expr.span)
+            formulas[pf.direction] = pf.expr
+            if t == NUM:
+                self.prove(c, pf.expr, Decimal(0), Decimal(1), domains, None, Interval.non_negative(),
+                           f"{pf.direction} 方向的得分比例", "得分 = 权重 × 本式，本式应在 0 到 1 之间；用 min(…, 1) 封顶、"
+                           "用 if … then … else … 处理为 0 的情形")
+        for d in DIRECTIONS:
+            if d not in formulas:
+                c.error("policy", f"indicators 缺少 {d} 方向的公式", ind.span,
+                        f"例如: {d}: " + ("if target > 0 then min(actual / target, 1) else 1" if d == "positive"
+                                          else "if actual > 0 then min(target / actual, 1) else 1"))
+        cases: dict[str, str] = {}
+        default = None
+        field_name = None
+        if ind.unsigned:
+            field_name = ind.unsigned.field
+            if field_name not in ("level1", "level2", "name"):
+                c.error("policy", f"unsigned 只能按 level1、level2 或 name 区分，这里是 {field_name}", ind.unsigned.span,
+                        _did_you_mean(field_name, ("level1", "level2", "name")))
+            for case in ind.unsigned.cases:
+                if case.direction not in formulas:
+                    c.error("unknown-name", f"未定义的方向 {case.direction}", case.span,
+                            _did_you_mean(case.direction, formulas) or "可用: " + "、".join(formulas))
+                if case.value is None:
+                    default = case.direction
+                else:
+                    cases[case.value] = case.direction
+        band_specs: tuple[BandSpec, ...] = ()
+        bands_name = None
+        if ind.qualitative:
+            bands_name = ind.qualitative.bands
+            if bands_name not in bands:
+                c.error("unknown-name", f"未定义的分档 {bands_name}", ind.qualitative.span,
+                        _did_you_mean(bands_name, bands) or "先用 bands 名称 { … } 定义分档")
+            else:
+                band_specs = bands[bands_name]
+        return Policy(formulas, field_name, cases, default, band_specs, bands_name, ind.span)
+
+    # -- bound proofs
+    def prove(self, c: _Ctx, expr: ast.Expr, lo: Decimal, hi: Decimal, domains: Mapping[str, Interval],
+              weight: Decimal | None, weight_domain: Interval | None, what: str, hint: str) -> None:
+        if not self.proving:
+            return
+        b = _Bounds(domains, Interval.point(weight) if weight is not None else weight_domain)
+        found = b.of(expr)
+        for div in b.zero_divisions:
+            ce = _search_counterexample(div.right, Decimal("0.000001"), Decimal("1e30"), domains, self.integers,
+                                        self.lets, weight)
+            example = f"；{ce.describe().replace('得分为', '除数为')}" if ce else ""
+            c.error("division-by-zero", f"{what}中的除数可能为 0{example}", div.span,
+                    "用 if 除数 > 0 then … else … 处理除数为 0 的情形，或用 fact 的范围排除 0")
+        if b.zero_divisions:
+            return
+        if found.within(lo, hi):
+            return
+        ce = _search_counterexample(expr, lo, hi, domains, self.integers, self.lets, weight)
+        example = ce.describe() if ce else "在各输入的边界值上未找到具体反例，但无法证明不越界"
+        c.error("bound", f"{what}可能超出 [{fmt_number(lo)}, {fmt_number(hi)}]：区间分析得到 {found}；{example}",
+                expr.span, hint)
+
+    # -- rubric tree
+    def node(self, f: ast.RulesetFile, n: ast.Node, ids: dict[str, ast.Span],
+             policy: Policy | None) -> NodeSpec:
+        c = self.c(f)
+        if n.id in ids:
+            c.error("duplicate", f"编号 {n.id} 重复", n.span, "每个 section/item 的编号必须唯一")
+        ids[n.id] = n.span
+        w = n.weight
+        if w.as_tuple().exponent < -self.places:  # type: ignore[operator]
+            c.error("rounding", f"分值 {n.weight_text} 的小数位多于舍入位数 {self.places}", n.weight_span,
+                    "分值应能按规则的舍入精度表示")
+        name = n.title or n.id
+        children = tuple(self.node(f, k, ids, policy) for k in n.children)
+        if children:
+            total = sum((k.weight for k in children), Decimal(0))
+            if total != w:
+                parts = " + ".join(f"{k.name} {fmt_number(k.weight)}" for k in children)
+                c.error("weights", f"{name} 的分值为 {n.weight_text}，但下级分值之和为 {fmt_number(total)}（{parts}）",
+                        n.weight_span, f"调整下级分值使其合计 {n.weight_text}，或把本级分值改为 {fmt_number(total)}")
+        rows_where = None
+        if n.rows is not None:
+            if policy is None:
+                c.error("policy", f"{name} 选取了指标行，但规则没有 indicators 计分方法", n.rows.span,
+                        "加一个 indicators { positive: … reverse: … qualitative: … } 块")
+            if n.rows.where is not None:
+                scope = _Scope(dict(ROW_FIELDS), {}, None, what="rows where 条件")
+                t = _infer(n.rows.where, scope, c)
+                if t not in (BOOL, None):
+                    c.error("type", "rows where 后应为条件", n.rows.where.span, '例如: rows where goal == 1')
+                rows_where = n.rows.where
+            return NodeSpec("section", n.id, name, w, is_rows=True, rows_where=rows_where, span=n.span)
+        leaf = n.leaf
+        score = None
+        deducts: tuple[DeductSpec, ...] = ()
+        judge = None
+        declared = None
+        if leaf is not None:
+            scope = _Scope(dict(self.types), self.domains, w, what=f"{name} 的计分")
+            if leaf.declared is not None:
+                dn = leaf.declared.name
+                if dn not in self.types:
+                    c.error("unknown-name", f"未定义的名称 {dn}", leaf.declared.span,
+                            _did_you_mean(dn, self.types) or "declared 后写表单中申报得分的位置，如 budget.declared_score")
+                elif self.types[dn] != NUM:
+                    c.error("type", f"申报得分 {dn} 应为数字", leaf.declared.span)
+                declared = dn
+            if leaf.score is not None:
+                t = _infer(leaf.score, scope, c)
+                if t not in (NUM, None):
+                    c.error("type", f"score 应为数字，这里是{_tname(t)}", leaf.score.span,
+                            "条件请写成 if 条件 then 分数 else 分数")
+                elif t == NUM:
+                    self.prove(c, leaf.score, Decimal(0), w, self.domains, w, None, f"{name} 的得分",
+                               f"用 min(…, {n.weight_text}) 封顶、max(…, 0) 保底，或收紧 fact 的取值范围")
+                score = leaf.score
+            if leaf.deducts:
+                specs = []
+                for d in leaf.deducts:
+                    t = _infer(d.count, scope, c)
+                    if t not in (NUM, None):
+                        c.error("type", "deduct … per 后应为数字（次数、天数等）", d.count.span)
+                    specs.append(DeductSpec(d.per, d.count, d.limit, d.span))
+                deducts = tuple(specs)
+                expr = _deduct_expr(w, deducts)
+                self.prove(c, expr, Decimal(0), w, self.domains, w, None, f"{name} 扣分后的得分",
+                           f"各条 deduct 的 limit 之和不应超过分值 {n.weight_text}")
+                limits = sum((d.limit for d in deducts), Decimal(0))
+                if limits > w and self.proving:
+                    c.error("bound", f"{name} 最多扣 {fmt_number(limits)} 分，超过分值 {n.weight_text}", n.span,
+                            f"把 limit 之和降到 {n.weight_text} 以内")
+            if leaf.judge is not None:
+                judge = self.judge(c, leaf.judge, w, name)
+        return NodeSpec(n.kind, n.id, name, w, children, score=score, deducts=deducts, judge=judge,
+                        declared=declared, span=n.span)
+
+    def judge(self, c: _Ctx, j: ast.Judge, weight: Decimal, name: str) -> JudgeSpec | None:
+        subject = self.facts.get(j.subject.name)
+        ok = True
+        if subject is None:
+            c.error("unknown-name", f"未定义的名称 {j.subject.name}", j.subject.span,
+                    _did_you_mean(j.subject.name, self.facts) or "judge 后写一个 enum 类型的 fact")
+            ok = False
+        elif subject.type != "enum":
+            c.error("type", f"judge 的对象 {subject.name} 应为 enum 类型，这里是 {subject.type}", j.subject.span)
+            ok = False
+        if j.score is not None:
+            sf = self.facts.get(j.score.name)
+            if sf is None:
+                c.error("unknown-name", f"未定义的名称 {j.score.name}", j.score.span,
+                        _did_you_mean(j.score.name, self.facts) or "score 后写评审给分的 fact（number 类型）")
+            elif sf.type not in ("number", "count"):
+                c.error("type", f"{sf.name} 应为 number 类型", j.score.span)
+        cases: dict[str, tuple[Decimal, Decimal]] = {}
+        for case in j.cases:
+            lo = case.lo.value * weight / 100 if case.lo.percent else case.lo.value
+            hi = case.hi.value * weight / 100 if case.hi.percent else case.hi.value
+            if case.label in cases:
+                c.error("duplicate", f"分档 {case.label} 重复", case.span)
+            if lo > hi:
+                c.error("bands", f"{case.label} 的下限大于上限", case.span, "写成 下限 .. 上限")
+            if lo < 0 or hi > weight:
+                c.error("bound", f"{name} 的分档 {case.label} ({fmt_number(lo)}..{fmt_number(hi)}) 超出 [0, {fmt_number(weight)}]",
+                        case.span, f"分档分数应在 0 到分值 {fmt_number(weight)} 之间")
+            cases[case.label] = (lo, hi)
+        if ok and subject is not None:
+            missing = [v for v in subject.values if v not in cases]
+            extra = [k for k in cases if k not in subject.values]
+            for k in extra:
+                span = next(cs.span for cs in j.cases if cs.label == k)
+                c.error("unknown-name", f"{subject.name} 没有取值 {k}", span,
+                        _did_you_mean(k, subject.values) or "可选: " + "、".join(subject.values))
+            if missing:
+                c.error("judge", f"{name} 的 judge 没有覆盖 {subject.name} 的取值: {'、'.join(missing)}", j.span,
+                        "为每个取值写一档分数")
+        return JudgeSpec(j.subject.name, j.score.name if j.score else None, cases, j.span)
+
+    # -- checks
+    def checks(self) -> tuple[CheckSpec, ...]:
+        out = []
+        for name, (f, ch) in self.merged.checks.items():
+            c = self.c(f)
+            if ch.severity not in SEVERITY_NAMES:
+                c.error("check", f"未知的严重程度 {ch.severity}", ch.span, "可选: error、warning、info")
+            scope = _Scope(dict(self.types), self.domains, None, what="check 条件")
+            t = _infer(ch.expr, scope, c)
+            if t not in (BOOL, None):
+                c.error("type", "check 的内容应为条件（真/假）", ch.expr.span, "例如: { 左边 == 右边 within 0.01 }")
+            out.append(CheckSpec(name, ch.severity, ch.message, ch.expr, ch.tolerance, ch.span))
+        return tuple(out)
+
+    def run(self) -> Model | None:
+        h = self.header()
+        full = h["full"]
+        assert isinstance(full, Decimal)
+        grades = self.grades(full)
+        self.facts_and_lets()
+        bands = self.bands()
+        policy = self.policy(bands)
+        ids: dict[str, ast.Span] = {}
+        root = tuple(self.node(f, n, ids, policy) for f, n in self.merged.nodes)
+        if not root:
+            self.ctx.at(self.top).error("tree", "规则没有任何 section 或 item", ast.Span(1, 1, 1, 1),
+                                        "至少写一个 section 或 item")
+        total = sum((n.weight for n in root), Decimal(0))
+        if root and total != full:
+            f0 = self.merged.nodes[0][0]
+            parts = " + ".join(f"{n.name} {fmt_number(n.weight)}" for n in root)
+            self.ctx.at(f0).error("weights", f"各部分分值之和为 {fmt_number(total)}（{parts}），不等于满分 {fmt_number(full)}",
+                                  self.merged.nodes[0][1].weight_span, "调整分值使其合计等于 full")
+        checks = self.checks()
+        if any(d.severity == "error" for d in self.ctx.diags):
+            return None
+        digest = hashlib.sha256("\n\x00\n".join(f.text for f in self.chain).encode("utf-8")).hexdigest()
+        return Model(
+            id=str(h["id"]), title=str(h["title"]), version=str(h["version"]),
+            jurisdiction=h["jurisdiction"],  # type: ignore[arg-type]
+            first_year=h["first_year"], last_year=h["last_year"],  # type: ignore[arg-type]
+            kind=str(h["kind"]), full=full, rounding_mode=str(h["rounding_mode"]), places=self.places,
+            tolerance=h["tolerance"],  # type: ignore[arg-type]
+            grades=grades, policy=policy, facts=self.facts, lets=tuple(self.lets.values()), checks=checks,
+            root=root, path=self.top.path, sha256=digest, extends=h["extends"],  # type: ignore[arg-type]
+            bands=bands,
+        )
+
+
+def _amount_value(a: ast.Amount) -> Decimal:
+    return a.value / 100 if a.percent else a.value
+
+
+def _deduct_expr(weight: Decimal, deducts: tuple[DeductSpec, ...]) -> ast.Expr:
+    """The score a deduct rule gives, as an expression: weight − Σ min(per × count, limit)."""
+    span = deducts[0].span
+    expr: ast.Expr = ast.Num(weight, fmt_number(weight), False, span)
+    for d in deducts:
+        per = ast.Num(d.per, fmt_number(d.per), False, d.span)
+        lim = ast.Num(d.limit, fmt_number(d.limit), False, d.span)
+        expr = ast.BinOp("-", expr, ast.Call("min", (ast.BinOp("*", per, d.count, d.span), lim), d.span), d.span)
+    return expr
+
+
+def check_chain(chain: list[ast.RulesetFile], prove: bool = True) -> tuple[Model | None, list[Diagnostic]]:
+    """Check a ruleset given as its ``extends`` chain (the root first, the file itself last).
+
+    Returns the model (``None`` if any error) and every diagnostic found.
+    ``prove=False`` skips the bound proofs (only for testing the run-time guards).
+    """
+    checker = _Checker(chain, prove)
+    model = checker.run()
+    return model, checker.ctx.diags

@@ -1,0 +1,206 @@
+"""Stage 3 — a checked model compiled into nested Python closures.
+
+Each expression becomes one closure ``f(env, row, weight)``; each node of the
+rubric tree becomes a step that calls them.  Compilation happens once per
+ruleset; a :class:`Program` then scores any number of forms.  Nothing is
+written to module or program state while a form is scored, so one program can
+be shared by many threads.  Closures hold a map back to the ruleset line
+through their node's span (``ItemResult.rule_line``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+from typing import Any, Callable, Mapping
+
+from . import ast
+from .checker import ROW_NAMES
+from .forms import Form, Row
+from .model import Model, NodeSpec
+from .result import Result, SectionResult
+from .scoring import (
+    Collector,
+    assemble,
+    build_env,
+    row_fields,
+    run_checks,
+    score_leaf,
+    score_row,
+    section_total,
+    select_rows,
+    unclaimed_rows,
+    weights_audit,
+)
+from .values import BUILTINS, CONTEXT, EvalError, MissingValue, Value, divide
+
+Env = Mapping[str, Value]
+Local = Mapping[str, Any]
+Fn = Callable[[Env, Local, Any], Value]
+
+
+def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None) -> Fn:
+    """A closure computing `expr`: ``f(env, row_values, weight)``."""
+
+    def c(e: ast.Expr) -> Fn:
+        return compile_expr(e, tolerance)
+
+    match expr:
+        case ast.Num(value=value) | ast.Str(value=value) | ast.BoolLit(value=value):
+            const = value
+            return lambda env, loc, w: const
+        case ast.Ref(name=name):
+            if name in ROW_NAMES:
+                return lambda env, loc, w: loc[name]
+
+            def ref(env: Env, loc: Local, w: Any) -> Value:
+                try:
+                    return env[name]
+                except KeyError:
+                    raise MissingValue(f"表单缺少 {name}", name) from None
+
+            return ref
+        case ast.WeightRef():
+            def weight(env: Env, loc: Local, w: Any) -> Value:
+                if w is None:
+                    raise EvalError("此处没有 weight")
+                return w  # type: ignore[no-any-return]
+
+            return weight
+        case ast.BinOp(op=op, left=left, right=right):
+            a, b = c(left), c(right)
+            if op == "+":
+                return lambda env, loc, w: a(env, loc, w) + b(env, loc, w)  # type: ignore[operator]
+            if op == "-":
+                return lambda env, loc, w: a(env, loc, w) - b(env, loc, w)  # type: ignore[operator]
+            if op == "*":
+                return lambda env, loc, w: a(env, loc, w) * b(env, loc, w)  # type: ignore[operator]
+            return lambda env, loc, w: divide(a(env, loc, w), b(env, loc, w))  # type: ignore[arg-type]
+        case ast.Call(func=func, args=args):
+            fn = BUILTINS[func][2]
+            parts = [c(x) for x in args]
+            if len(parts) == 2:
+                p0, p1 = parts
+                return lambda env, loc, w: fn(p0(env, loc, w), p1(env, loc, w))
+            return lambda env, loc, w: fn(*[p(env, loc, w) for p in parts])
+        case ast.If(cond=cond, then=then, else_=else_):
+            k, t, f = c(cond), c(then), c(else_)
+            return lambda env, loc, w: t(env, loc, w) if k(env, loc, w) else f(env, loc, w)
+        case ast.Compare(op=op, left=left, right=right):
+            a, b = c(left), c(right)
+            if op in ("==", "!="):
+                want = op == "=="
+                if tolerance is not None:
+                    tol = tolerance
+
+                    def eq_tol(env: Env, loc: Local, w: Any) -> Value:
+                        x, y = a(env, loc, w), b(env, loc, w)
+                        if isinstance(x, Decimal) and isinstance(y, Decimal):
+                            return (abs(x - y) <= tol) == want
+                        return (x == y) == want
+
+                    return eq_tol
+                return lambda env, loc, w: (a(env, loc, w) == b(env, loc, w)) == want
+            if op == ">=":
+                return lambda env, loc, w: a(env, loc, w) >= b(env, loc, w)  # type: ignore[operator]
+            if op == "<=":
+                return lambda env, loc, w: a(env, loc, w) <= b(env, loc, w)  # type: ignore[operator]
+            if op == ">":
+                return lambda env, loc, w: a(env, loc, w) > b(env, loc, w)  # type: ignore[operator]
+            return lambda env, loc, w: a(env, loc, w) < b(env, loc, w)  # type: ignore[operator]
+        case ast.Logic(op=op, left=left, right=right):
+            a, b = c(left), c(right)
+            if op == "and":
+                return lambda env, loc, w: bool(a(env, loc, w)) and bool(b(env, loc, w))
+            return lambda env, loc, w: bool(a(env, loc, w)) or bool(b(env, loc, w))
+        case ast.Not(operand=operand):
+            a = c(operand)
+            return lambda env, loc, w: not a(env, loc, w)
+        case ast.Neg(operand=operand):
+            a = c(operand)
+            return lambda env, loc, w: -a(env, loc, w)  # type: ignore[operator]
+        case ast.InSet(operand=operand, options=options):
+            a = c(operand)
+            opts = [c(o) for o in options]
+            return lambda env, loc, w: (lambda v: any(v == o(env, loc, w) for o in opts))(a(env, loc, w))
+    raise TypeError(f"unknown expression node {type(expr).__name__}")  # pragma: no cover
+
+
+_EMPTY: dict[str, Any] = {}
+
+Step = Callable[[dict[str, Value], Collector, dict[int, str]], Decimal]
+
+
+class Program:
+    """A compiled ruleset: call :meth:`run` with a validated form."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self._fns: dict[int, Fn] = {}
+        for let in model.lets:
+            self._add(let.expr)
+        if model.policy is not None:
+            for expr in model.policy.formulas.values():
+                self._add(expr)
+        self._checks = {id(ch): compile_expr(ch.expr, ch.tolerance) for ch in model.checks}
+        self._steps = [self._compile_node(n, None) for n in model.root]
+
+    def _add(self, expr: ast.Expr) -> None:
+        self._fns[id(expr)] = compile_expr(expr)
+
+    def _evaluate(self, expr: ast.Expr, env: dict[str, Value], local: dict[str, Any] | None,
+                  weight: Decimal | None) -> Value:
+        return self._fns[id(expr)](env, local or _EMPTY, weight)
+
+    def _compile_node(self, node: NodeSpec, parent: str | None) -> Step:
+        model = self.model
+        evaluate = self._evaluate
+        if node.is_rows:
+            where = compile_expr(node.rows_where) if node.rows_where is not None else None
+
+            def rows_step(env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> Decimal:
+                def matches(row: Row) -> bool:
+                    return where is None or bool(where(row_fields(row), _EMPTY, None))
+
+                rows = select_rows(coll, node, coll.form, claimed, matches)
+                weights_audit(coll, node, rows)
+                items = [score_row(model, coll, node, r, i + 1, env, evaluate) for i, r in enumerate(rows)]
+                return section_total(model, coll, node, parent, [it.score for it in items], [it.id for it in items])
+
+            return rows_step
+        if node.is_leaf:
+            if node.score is not None:
+                self._add(node.score)
+            for d in node.deducts:
+                self._add(d.count)
+            section = parent or node.id
+
+            def leaf_step(env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> Decimal:
+                item = score_leaf(model, coll, node, env, section, evaluate)
+                if parent is None:
+                    coll.sections.append(SectionResult(node.id, node.name, node.weight, item.score, None, [item.id]))
+                return item.score
+
+            return leaf_step
+        children = [self._compile_node(c, node.id) for c in node.children]
+        child_ids = [c.id for c in node.children]
+
+        def section_step(env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> Decimal:
+            index = len(coll.sections)
+            parts = [step(env, coll, claimed) for step in children]
+            total = section_total(model, coll, node, parent, parts, child_ids)
+            coll.sections.insert(index, coll.sections.pop())
+            return total
+
+        return section_step
+
+    def run(self, form: Form) -> Result:
+        """Score one validated form."""
+        model = self.model
+        with localcontext(CONTEXT):
+            coll = Collector(form)
+            env = build_env(model, form, coll, lambda let, e: self._fns[id(let.expr)](e, _EMPTY, None))
+            claimed: dict[int, str] = {}
+            top = [step(env, coll, claimed) for step in self._steps]
+            unclaimed_rows(coll, form, claimed)
+            run_checks(model, coll, env, lambda check, e: self._checks[id(check)](e, _EMPTY, None))
+            return assemble(model, coll, top)

@@ -1,0 +1,191 @@
+"""Explanations: every score as its formula with the numbers in it.
+
+``20 × min(11789 ÷ 13000, 1) = 18.14`` — the rule's expression with each name
+replaced by the form's value, only the branch of an ``if`` that was taken,
+and the rounded result.  Also the text report of a whole result.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from decimal import Decimal
+from typing import Any, Mapping
+
+from . import ast
+from .errors import display_width
+from .interpreter import eval_expr
+from .values import EvalError, Value, fmt_number, fmt_score
+
+_PREC = {"or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
+_SYM = {"*": "×", "/": "÷", "+": "+", "-": "−", ">=": "≥", "<=": "≤", "==": "=", "!=": "≠", ">": ">", "<": "<"}
+
+
+def _value_text(v: Value, display: str | None = None) -> str:
+    if display is not None:
+        return display
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, Decimal):
+        return fmt_number(v)
+    return f"“{v}”"
+
+
+def render(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None = None,
+           display: Mapping[str, str] | None = None, parent: int = 0) -> str:
+    """`expr` with values substituted, parenthesised only where needed."""
+    display = display or {}
+
+    def r(e: ast.Expr, p: int = 0) -> str:
+        return render(e, env, weight, display, p)
+
+    match expr:
+        case ast.Num(text=text):
+            return text
+        case ast.Str(value=value):
+            return f"“{value}”"
+        case ast.BoolLit(value=value):
+            return "是" if value else "否"
+        case ast.WeightRef():
+            return fmt_number(weight) if weight is not None else "weight"
+        case ast.Ref(name=name):
+            if name in env:
+                return _value_text(env[name], display.get(name))
+            return f"{name}(缺)"
+        case ast.Neg(operand=operand):
+            return _wrap(f"−{r(operand, 7)}", 7, parent)
+        case ast.BinOp(op=op, left=left, right=right):
+            prec = _PREC[op]
+            right_prec = prec + 1 if op in ("-", "/") else prec
+            return _wrap(f"{r(left, prec)} {_SYM[op]} {r(right, right_prec)}", prec, parent)
+        case ast.Compare(op=op, left=left, right=right):
+            return _wrap(f"{r(left, 5)} {_SYM[op]} {r(right, 5)}", 4, parent)
+        case ast.Logic(op=op, left=left, right=right):
+            word = " 且 " if op == "and" else " 或 "
+            return _wrap(f"{r(left, _PREC[op])}{word}{r(right, _PREC[op] + 1)}", _PREC[op], parent)
+        case ast.Not(operand=operand):
+            return _wrap(f"非 {r(operand, 3)}", 3, parent)
+        case ast.InSet(operand=operand, options=options):
+            return _wrap(f"{r(operand, 5)} ∈ {{{'，'.join(r(o) for o in options)}}}", 4, parent)
+        case ast.If(cond=cond, then=then, else_=else_):
+            try:
+                taken = eval_expr(cond, env, weight)
+            except (EvalError, ArithmeticError, TypeError):
+                return _wrap(f"若 {r(cond)} 则 {r(then)} 否则 {r(else_)}", 0, parent)
+            return r(then if taken else else_, parent)
+        case ast.Call(func=func, args=args):
+            if func == "ratio" and len(args) == 2:
+                return f"ratio({r(args[0], 6)} ÷ {r(args[1], 7)})"
+            return f"{func}({', '.join(r(a) for a in args)})"
+    return "?"  # pragma: no cover
+
+
+def _wrap(text: str, prec: int, parent: int) -> str:
+    return f"({text})" if prec < parent else text
+
+
+def render_trace(trace: tuple[Any, ...], score: Decimal, places: int) -> str:
+    """Turn an item's trace (recorded by either runner) into its explanation line."""
+    if not trace:
+        return ""
+    kind = trace[0]
+    if kind == "text":
+        return str(trace[1]).replace("{score}", fmt_score(score, places))
+    if kind == "expr":
+        _, expr, env, weight = trace
+        return f"{render(expr, env, weight)} = {fmt_score(score, places)}"
+    if kind == "row":
+        _, weight, expr, env, local = trace
+        scope = ChainMap(local, env)
+        share = render(expr, scope, weight, local.get("__display__"), 6)
+        return f"{fmt_number(weight)} × {share} = {fmt_score(score, places)}"
+    return str(trace)  # pragma: no cover
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = max(0, width - display_width(text))
+    return (" " * gap + text) if right else (text + " " * gap)
+
+
+def render_result(result: Any, full: bool = False) -> str:
+    """The text report of a scored form; `full` adds each item's inputs and reasoning."""
+    lines = []
+    head = result.title or result.form
+    lines.append(f"{head}")
+    meta = [f"表单 {result.form}", f"规则 {result.ruleset_id} v{result.ruleset_version}"]
+    if result.unit:
+        meta.append(f"单位 {result.unit}")
+    lines.append("  " + "  ".join(meta))
+    rows = [("部分 / 指标", "分值", "得分", "填报", "计算")]
+    by_section: dict[str, list[Any]] = {}
+    for it in result.items:
+        by_section.setdefault(it.section, []).append(it)
+    shown: set[str] = set()
+    for sec in result.sections:
+        if sec.parent is None or True:
+            items = by_section.get(sec.id, [])
+            single = len(items) == 1 and items[0].id == sec.id
+            if not single:
+                indent = "  " * _depth(result, sec)
+                rows.append((f"{indent}【{sec.name}】", fmt_number(sec.weight), fmt_score(sec.score, result.places), "", ""))
+            for it in items:
+                if it.id in shown:
+                    continue
+                shown.add(it.id)
+                indent = "  " * (_depth(result, sec) + (0 if single else 1))
+                declared = fmt_number(it.declared) if it.declared is not None else ""
+                mark = " ✗" if it.declared is not None and it.declared != it.score else ""
+                rows.append((f"{indent}{_short(it.name)}", fmt_number(it.weight), fmt_score(it.score, result.places),
+                             declared + mark, it.explain))
+    widths = [max(display_width(r[i]) for r in rows) for i in range(4)]
+    widths[0] = min(widths[0], 40)
+    for r in rows:
+        lines.append("  " + "  ".join([_pad(r[0], widths[0]), _pad(r[1], widths[1], True), _pad(r[2], widths[2], True),
+                                       _pad(r[3], widths[3], True), r[4]]).rstrip())
+    tot = f"总分 {fmt_score(result.total, result.places)} / {fmt_number(result.max)}"
+    if result.grade:
+        tot += f"  等级 {result.grade}"
+    if result.declared_total is not None:
+        tot += f"  （填报总分 {fmt_number(result.declared_total)}"
+        tot += f"，填报等级 {result.declared_grade}）" if result.declared_grade else "）"
+    lines.append("  " + tot)
+    if full:
+        lines.append("")
+        lines.append("计分过程:")
+        for it in result.items:
+            lines.append(f"  {it.name}  [{it.id}]  {it.path}")
+            for k, label in (("level1", "一级指标"), ("level2", "二级指标"), ("target", "目标值"), ("actual", "实际值"),
+                             ("tier", "等次"), ("reason", "判定")):
+                if k in it.detail:
+                    lines.append(f"      {label}: {it.detail[k]}")
+            lines.append(f"      得分: {it.explain}")
+            if it.declared is not None:
+                lines.append(f"      填报: {fmt_number(it.declared)}")
+    if result.findings:
+        lines.append("")
+        lines.append(f"发现 {len(result.findings)} 项:")
+        for f in result.findings:
+            where = f.path + (f" (第 {f.line} 行)" if f.line else "")
+            lines.append(f"  {f.severity:<7} {f.code:<24} {where}")
+            lines.append(f"          {f.message}")
+    else:
+        lines.append("  未发现问题")
+    return "\n".join(lines)
+
+
+def _depth(result: Any, sec: Any) -> int:
+    depth = 0
+    parents = {s.id: s.parent for s in result.sections}
+    p = sec.parent
+    while p is not None and depth < 20:
+        depth += 1
+        p = parents.get(p)
+    return depth
+
+
+def _short(name: str, limit: int = 36) -> str:
+    out = ""
+    for ch in name:
+        if display_width(out + ch) > limit - 1:
+            return out + "…"
+        out += ch
+    return out

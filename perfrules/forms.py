@@ -1,0 +1,500 @@
+"""Reading forms: YAML or JSON files → validated, typed :class:`Form` objects.
+
+The YAML reader is built on PyYAML's safe event parser and keeps the line of
+every value, so an error names the field path *and* the line.  It refuses
+aliases (no "billion laughs"), duplicate keys, and files or nesting beyond
+fixed bounds, and it sidesteps YAML 1.1's traps: a bare ``no`` stays the text
+"no", ``2022-12-31`` stays text, ``0123`` stays text, and decimals are read
+exactly as ``Decimal`` — never through a float.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from ._resources import data_dir
+from .errors import Diagnostic, FormError, caret_excerpt
+from .notation import Quantity, read_cell
+from .result import Finding
+
+MAX_FORM_BYTES = 10_000_000
+MAX_DEPTH = 24
+MAX_NODES = 200_000
+MAX_MAGNITUDE = Decimal(10) ** 15
+
+Lines = dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class RawForm:
+    """One form document as read from a file, before validation."""
+
+    data: Any
+    source: str
+    lines: Lines
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    initial: Decimal | None
+    adjusted: Decimal
+    executed: Decimal
+    declared_rate: Decimal | None  # a fraction
+    declared_rate_text: str | None
+    declared_rate_places: int  # decimals of the percentage as written
+    declared_score: Decimal | None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator row (三级指标)."""
+
+    index: int
+    goal: int
+    level1: str
+    level2: str
+    name: str
+    weight: Decimal
+    target_text: str
+    actual_text: str
+    target: Quantity | None
+    actual: Quantity | None
+    tier: str | None
+    declared: Decimal | None
+
+    @property
+    def path(self) -> str:
+        return f"$.indicators[{self.index}]"
+
+
+@dataclass
+class Form:
+    """A validated form."""
+
+    source: str
+    kind: str
+    jurisdiction: tuple[str, ...]
+    year: int
+    ruleset: str | None = None
+    unit: str | None = None
+    title: str | None = None
+    declared_total: Decimal | None = None
+    declared_grade: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    budget: Budget | None = None
+    rows: tuple[Row, ...] = ()
+    notices: list[Finding] = field(default_factory=list)
+    lines: Lines = field(default_factory=dict)
+
+    def line_of(self, path: str) -> int | None:
+        hit = self.lines.get(path)
+        return hit[0] if hit else None
+
+
+# ---------------------------------------------------------------- YAML reading
+
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_DEC = re.compile(r"^[-+]?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+
+
+def _plain_scalar(text: str) -> Any:
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if _INT.match(text):
+        return int(text)
+    if _DEC.match(text) and any(ch.isdigit() for ch in text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return text
+    return text
+
+
+def _path_key(parent: str, key: Any) -> str:
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    k = str(key)
+    if re.match(r"^[\w\u4e00-\u9fff]+$", k):
+        return f"{parent}.{k}"
+    return f"{parent}[{json.dumps(k, ensure_ascii=False)}]"
+
+
+def _err(source: str, message: str, line: int = 0, col: int = 0, text: str | None = None,
+         hint: str | None = None, code: str = "form") -> FormError:
+    return FormError([Diagnostic("error", code, message, source, line, col, hint=hint, source=text)])
+
+
+def _yaml_documents(text: str, source: str) -> list[RawForm]:
+    docs: list[RawForm] = []
+    stack: list[list[Any]] = []  # [container, path, pending_key]
+    lines: Lines = {}
+    root: Any = None
+    nodes = 0
+
+    def attach(value: Any, mark: Any) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            lines["$"] = (mark.line + 1, mark.column + 1)
+            return
+        top = stack[-1]
+        container, path = top[0], top[1]
+        if isinstance(container, list):
+            p = _path_key(path, len(container))
+            container.append(value)
+        else:
+            key = top[2]
+            p = _path_key(path, key)
+            container[key] = value
+            top[2] = None
+        lines.setdefault(p, (mark.line + 1, mark.column + 1))
+
+    def current_path(mark: Any) -> str:
+        if not stack:
+            return "$"
+        top = stack[-1]
+        if isinstance(top[0], list):
+            return _path_key(top[1], len(top[0]))
+        return _path_key(top[1], top[2])
+
+    try:
+        for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+            mark = ev.start_mark
+            if isinstance(ev, (yaml.AliasEvent,)) or getattr(ev, "anchor", None):
+                raise _err(source, "表单中不允许使用 YAML 锚点或别名（& 和 *）", mark.line + 1, mark.column + 1, text,
+                           "把被引用的内容直接写出来")
+            if isinstance(ev, yaml.DocumentStartEvent):
+                root, lines, stack = None, {}, []
+            elif isinstance(ev, yaml.DocumentEndEvent):
+                docs.append(RawForm(root, source, lines, text))
+            elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                nodes += 1
+                if len(stack) >= MAX_DEPTH:
+                    raise _err(source, f"嵌套超过 {MAX_DEPTH} 层", mark.line + 1, mark.column + 1, text)
+                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                    raise _err(source, "键必须是简单的文字，不能是列表或映射", mark.line + 1, mark.column + 1, text)
+                path = current_path(mark)
+                stack.append([{} if isinstance(ev, yaml.MappingStartEvent) else [], path, None, mark])
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                container, _, _, smark = stack.pop()
+                attach(container, smark)
+            elif isinstance(ev, yaml.ScalarEvent):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise _err(source, f"表单过大（超过 {MAX_NODES} 个值）", mark.line + 1, mark.column + 1, text)
+                value = ev.value if ev.style else _plain_scalar(ev.value)
+                if isinstance(value, Decimal) and (not value.is_finite() or abs(value) > MAX_MAGNITUDE):
+                    raise _err(source, f"数值 {ev.value} 过大", mark.line + 1, mark.column + 1, text,
+                               "金额以万元计，分值以分计；检查是否多写了位数")
+                if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
+                    raise _err(source, f"数值 {ev.value} 过大", mark.line + 1, mark.column + 1, text,
+                               "金额以万元计，分值以分计；检查是否多写了位数")
+                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                    key = ev.value
+                    if key in stack[-1][0]:
+                        raise _err(source, f"键 {key} 重复出现", mark.line + 1, mark.column + 1, text,
+                                   "删除重复的一行；同一个键只能写一次")
+                    stack[-1][2] = key
+                    lines.setdefault(_path_key(stack[-1][1], key), (mark.line + 1, mark.column + 1))
+                else:
+                    attach(value, mark)
+    except yaml.MarkedYAMLError as e:
+        m = e.problem_mark
+        line, col = (m.line + 1, m.column + 1) if m else (0, 0)
+        raise _err(source, f"YAML 格式错误: {e.problem}", line, col, text,
+                   "检查缩进（只能用空格）、冒号后的空格和引号是否成对", code="yaml") from None
+    except yaml.YAMLError as e:
+        raise _err(source, f"YAML 格式错误: {e}", code="yaml") from None
+    except RecursionError:
+        raise _err(source, "嵌套过深", code="yaml") from None
+    return docs
+
+
+# ---------------------------------------------------------------- JSON reading
+
+
+def _json_document(text: str, source: str) -> RawForm:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in items:
+            if k in out:
+                raise ValueError(f"键 {k} 重复出现")
+            out[k] = v
+        return out
+
+    def constant(name: str) -> Any:
+        raise ValueError(f"{name} 不是有效的数值")
+
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_int=int, parse_constant=constant, object_pairs_hook=pairs)
+    except json.JSONDecodeError as e:
+        raise _err(source, f"JSON 格式错误: {e.msg}", e.lineno, e.colno, text, "检查逗号、引号和括号", code="json") from None
+    except (ValueError, RecursionError) as e:
+        raise _err(source, f"JSON 内容错误: {e}", code="json") from None
+    _check_magnitudes(data, "$", source)
+    lines: Lines = {}
+    try:  # best effort: JSON is YAML, so the YAML reader can tell us the lines
+        docs = _yaml_documents(text, source)
+        if docs:
+            lines = docs[0].lines
+    except FormError:
+        pass
+    return RawForm(data, source, lines, text)
+
+
+def _check_magnitudes(value: Any, path: str, source: str, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:
+        raise _err(source, f"嵌套超过 {MAX_DEPTH} 层（{path}）")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_magnitudes(v, _path_key(path, k), source, depth + 1)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_magnitudes(v, _path_key(path, i), source, depth + 1)
+    elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise _err(source, f"{path}: {value} 不是有效的数值")
+        if abs(value) > MAX_MAGNITUDE:
+            raise _err(source, f"{path}: 数值过大", hint="金额以万元计，分值以分计；检查是否多写了位数")
+
+
+def load_documents(path: str | Path) -> list[RawForm]:
+    """Read every form in a YAML (one or more ``---`` documents) or JSON file."""
+    p = Path(path)
+    source = str(path)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise _err(source, f"无法读取表单: {e.strerror or e}", hint="检查文件路径", code="io") from None
+    if size > MAX_FORM_BYTES:
+        raise _err(source, f"表单文件有 {size} 字节，超过上限 {MAX_FORM_BYTES}", hint="一个表单文件应远小于 10 MB",
+                   code="too-large")
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise _err(source, f"无法读取表单: {e.strerror or e}", code="io") from None
+    return parse_documents(data, source, json_=p.suffix.lower() == ".json")
+
+
+def parse_documents(data: bytes | str, source: str = "<form>", json_: bool = False) -> list[RawForm]:
+    """Read forms from bytes or text (YAML unless `json_`)."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_FORM_BYTES:
+            raise _err(source, f"表单超过 {MAX_FORM_BYTES} 字节", code="too-large")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            raise _err(source, "表单不是 UTF-8 编码", line, 1, hint="用 UTF-8 编码另存", code="encoding") from None
+    else:
+        text = data
+    if "\x00" in text:
+        raise _err(source, "表单中有 NUL 字符，不是文本文件", code="encoding")
+    if json_:
+        return [_json_document(text, source)]
+    docs = [d for d in _yaml_documents(text, source) if d.data is not None]
+    if not docs:
+        raise _err(source, "文件中没有表单内容", 1, 1, hint="写入 kind、jurisdiction、year 等字段")
+    return docs
+
+
+# ---------------------------------------------------------------- validation
+
+
+@cache
+def form_schema() -> dict[str, Any]:
+    """The JSON Schema (Draft 2020-12) every form follows."""
+    data: dict[str, Any] = json.loads((data_dir("schemas") / "form.schema.json").read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(form_schema())
+
+
+_TYPE_NAMES = {"string": "文字", "number": "数字", "integer": "整数", "object": "映射（键: 值）", "array": "列表",
+               "boolean": "真/假"}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"真/假值 {str(value).lower()}"
+    if isinstance(value, (int, Decimal)):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        return f"文字 {value!r}"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射"
+    return "空值" if value is None else type(value).__name__
+
+
+def _schema_messages(err: Any) -> tuple[str, str | None]:
+    v = err.validator
+    if v == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else err.message
+        return f"缺少必填字段 {missing}", f"在此处加上 {missing}: …"
+    if v == "type":
+        want = err.validator_value
+        want_l = want if isinstance(want, list) else [want]
+        names = "或".join(_TYPE_NAMES.get(w, w) for w in want_l)
+        hint = None
+        if isinstance(err.instance, str) and "number" in want_l:
+            hint = "这里要写数字，不要加单位或文字（金额以万元计）"
+        return f"应为{names}，这里是{_describe(err.instance)}", hint
+    if v in ("minimum", "exclusiveMinimum"):
+        word = "不能小于" if v == "minimum" else "必须大于"
+        return f"{word} {err.validator_value}，这里是 {err.instance}", None
+    if v in ("maximum", "exclusiveMaximum"):
+        return f"不能大于 {err.validator_value}，这里是 {err.instance}", None
+    if v == "minLength":
+        return "不能为空", None
+    if v == "maxLength":
+        return f"过长（最多 {err.validator_value} 个字符）", None
+    if v in ("maxItems", "maxProperties"):
+        return f"条目过多（最多 {err.validator_value} 个）", None
+    return err.message, None
+
+
+def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
+    """Validate a form against the schema and convert it; raise :class:`FormError` if it cannot be read."""
+    if isinstance(raw, RawForm):
+        data, lines, text, source = raw.data, raw.lines, raw.text, raw.source
+    else:
+        data, lines, text = raw, {}, None
+    if not isinstance(data, dict):
+        raise _err(source, f"表单应为映射（键: 值），这里是{_describe(data)}", 1, 1, text,
+                   "表单以 kind: project 这样的字段开头")
+    notices: list[Finding] = []
+    validator = _validator()
+    if not validator.is_valid(data):
+        diags: list[Diagnostic] = []
+        for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+            path = err.json_path
+            if err.validator == "additionalProperties":
+                allowed = list(err.schema.get("properties", {}))
+                for extra in sorted(set(err.instance) - set(allowed)):
+                    p = _path_key(path, extra)
+                    close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+                    hint = f"；是不是 {close[0]}？" if close else f"；可用字段: {'、'.join(allowed)}"
+                    notices.append(Finding("warning", "unknown-field", p, f"未知字段 {extra}，已忽略{hint}",
+                                           lines.get(p, (None,))[0]))
+                continue
+            message, hint = _schema_messages(err)
+            line, col = lines.get(path, (0, 0))
+            diags.append(Diagnostic("error", "schema", f"{path}: {message}", source, line, col, hint=hint, source=text))
+        if diags:
+            raise FormError(diags)
+    return _convert(data, source, lines, notices)
+
+
+def _dec(x: Any) -> Decimal:
+    return x if isinstance(x, Decimal) else Decimal(x)
+
+
+def _cell_text(x: Any) -> str:
+    if isinstance(x, Decimal):
+        return format(x, "f")
+    return str(x)
+
+
+_RATE = re.compile(r"^\s*([+-]?\d+(?:\.(\d+))?)\s*[%％]?\s*$")
+
+
+def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Finding]) -> Form:
+    jur = tuple(p.strip() for p in str(data["jurisdiction"]).split("/") if p.strip())
+    budget = None
+    b = data.get("budget")
+    if b is not None:
+        rate_text = None
+        rate = None
+        places = 0
+        if "declared_rate" in b:
+            rate_text = _cell_text(b["declared_rate"])
+            m = _RATE.match(rate_text)
+            if not m:
+                line = lines.get("$.budget.declared_rate", (0, 0))[0]
+                raise _err(source, f"$.budget.declared_rate: 无法读作百分数: {rate_text!r}", line, 0,
+                           hint='写成 "68%" 这样的百分数')
+            rate = Decimal(m.group(1)) / 100
+            places = len(m.group(2) or "")
+        budget = Budget(
+            initial=_dec(b["initial"]) if "initial" in b else None,
+            adjusted=_dec(b["adjusted"]),
+            executed=_dec(b["executed"]),
+            declared_rate=rate,
+            declared_rate_text=rate_text,
+            declared_rate_places=places,
+            declared_score=_dec(b["declared_score"]) if "declared_score" in b else None,
+        )
+    rows = []
+    for i, r in enumerate(data.get("indicators") or []):
+        t_text, a_text = _cell_text(r["target"]), _cell_text(r["actual"])
+        rows.append(Row(
+            index=i,
+            goal=int(r.get("goal", 1)),
+            level1=str(r.get("level1", "")),
+            level2=str(r.get("level2", "")),
+            name=str(r["name"]),
+            weight=_dec(r["weight"]),
+            target_text=t_text,
+            actual_text=a_text,
+            target=read_cell(t_text),
+            actual=read_cell(a_text),
+            tier=r.get("tier"),
+            declared=_dec(r["declared_score"]) if "declared_score" in r else None,
+        ))
+    return Form(
+        source=source,
+        kind=str(data["kind"]),
+        jurisdiction=jur,
+        year=int(data["year"]),
+        ruleset=data.get("ruleset"),
+        unit=data.get("unit"),
+        title=data.get("title"),
+        declared_total=_dec(data["declared_total"]) if "declared_total" in data else None,
+        declared_grade=data.get("declared_grade"),
+        facts=dict(data.get("facts") or {}),
+        budget=budget,
+        rows=tuple(rows),
+        notices=notices,
+        lines=lines,
+    )
+
+
+def iter_forms(paths: list[str]) -> Iterator[tuple[str, RawForm | FormError]]:
+    """Each form document in `paths`, or the error that kept a file from being read."""
+    for p in paths:
+        try:
+            docs = load_documents(p)
+        except FormError as e:
+            yield p, e
+            continue
+        for i, d in enumerate(docs):
+            name = p if len(docs) == 1 else f"{p}#{i + 1}"
+            yield name, RawForm(d.data, name, d.lines, d.text)
+
+
+def excerpt(raw: RawForm, path: str) -> str:
+    """The YAML line holding `path`, with a caret, for messages."""
+    if raw.text is None or path not in raw.lines:
+        return ""
+    line, col = raw.lines[path]
+    return caret_excerpt(raw.text, line, col)

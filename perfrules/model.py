@@ -1,0 +1,154 @@
+"""The checked ruleset: what the checker hands to the compiler and the interpreter.
+
+The syntax tree says what was written; the model says what it means, with
+defaults filled in, ``extends`` merged, names resolved and every weight, band
+and bound already proven.  Both runners read only this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import ast
+
+NUMERIC_TYPES = ("count", "number", "money", "percent", "ratio", "date")
+FACT_TYPES = NUMERIC_TYPES + ("enum", "bool", "text")
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    type: str
+    label: str | None
+    optional: bool
+    values: tuple[str, ...]
+    lo: Decimal | None
+    hi: Decimal | None
+    span: ast.Span
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    """One tier of a qualitative band set: a share of the row's weight, lo..hi."""
+
+    label: str
+    aliases: tuple[str, ...]
+    lo: Decimal
+    hi: Decimal
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How an indicator row is scored: share formulas by direction, tiers for text rows."""
+
+    formulas: dict[str, ast.Expr]
+    unsigned_field: str | None
+    unsigned_cases: dict[str, str]
+    unsigned_default: str | None
+    bands: tuple[BandSpec, ...]
+    bands_name: str | None
+    span: ast.Span
+
+
+@dataclass(frozen=True)
+class JudgeSpec:
+    subject: str
+    score: str | None
+    cases: dict[str, tuple[Decimal, Decimal]]  # absolute points
+    span: ast.Span
+
+
+@dataclass(frozen=True)
+class DeductSpec:
+    per: Decimal
+    count: ast.Expr
+    limit: Decimal
+    span: ast.Span
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """A section or item of the rubric tree, with its rule."""
+
+    kind: str  # "section" | "item"
+    id: str
+    name: str
+    weight: Decimal
+    children: tuple[NodeSpec, ...] = ()
+    rows_where: ast.Expr | None = None
+    is_rows: bool = False
+    score: ast.Expr | None = None
+    deducts: tuple[DeductSpec, ...] = ()
+    judge: JudgeSpec | None = None
+    declared: str | None = None
+    span: ast.Span = field(default_factory=ast.Span.unknown)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children and not self.is_rows
+
+    def walk(self) -> list[NodeSpec]:
+        out = [self]
+        for c in self.children:
+            out.extend(c.walk())
+        return out
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    name: str
+    severity: str
+    message: str | None
+    expr: ast.Expr
+    tolerance: Decimal
+    span: ast.Span
+
+
+@dataclass(frozen=True)
+class Model:
+    """A ruleset ready to run."""
+
+    id: str
+    title: str
+    version: str
+    jurisdiction: tuple[str, ...]
+    first_year: int
+    last_year: int | None
+    kind: str
+    full: Decimal
+    rounding_mode: str
+    places: int
+    tolerance: Decimal
+    grades: tuple[tuple[str, Decimal | None], ...]
+    policy: Policy | None
+    facts: dict[str, FactSpec]
+    lets: tuple[ast.Let, ...]
+    checks: tuple[CheckSpec, ...]
+    root: tuple[NodeSpec, ...]
+    path: str
+    sha256: str
+    extends: str | None = None
+    bands: dict[str, tuple[BandSpec, ...]] = field(default_factory=dict)
+
+    def nodes(self) -> list[NodeSpec]:
+        out: list[NodeSpec] = []
+        for n in self.root:
+            out.extend(n.walk())
+        return out
+
+    def in_force(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    def years_text(self) -> str:
+        if self.last_year is None:
+            return f"{self.first_year}–"
+        if self.last_year == self.first_year:
+            return str(self.first_year)
+        return f"{self.first_year}–{self.last_year}"
+
+    def grade_of(self, total: Decimal) -> str:
+        for label, minimum in self.grades:
+            if minimum is None or total >= minimum:
+                return label
+        return ""

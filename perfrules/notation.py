@@ -1,0 +1,168 @@
+"""Reading 年度指标值 / 实际完成值 as written on a form.
+
+A cell reads as a :class:`Quantity` (number, unit, relation) when it is one
+number with an optional sign word and unit — ``≥90%``, ``≤2299.31 万元``,
+``13000人``, ``116元/人/年``, ``不低于95%``, ``30万``, ``95%以上`` — or as a
+date (``2022年12月31日之前``, ``2022-12-31``).  Anything else (``有效提升``,
+``普通居民61元/人/年; 特殊人员140元/人/年``) is text, and the row is
+qualitative.  Nothing is guessed: a cell with two numbers is text.
+
+Units are canonical after reading: money in 万元 (元 and 亿元 converted, a bare
+万 after a number read as 万元), percentages as fractions with unit ``%``,
+other scale prefixes (万人) multiplied out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+#: relation words → canonical relation
+_PREFIX = [
+    ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("达到", ">="), ("大于等于", ">="),
+    ("不高于", "<="), ("不超过", "<="), ("不大于", "<="), ("不多于", "<="), ("小于等于", "<="),
+    ("大于", ">"), ("小于", "<"), ("高于", ">"), ("低于", "<"),
+    (">=", ">="), ("≥", ">="), ("＞=", ">="), ("≧", ">="), ("<=", "<="), ("≤", "<="), ("＜=", "<="), ("≦", "<="),
+    (">", ">"), ("＞", ">"), ("<", "<"), ("＜", "<"), ("==", "="), ("=", "="), ("＝", "="),
+]
+_SUFFIX = [
+    ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<="),
+    ("以前", "<="), ("之前", "<="), ("前", "<="),
+]
+
+_NUMBER = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(.*)$")
+_UNIT = re.compile(r"^[%‰A-Za-z\u4e00-\u9fff㎡²/·]*$")
+_DATE = re.compile(r"^(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?$")
+_MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:底|末)?$")
+_YEAR_END = re.compile(r"^(\d{4})\s*年(?:底|末)$")
+
+#: Words that make a "unit" really a sentence: such cells are text.
+_MAX_UNIT_LEN = 8
+
+_SCALES = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百万": Decimal(1000000)}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A numeric cell: ``value`` in canonical ``unit``; ``relation`` is ``>= <= > < =`` or ``""``."""
+
+    value: Decimal
+    unit: str
+    relation: str
+    text: str
+    is_date: bool = False
+
+    def display(self) -> str:
+        if self.is_date:
+            return date.fromordinal(int(self.value)).strftime("%Y-%m-%d")
+        if self.unit == "%":
+            return f"{_plain(self.value * 100)}%"
+        return f"{_plain(self.value)}{self.unit}"
+
+
+def _plain(x: Decimal) -> str:
+    if x == x.to_integral_value():
+        return str(x.quantize(Decimal(1)))
+    return format(x.normalize(), "f")
+
+
+def _canonical_unit(value: Decimal, unit: str) -> tuple[Decimal, str]:
+    if unit in ("%", "％"):
+        return value / 100, "%"
+    if unit == "‰":
+        return value / 1000, "%"
+    if unit in ("万元", "万"):
+        return value, "万元"
+    if unit == "元":
+        return value / 10000, "万元"
+    if unit in ("亿元", "亿"):
+        return value * 10000, "万元"
+    for prefix in ("百万", "万", "亿", "千"):
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            rest = unit[len(prefix):]
+            if rest.startswith("元/"):
+                return value * _SCALES[prefix], rest
+            if rest == "元":  # pragma: no cover - handled above
+                break
+            return value * _SCALES[prefix], rest
+    return value, unit
+
+
+def _strip_relation(text: str) -> tuple[str, str]:
+    relation = ""
+    for word, rel in _PREFIX:
+        if text.startswith(word):
+            relation, text = rel, text[len(word):].strip()
+            break
+    for word, rel in _SUFFIX:
+        if text.endswith(word):
+            if relation and relation != rel:
+                return "", ""  # contradictory: "≥5以内" is text
+            relation, text = rel, text[: -len(word)].strip()
+            break
+    return relation, text
+
+
+def _read_date(body: str) -> date | None:
+    m = _DATE.match(body)
+    try:
+        if m:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m = _MONTH.match(body)
+        if m:
+            y, mo = int(m.group(1)), int(m.group(2))
+            nxt = date(y + (mo == 12), mo % 12 + 1, 1)
+            return date.fromordinal(nxt.toordinal() - 1)
+        m = _YEAR_END.match(body)
+        if m:
+            return date(int(m.group(1)), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+@lru_cache(maxsize=4096)
+def read_cell(text: str) -> Quantity | None:
+    """The quantity `text` states, or ``None`` when the cell is text."""
+    raw = text
+    text = text.strip().replace("，", ",").replace("．", ".")
+    if not text or len(text) > 60:
+        return None
+    relation, body = _strip_relation(text)
+    if not body:
+        return None
+    when = _read_date(body)
+    if when is not None:
+        return Quantity(Decimal(when.toordinal()), "date", relation, raw, is_date=True)
+    m = _NUMBER.match(body)
+    if not m:
+        return None
+    number, unit = m.group(1).replace(",", ""), m.group(2).strip().replace(" ", "")
+    if len(unit) > _MAX_UNIT_LEN or not _UNIT.match(unit) or re.search(r"\d", unit):
+        return None
+    try:
+        value = Decimal(number)
+    except InvalidOperation:  # pragma: no cover - the regex admits only numbers
+        return None
+    value, unit = _canonical_unit(value, unit)
+    return Quantity(value, unit, relation, raw)
+
+
+def direction_of(relation: str) -> str | None:
+    """The scoring direction a target's relation states: positive, reverse, or None (unsigned)."""
+    if relation in (">=", ">"):
+        return "positive"
+    if relation in ("<=", "<"):
+        return "reverse"
+    return None
+
+
+def same_text(a: str, b: str) -> bool:
+    """Target and actual texts that say the same thing (white space and ；; folded)."""
+    def norm(s: str) -> str:
+        return re.sub(r"\s+", "", s).replace("；", ";").replace("，", ",")
+
+    return norm(a) == norm(b)

@@ -1,0 +1,529 @@
+"""Stage 1 — source text to typed syntax tree.
+
+The grammar (``grammar/perfrules.lark``) is loaded once per process, as an
+LALR(1) parser with positions.  Lark's exceptions are translated into
+:class:`~perfrules.errors.RuleSyntaxError` with file, line, column, a caret
+excerpt and, in Chinese, what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import cache
+from typing import Any, Sequence
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from . import ast
+from ._resources import data_dir
+from .errors import Diagnostic, RuleSyntaxError
+
+#: Ruleset sources larger than this are refused before parsing.
+MAX_SOURCE_BYTES = 2_000_000
+#: Expression nesting deeper than this is refused (keeps every later tree walk shallow).
+MAX_DEPTH = 60
+
+
+@cache
+def grammar_parser() -> Lark:
+    """The Lark LALR parser for ruleset files, built once per process."""
+    text = (data_dir("grammar") / "perfrules.lark").read_text(encoding="utf-8")
+    return Lark(text, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False,
+                cache=True)
+
+
+# Readable names for the terminals Lark reports as "expected".
+_TOKEN_NAMES = {
+    "NAME": "名称",
+    "NUMBER": "数字",
+    "PERCENT": "百分数",
+    "STRING": '带引号的文字 "…"',
+    "_LBRACE": "{",
+    "_RBRACE": "}",
+    "_LPAR": "(",
+    "_RPAR": ")",
+    "_COLON": ":",
+    "_COMMA": ",",
+    "_EQ": "=",
+    "RANGE": "..",
+    "CMP_OP": "比较符 (>= <= == …)",
+    "ADD_OP": "+ 或 -",
+    "MUL_OP": "* 或 /",
+    "$END": "文件结尾",
+}
+
+
+def _token_name(name: str) -> str:
+    if name in _TOKEN_NAMES:
+        return _TOKEN_NAMES[name]
+    # Anonymous keywords are named after their text by Lark, e.g. "WEIGHT" for "weight".
+    return name.lower() if name.isupper() else name
+
+
+def _expected(names: Sequence[str] | set[str]) -> str:
+    shown = sorted({_token_name(n) for n in names if not n.startswith("__")})
+    if len(shown) > 8:
+        shown = shown[:8] + ["……"]
+    return "、".join(shown)
+
+
+def _span(meta: Any) -> ast.Span:
+    if getattr(meta, "empty", False) or not hasattr(meta, "line"):
+        return ast.Span.unknown()
+    return ast.Span(meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _tok_span(tok: Token) -> ast.Span:
+    return ast.Span(tok.line or 0, tok.column or 0, tok.end_line or 0, tok.end_column or 0)
+
+
+def _unquote(tok: Token) -> str:
+    return str(tok)[1:-1]
+
+
+class _Issue(Exception):
+    """Raised inside the transformer for a construct that parses but is malformed."""
+
+    def __init__(self, message: str, span: ast.Span, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.span, self.hint = message, span, hint
+
+
+def _num(tok: Token) -> Decimal:
+    return Decimal(str(tok))
+
+
+def _to_amount(node: ast.Num) -> ast.Amount:
+    text = node.text
+    raw = Decimal(text[:-1]) if node.is_percent else node.value
+    return ast.Amount(raw, node.is_percent, text, node.span)
+
+
+_OPS = {"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!="}
+
+
+@v_args(meta=True)
+class _ToAst(Transformer[Token, Any]):
+    """Lark tree → :mod:`perfrules.ast` nodes."""
+
+    # ---- header
+    def _setting(self, key: str, meta: Any, children: list[Any]) -> ast.Setting:
+        tok = children[0]
+        value = _unquote(tok) if tok.type == "STRING" else str(tok)
+        return ast.Setting(key, value, _span(meta))
+
+    def ruleset_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+        return self._setting("ruleset", meta, c)
+
+    def extends_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+        return self._setting("extends", meta, c)
+
+    def title_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+        return self._setting("title", meta, c)
+
+    def version_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+        return self._setting("version", meta, c)
+
+    def jurisdiction_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+        return self._setting("jurisdiction", meta, c)
+
+    def kind_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+        return self._setting("kind", meta, c)
+
+    def full_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+        return self._setting("full", meta, c)
+
+    def tolerance_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+        return self._setting("tolerance", meta, c)
+
+    def remove_decl(self, meta: Any, c: list[Any]) -> ast.Remove:
+        return ast.Remove(str(c[0]), _span(meta))
+
+    def years_decl(self, meta: Any, c: list[Any]) -> ast.Years:
+        first = c[0]
+        if "." in str(first):
+            raise _Issue("年份必须是整数", _tok_span(first))
+        if len(c) == 1:
+            return ast.Years(int(first), int(first), False, _span(meta))
+        if len(c) == 2:
+            return ast.Years(int(first), None, True, _span(meta))
+        if "." in str(c[2]):
+            raise _Issue("年份必须是整数", _tok_span(c[2]))
+        return ast.Years(int(first), int(c[2]), False, _span(meta))
+
+    def rounding_decl(self, meta: Any, c: list[Any]) -> ast.Rounding:
+        if "." in str(c[1]):
+            raise _Issue("保留的小数位数必须是整数", _tok_span(c[1]), "例如: rounding half_up 2")
+        return ast.Rounding(str(c[0]), int(c[1]), _span(meta))
+
+    def grades_decl(self, meta: Any, c: list[Any]) -> ast.Grades:
+        return ast.Grades(tuple(c), _span(meta))
+
+    def grade_min(self, meta: Any, c: list[Any]) -> ast.Grade:
+        label, op, number = c
+        if _OPS.get(str(op), str(op)) != ">=":
+            raise _Issue(f"等级只能用 >= 给出下限，这里写的是 {op}", _tok_span(op), f'例如: "{_unquote(label)}" >= 90')
+        return ast.Grade(_unquote(label), _num(number), _span(meta))
+
+    def grade_otherwise(self, meta: Any, c: list[Any]) -> ast.Grade:
+        return ast.Grade(_unquote(c[0]), None, _span(meta))
+
+    # ---- bands
+    def bands_decl(self, meta: Any, c: list[Any]) -> ast.Bands:
+        return ast.Bands(str(c[0]), tuple(c[1:]), _span(meta))
+
+    def band(self, meta: Any, c: list[Any]) -> ast.Band:
+        label = _unquote(c[0])
+        rest = c[1:]
+        aliases: tuple[str, ...] = ()
+        if rest and isinstance(rest[0], tuple):
+            aliases, rest = rest[0], rest[1:]
+        lo, _, hi = rest
+        return ast.Band(label, aliases, _to_amount(lo), _to_amount(hi), _span(meta))
+
+    def aka(self, meta: Any, c: list[Any]) -> tuple[str, ...]:
+        return tuple(_unquote(t) for t in c)
+
+    # ---- indicator policy
+    def indicators_decl(self, meta: Any, c: list[Any]) -> ast.Indicators:
+        formulas = tuple(x for x in c if isinstance(x, ast.PolicyFormula))
+        unsigned = [x for x in c if isinstance(x, ast.Unsigned)]
+        qual = [x for x in c if isinstance(x, ast.Qualitative)]
+        for dup, what in ((unsigned, "unsigned"), (qual, "qualitative")):
+            if len(dup) > 1:
+                raise _Issue(f"indicators 中 {what} 只能写一次", dup[1].span)
+        return ast.Indicators(formulas, unsigned[0] if unsigned else None, qual[0] if qual else None, _span(meta))
+
+    def policy_formula(self, meta: Any, c: list[Any]) -> ast.PolicyFormula:
+        return ast.PolicyFormula(str(c[0]), c[1], _span(meta))
+
+    def policy_unsigned(self, meta: Any, c: list[Any]) -> ast.Unsigned:
+        return ast.Unsigned(str(c[0]), tuple(c[1:]), _span(meta))
+
+    def by_value(self, meta: Any, c: list[Any]) -> ast.ByCase:
+        return ast.ByCase(_unquote(c[0]), str(c[1]), _span(meta))
+
+    def by_otherwise(self, meta: Any, c: list[Any]) -> ast.ByCase:
+        return ast.ByCase(None, str(c[0]), _span(meta))
+
+    def policy_qualitative(self, meta: Any, c: list[Any]) -> ast.Qualitative:
+        return ast.Qualitative(str(c[0]), _span(meta))
+
+    # ---- facts, lets, checks
+    def fact_decl(self, meta: Any, c: list[Any]) -> ast.Fact:
+        name, type_, *opts = c
+        label: str | None = None
+        optional = False
+        values: tuple[str, ...] = ()
+        lo = hi = None
+        for kind, value in opts:
+            if kind == "label":
+                label = value
+            elif kind == "optional":
+                optional = True
+            elif kind == "required":
+                optional = False
+            elif kind == "values":
+                values = value
+            elif kind == "range":
+                lo, hi = value
+        return ast.Fact(str(name), str(type_), label, optional, values, lo, hi, _span(meta), _tok_span(type_))
+
+    def fact_label(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("label", _unquote(c[0]))
+
+    def fact_optional(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("optional", True)
+
+    def fact_required(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("required", True)
+
+    def fact_values(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("values", tuple(_unquote(t) for t in c))
+
+    def fact_range(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        lo = _to_amount(c[0])
+        hi = _to_amount(c[2]) if len(c) > 2 else None
+        return ("range", (lo, hi))
+
+    def let_decl(self, meta: Any, c: list[Any]) -> ast.Let:
+        return ast.Let(str(c[0]), c[1], _span(meta))
+
+    def within(self, meta: Any, c: list[Any]) -> tuple[str, Decimal]:
+        return ("within", _num(c[0]))
+
+    def check_decl(self, meta: Any, c: list[Any]) -> ast.Check:
+        name = str(c[0])
+        severity = "error"
+        message = None
+        tolerance = Decimal(0)
+        expr = None
+        for x in c[1:]:
+            if isinstance(x, Token) and x.type == "NAME":
+                severity = str(x)
+            elif isinstance(x, Token) and x.type == "STRING":
+                message = _unquote(x)
+            elif isinstance(x, tuple) and x and x[0] == "within":
+                tolerance = x[1]
+            else:
+                expr = x
+        assert expr is not None
+        return ast.Check(name, severity, message, expr, tolerance, _span(meta))
+
+    # ---- rubric tree
+    def _node(self, kind: str, meta: Any, c: list[Any]) -> ast.Node:
+        ident = c[0]
+        rest = c[1:]
+        title = None
+        if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
+            title, rest = _unquote(rest[0]), rest[1:]
+        weight_tok, body = rest[0], rest[1:]
+        children = tuple(x for x in body if isinstance(x, ast.Node))
+        rows = [x for x in body if isinstance(x, ast.Rows)]
+        score = [x for x in body if isinstance(x, tuple) and x[0] == "score"]
+        declared = [x for x in body if isinstance(x, tuple) and x[0] == "declared"]
+        deducts = tuple(x for x in body if isinstance(x, ast.Deduct))
+        judges = [x for x in body if isinstance(x, ast.Judge)]
+        span = _span(meta)
+        if len(rows) > 1:
+            raise _Issue(f"{ident} 中 rows 只能写一次", rows[1].span, "把多个条件用 or 合并到一条 rows where 中")
+        if len(score) > 1:
+            raise _Issue(f"{ident} 中 score 只能写一次", score[1][2], "把几部分写成一个表达式，或拆成几个 item")
+        if len(judges) > 1:
+            raise _Issue(f"{ident} 中 judge 只能写一次", judges[1].span, "拆成几个 item")
+        if len(declared) > 1:
+            raise _Issue(f"{ident} 中 declared 只能写一次", declared[1][2])
+        rules = len(score) + (1 if deducts else 0) + len(judges)
+        if rules > 1:
+            raise _Issue(f"{ident} 的计分方式只能选一种: score、deduct 或 judge", span, "拆成几个 item，各用一种计分方式")
+        leaf = None
+        if rules or declared:
+            leaf = ast.Leaf(score[0][1] if score else None, deducts, judges[0] if judges else None,
+                            declared[0][1] if declared else None)
+        if kind == "item" and rules == 0:
+            raise _Issue(f"item {ident} 没有计分规则", span, "在花括号中写 score 表达式、deduct 扣分或 judge 分档")
+        if kind == "section" and (children or rows) and rules:
+            raise _Issue(f"section {ident} 既有下级又有自己的计分规则", span,
+                         "有计分规则的叶子请写成 item；section 只汇总下级")
+        if children and rows:
+            raise _Issue(f"section {ident} 既有下级 item/section 又有 rows", rows[0].span,
+                         "把 rows 放进单独的 section")
+        if kind == "section" and not (children or rows or rules):
+            raise _Issue(f"section {ident} 是空的", span, "写下级 item/section，或 rows where … 选取指标行")
+        return ast.Node(kind, str(ident), title, _num(weight_tok), str(weight_tok), children,
+                        rows[0] if rows else None, leaf, span, _tok_span(weight_tok))
+
+    def section(self, meta: Any, c: list[Any]) -> ast.Node:
+        return self._node("section", meta, c)
+
+    def item(self, meta: Any, c: list[Any]) -> ast.Node:
+        return self._node("item", meta, c)
+
+    def rows(self, meta: Any, c: list[Any]) -> ast.Rows:
+        return ast.Rows(c[0] if c else None, _span(meta))
+
+    def score_stmt(self, meta: Any, c: list[Any]) -> tuple[str, Any, ast.Span]:
+        return ("score", c[0], _span(meta))
+
+    def declared_stmt(self, meta: Any, c: list[Any]) -> tuple[str, Any, ast.Span]:
+        return ("declared", c[0], _span(meta))
+
+    def deduct_stmt(self, meta: Any, c: list[Any]) -> ast.Deduct:
+        return ast.Deduct(_num(c[0]), c[1], _num(c[2]), _span(meta))
+
+    def judge_stmt(self, meta: Any, c: list[Any]) -> ast.Judge:
+        subject = c[0]
+        rest = c[1:]
+        score = None
+        if rest and isinstance(rest[0], ast.Ref):
+            score, rest = rest[0], rest[1:]
+        return ast.Judge(subject, score, tuple(rest), _span(meta))
+
+    def judge_case(self, meta: Any, c: list[Any]) -> ast.JudgeCase:
+        lo = _to_amount(c[1])
+        hi = _to_amount(c[3]) if len(c) > 2 else lo
+        return ast.JudgeCase(_unquote(c[0]), lo, hi, _span(meta))
+
+    # ---- expressions
+    def if_expr(self, meta: Any, c: list[Any]) -> ast.If:
+        return ast.If(c[0], c[1], c[2], _span(meta))
+
+    def or_(self, meta: Any, c: list[Any]) -> ast.Logic:
+        return ast.Logic("or", c[0], c[1], _span(meta))
+
+    def and_(self, meta: Any, c: list[Any]) -> ast.Logic:
+        return ast.Logic("and", c[0], c[1], _span(meta))
+
+    def not_(self, meta: Any, c: list[Any]) -> ast.Not:
+        return ast.Not(c[0], _span(meta))
+
+    def compare(self, meta: Any, c: list[Any]) -> ast.Compare:
+        op = str(c[1])
+        return ast.Compare(_OPS.get(op, op), c[0], c[2], _span(meta))
+
+    def in_(self, meta: Any, c: list[Any]) -> ast.InSet:
+        return ast.InSet(c[0], tuple(c[1:]), _span(meta))
+
+    def binary(self, meta: Any, c: list[Any]) -> ast.BinOp:
+        op = str(c[1])
+        return ast.BinOp(_OPS.get(op, op), c[0], c[2], _span(meta))
+
+    def neg(self, meta: Any, c: list[Any]) -> ast.Neg:
+        return ast.Neg(c[0], _span(meta))
+
+    def number(self, meta: Any, c: list[Any]) -> ast.Num:
+        return ast.Num(_num(c[0]), str(c[0]), False, _tok_span(c[0]))
+
+    def percent(self, meta: Any, c: list[Any]) -> ast.Num:
+        text = str(c[0])
+        return ast.Num(Decimal(text[:-1]) / 100, text, True, _tok_span(c[0]))
+
+    def string(self, meta: Any, c: list[Any]) -> ast.Str:
+        return ast.Str(_unquote(c[0]), _tok_span(c[0]))
+
+    def true(self, meta: Any, c: list[Any]) -> ast.BoolLit:
+        return ast.BoolLit(True, _span(meta))
+
+    def false(self, meta: Any, c: list[Any]) -> ast.BoolLit:
+        return ast.BoolLit(False, _span(meta))
+
+    def weight_ref(self, meta: Any, c: list[Any]) -> ast.WeightRef:
+        return ast.WeightRef(_span(meta))
+
+    def ref(self, meta: Any, c: list[Any]) -> ast.Ref:
+        return ast.Ref(".".join(str(t) for t in c), _span(meta))
+
+    def call(self, meta: Any, c: list[Any]) -> ast.Call:
+        return ast.Call(str(c[0]), tuple(c[1:]), _span(meta))
+
+    def start(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
+        return tuple(c)
+
+
+_COMMENT = re.compile(r'"[^"\n]*"|“[^”\n]*”|(#[^\n]*)')
+
+
+def extract_comments(text: str) -> tuple[ast.Comment, ...]:
+    """Every ``# …`` comment with its position (strings are skipped)."""
+    found = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        for m in _COMMENT.finditer(line):
+            if m.group(1):
+                found.append(ast.Comment(m.group(1), lineno, m.start(1) + 1))
+    return tuple(found)
+
+
+def _nesting_depth_error(text: str, path: str) -> Diagnostic | None:
+    depth = 0
+    line, col = 1, 0
+    in_str = False
+    for ch in text:
+        col += 1
+        if ch == "\n":
+            line, col, in_str = line + 1, 0, False
+        elif ch in "\"“”":
+            in_str = not in_str if ch == '"' else ch == "“"
+        elif not in_str and ch in "({（":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Diagnostic("error", "too-deep", f"括号或花括号嵌套超过 {MAX_DEPTH} 层", path, line, col,
+                                  hint="把过深的表达式拆成几个 let 定义", source=text)
+        elif not in_str and ch in ")}）":
+            depth = max(0, depth - 1)
+    return None
+
+
+def _syntax_diagnostic(err: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    line = getattr(err, "line", 0) or 0
+    col = getattr(err, "column", 0) or 0
+    hint = None
+    if isinstance(err, UnexpectedCharacters):
+        ch = text[err.pos_in_stream] if 0 <= err.pos_in_stream < len(text) else "?"
+        msg = f"无法识别的字符 {ch!r}"
+        if ch in "'‘’":
+            hint = '文字请用英文双引号 "…" 或中文引号 “…” 括起来'
+        elif ch == "%":
+            hint = "百分数要紧跟在数字后面，例如 80%"
+        else:
+            hint = "删除这个字符，或检查是否漏了引号"
+    elif isinstance(err, UnexpectedEOF):
+        msg = f"文件意外结束，应为: {_expected(err.expected)}"
+        hint = "检查花括号 { } 和圆括号 ( ) 是否成对"
+        lines = text.splitlines() or [""]
+        line, col = len(lines), len(lines[-1]) + 1
+    elif isinstance(err, UnexpectedToken):
+        tok = err.token
+        if tok.type == "$END":
+            msg = f"文件意外结束，应为: {_expected(err.expected)}"
+            hint = "检查花括号 { } 和圆括号 ( ) 是否成对"
+            lines = text.splitlines() or [""]
+            line, col = len(lines), len(lines[-1]) + 1
+        else:
+            msg = f"此处不应出现 {str(tok)!r}，应为: {_expected(err.expected)}"
+            if "_RBRACE" in err.expected and tok.type in ("SECTION", "ITEM", "RULESET"):
+                hint = "上一个块可能缺少右花括号 }"
+            elif tok.type == "NAME" and "STRING" in err.expected:
+                hint = f'文字要加引号: "{tok}"'
+            elif tok.type == "NAME" and {"NUMBER"} <= set(err.expected):
+                hint = "这里需要一个数字"
+    else:  # pragma: no cover - lark has no other UnexpectedInput kinds
+        msg = str(err)
+    return Diagnostic("error", "syntax", msg, path, line, col, hint=hint, source=text)
+
+
+def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
+    """Parse ruleset source `text`; raise :class:`RuleSyntaxError` on any problem."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise RuleSyntaxError([Diagnostic("error", "too-large", f"规则文件超过 {MAX_SOURCE_BYTES} 字节", path,
+                                          hint="规则文件应当短小；拆分或删除多余内容")])
+    if "\x00" in text:
+        pos = text.index("\x00")
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise RuleSyntaxError([Diagnostic("error", "syntax", "文件中有 NUL 字符，不是文本文件", path, line, col,
+                                          source=text)])
+    deep = _nesting_depth_error(text, path)
+    if deep:
+        raise RuleSyntaxError([deep])
+    try:
+        tree = grammar_parser().parse(text)
+    except UnexpectedInput as err:
+        raise RuleSyntaxError([_syntax_diagnostic(err, text, path)]) from None
+    try:
+        decls = _ToAst().transform(tree)
+    except VisitError as err:
+        issue = err.orig_exc
+        if isinstance(issue, _Issue):
+            sp = issue.span
+            raise RuleSyntaxError([Diagnostic("error", "syntax", issue.message, path, sp.line, sp.column,
+                                              sp.end_column if sp.end_line == sp.line else None,
+                                              hint=issue.hint, source=text)]) from None
+        raise
+    return ast.RulesetFile(path, text, decls, extract_comments(text))
+
+
+def parse_file(path: str) -> ast.RulesetFile:
+    """Read and parse the ruleset file at `path` (UTF-8, a BOM is tolerated)."""
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise RuleSyntaxError([Diagnostic("error", "too-large", f"规则文件有 {size} 字节，超过上限 {MAX_SOURCE_BYTES}",
+                                              str(path), hint="规则文件应当短小；拆分或删除多余内容")])
+        data = p.read_bytes()
+    except OSError as err:
+        raise RuleSyntaxError([Diagnostic("error", "io", f"无法读取规则文件: {err.strerror or err}", str(path),
+                                          hint="检查路径是否正确")]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise RuleSyntaxError([Diagnostic("error", "encoding", "文件不是 UTF-8 编码", str(path), line, 1,
+                                          hint="用 UTF-8 编码另存此文件 (Save as UTF-8)")]) from None
+    return parse_text(text, str(path))
+
+

@@ -1,0 +1,217 @@
+"""Finding rulesets: by file, by id, or by a form's kind, jurisdiction and year.
+
+Rulesets are ``*.rules`` files under the bundled ``rulesets/`` folder and any
+folders a caller adds.  A form is matched by walking its jurisdiction from the
+most specific area up to the nation (``湖南省/岳阳市/岳阳楼区`` → ``湖南省/岳阳市``
+→ ``湖南省`` → national) and taking the ruleset of its kind in force for its
+year.  ``extends "id"`` chains are resolved here, with cycles and missing
+parents reported.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from . import ast
+from ._resources import data_dir
+from .errors import Diagnostic, LookupFailure, PerfrulesError, RulesetError
+from .parser import parse_file
+
+SUFFIX = ".rules"
+MAX_CHAIN = 20
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the registry knows of a ruleset file without checking it."""
+
+    path: str
+    id: str
+    title: str
+    jurisdiction: tuple[str, ...]
+    first_year: int
+    last_year: int | None
+    kind: str
+    extends: str | None
+
+    def in_force(self, year: int) -> bool:
+        return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    def years_text(self) -> str:
+        if self.last_year is None:
+            return f"{self.first_year}–"
+        return str(self.first_year) if self.first_year == self.last_year else f"{self.first_year}–{self.last_year}"
+
+    def jurisdiction_text(self) -> str:
+        return "/".join(self.jurisdiction) or "全国"
+
+
+_lock = threading.Lock()
+_parsed: dict[tuple[str, float], ast.RulesetFile] = {}
+
+
+def parse_cached(path: str) -> ast.RulesetFile:
+    """Parse a ruleset file once per modification time."""
+    p = Path(path)
+    try:
+        key = (str(p.resolve()), p.stat().st_mtime)
+    except OSError:
+        return parse_file(path)
+    with _lock:
+        hit = _parsed.get(key)
+    if hit is not None:
+        return hit
+    f = parse_file(path)
+    with _lock:
+        _parsed[key] = f
+    return f
+
+
+def bundled_dir() -> Path:
+    return data_dir("rulesets")
+
+
+def ruleset_files(extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Every ``*.rules`` file bundled or under the `extra` folders."""
+    out: list[Path] = []
+    for root in [bundled_dir(), *[Path(e) for e in extra]]:
+        if root.is_file() and root.suffix == SUFFIX:
+            out.append(root)
+        elif root.is_dir():
+            out.extend(sorted(root.rglob(f"*{SUFFIX}")))
+    return out
+
+
+def _settings(f: ast.RulesetFile) -> dict[str, str]:
+    return {d.key: d.value for d in f.decls if isinstance(d, ast.Setting)}
+
+
+def _years(f: ast.RulesetFile) -> ast.Years | None:
+    for d in f.decls:
+        if isinstance(d, ast.Years):
+            return d
+    return None
+
+
+class Registry:
+    """The rulesets found in the bundled folder and the given extra folders."""
+
+    def __init__(self, extra: Iterable[str | Path] = ()):
+        self.extra = [str(e) for e in extra]
+        self.files = ruleset_files(self.extra)
+        self._by_id: dict[str, list[str]] = {}
+        self.unreadable: list[tuple[str, str]] = []
+        for p in self.files:
+            try:
+                f = parse_cached(str(p))
+            except PerfrulesError as e:  # a broken file must not hide the others
+                self.unreadable.append((str(p), e.render()))
+                continue
+            rid = _settings(f).get("ruleset")
+            if rid:
+                self._by_id.setdefault(rid, []).append(str(p))
+
+    def path_of(self, rid: str) -> str:
+        paths = self._by_id.get(rid)
+        if not paths:
+            import difflib
+
+            close = difflib.get_close_matches(rid, list(self._by_id), n=3, cutoff=0.4)
+            hint = ("是不是: " + "、".join(close)) if close else "用 perfrules rulesets 列出可用的规则"
+            raise LookupFailure([Diagnostic("error", "unknown-ruleset", f"找不到编号为 {rid} 的规则", rid, hint=hint)])
+        if len(paths) > 1:
+            raise LookupFailure([Diagnostic("error", "duplicate-ruleset", f"编号 {rid} 同时出现在 {'、'.join(paths)}", rid,
+                                            hint="每个规则的 ruleset 编号必须唯一")])
+        return paths[0]
+
+    def chain(self, path: str) -> list[ast.RulesetFile]:
+        """The file at `path` and its ``extends`` ancestors, root first."""
+        files: list[ast.RulesetFile] = []
+        seen: list[str] = []
+        current = path
+        while True:
+            f = parse_cached(current)
+            files.append(f)
+            rid = _settings(f).get("ruleset", current)
+            if rid in seen:
+                loop = " → ".join([*seen, rid])
+                raise RulesetError([_at_extends(f, f"extends 形成循环: {loop}", "让新规则只继承较早的规则")])
+            seen.append(rid)
+            parent = _settings(f).get("extends")
+            if not parent:
+                break
+            if len(files) >= MAX_CHAIN:
+                raise RulesetError([_at_extends(f, f"extends 链超过 {MAX_CHAIN} 层", "直接继承较近的规则")])
+            try:
+                candidate = Path(current).parent / parent
+                current = str(candidate) if candidate.is_file() else self.path_of(parent)
+            except LookupFailure as e:
+                d = e.diagnostics[0]
+                raise RulesetError([_at_extends(f, f"extends 的上级规则 {parent} 不存在", d.hint)]) from None
+        files.reverse()
+        return files
+
+    def entry(self, path: str) -> Entry:
+        chain = self.chain(path)
+        merged: dict[str, str] = {}
+        years = None
+        for f in chain:
+            merged.update(_settings(f))
+            years = _years(f) or years
+        own = _settings(chain[-1])
+        jur = tuple(p for p in merged.get("jurisdiction", "").split("/") if p.strip() and p not in ("全国", "中国"))
+        return Entry(path, own.get("ruleset", path), merged.get("title", own.get("ruleset", path)), jur,
+                     years.first if years else 0, years.last if years else None, merged.get("kind", "project"),
+                     own.get("extends"))
+
+    def entries(self) -> list[Entry]:
+        out = []
+        for p in self.files:
+            try:
+                out.append(self.entry(str(p)))
+            except Exception:  # noqa: BLE001 - listed as unreadable by the caller
+                continue
+        return out
+
+    def find(self, kind: str, jurisdiction: tuple[str, ...], year: int) -> Entry:
+        """The ruleset in force for a form; :class:`LookupFailure` listing candidates if none or several."""
+        entries = self.entries()
+        for depth in range(len(jurisdiction), -1, -1):
+            area = jurisdiction[:depth]
+            hits = [e for e in entries if e.kind == kind and e.jurisdiction == area and e.in_force(year)]
+            if len(hits) > 1:
+                names = "、".join(f"{e.id}（{e.path}）" for e in hits)
+                raise LookupFailure([Diagnostic("error", "ambiguous-ruleset",
+                                                f"{'/'.join(area) or '全国'} {year} 年的 {kind} 有多个规则同时适用: {names}",
+                                                "/".join(jurisdiction), hint="调整其中一个规则的 years，使适用年度不重叠")])
+            if hits:
+                return hits[0]
+        same_kind = [e for e in entries if e.kind == kind]
+        near = sorted(same_kind, key=lambda e: (-_common(e.jurisdiction, jurisdiction), abs(e.first_year - year)))[:5]
+        listing = "；".join(f"{e.id}（{e.jurisdiction_text()}，{e.years_text()}）" for e in near) or "无"
+        kinds = sorted({e.kind for e in entries})
+        hint = f"最接近的规则: {listing}。可用 --ruleset 指定规则，或用 perfrules new-year 为 {year} 年新建规则"
+        if not same_kind:
+            hint = f"没有 kind 为 {kind} 的规则（已有: {'、'.join(kinds)}）"
+        raise LookupFailure([Diagnostic("error", "no-ruleset",
+                                        f"没有适用于 {'/'.join(jurisdiction)} {year} 年 {kind} 表单的规则",
+                                        "/".join(jurisdiction), hint=hint)])
+
+
+def _common(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _at_extends(f: ast.RulesetFile, message: str, hint: str | None) -> Diagnostic:
+    for d in f.decls:
+        if isinstance(d, ast.Setting) and d.key == "extends":
+            return Diagnostic("error", "extends", message, f.path, d.span.line, d.span.column, hint=hint, source=f.text)
+    return Diagnostic("error", "extends", message, f.path, hint=hint)

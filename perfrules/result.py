@@ -1,0 +1,157 @@
+"""What scoring a form produces: items, sections, findings, total, grade, receipt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ._version import __version__
+from .values import fmt_number, fmt_score
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the audit found. ``path`` names the form field (``$.indicators[2].declared_score``)."""
+
+    severity: str  # error | warning | info
+    code: str
+    path: str
+    message: str
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"severity": self.severity, "code": self.code, "path": self.path, "message": self.message}
+        if self.line:
+            out["line"] = self.line
+        return out
+
+
+@dataclass
+class ItemResult:
+    """One scored node: the budget-execution item, an indicator row, or a rubric item."""
+
+    id: str
+    name: str
+    section: str
+    weight: Decimal
+    score: Decimal
+    raw: Decimal
+    declared: Decimal | None
+    path: str
+    kind: str  # "item" | "row"
+    trace: tuple[Any, ...] = field(repr=False, default=())
+    detail: dict[str, str] = field(default_factory=dict)
+    rule_line: int = 0
+    places: int = 2
+    _explain: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def explain(self) -> str:
+        """The formula with the numbers, e.g. ``20 × 11789 ÷ 13000 = 18.14``."""
+        if self._explain is None:
+            from .explain import render_trace
+
+            self._explain = render_trace(self.trace, self.score, self.places)
+        return self._explain
+
+
+@dataclass
+class SectionResult:
+    id: str
+    name: str
+    weight: Decimal
+    score: Decimal
+    parent: str | None
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """A scored form. ``to_dict()`` is the JSON of the form contract; ``explain()`` the full trace."""
+
+    ruleset_id: str
+    ruleset_version: str
+    ruleset_sha256: str
+    ruleset_path: str
+    form: str
+    kind: str
+    unit: str | None
+    title: str | None
+    total: Decimal
+    max: Decimal
+    grade: str
+    places: int
+    items: list[ItemResult]
+    sections: list[SectionResult]
+    findings: list[Finding]
+    declared_total: Decimal | None = None
+    declared_grade: str | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def exit_status(self) -> int:
+        """0 scored with no error finding, 1 with at least one (forms.md)."""
+        return 1 if self.errors else 0
+
+    def item(self, key: str) -> ItemResult:
+        """The item with id or name `key`."""
+        for it in self.items:
+            if key in (it.id, it.name):
+                return it
+        raise KeyError(key)
+
+    def section(self, key: str) -> SectionResult:
+        for s in self.sections:
+            if key in (s.id, s.name):
+                return s
+        raise KeyError(key)
+
+    def _num(self, x: Decimal) -> str:
+        return fmt_score(x, self.places)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``forms.md``; amounts are exact decimal strings."""
+        items = []
+        for it in self.items:
+            d: dict[str, Any] = {"id": it.id, "name": it.name, "section": it.section, "kind": it.kind,
+                                 "weight": fmt_number(it.weight), "score": self._num(it.score)}
+            if it.declared is not None:
+                d["declared"] = fmt_number(it.declared)
+            d["explain"] = it.explain
+            d["path"] = it.path
+            if it.detail:
+                d["detail"] = dict(it.detail)
+            items.append(d)
+        out: dict[str, Any] = {
+            "form": self.form,
+            "kind": self.kind,
+            "ruleset": {"id": self.ruleset_id, "version": self.ruleset_version},
+            "total": self._num(self.total),
+            "max": fmt_number(self.max),
+            "grade": self.grade,
+        }
+        if self.unit:
+            out["unit"] = self.unit
+        if self.title:
+            out["title"] = self.title
+        if self.declared_total is not None:
+            out["declared_total"] = fmt_number(self.declared_total)
+        if self.declared_grade is not None:
+            out["declared_grade"] = self.declared_grade
+        out["items"] = items
+        out["sections"] = [{"id": s.id, "name": s.name, "weight": fmt_number(s.weight), "score": self._num(s.score),
+                            **({"parent": s.parent} if s.parent else {})} for s in self.sections]
+        out["findings"] = [f.to_dict() for f in self.findings]
+        out["receipt"] = {"ruleset": self.ruleset_id, "version": self.ruleset_version, "sha256": self.ruleset_sha256,
+                          "perfrules": __version__}
+        return out
+
+    def explain(self) -> str:
+        """A readable trace of every point: each item's rule, inputs and arithmetic."""
+        from .explain import render_result
+
+        return render_result(self, full=True)

@@ -1,0 +1,563 @@
+"""Scoring rules both runners share: the audit around the expressions.
+
+The compiled program and the interpreter differ only in how they evaluate
+expressions and walk the rubric tree.  Everything else — reading facts,
+classifying an indicator row, tiers and bands, judged items, deductions,
+rounding, the run-time clamp, declared-value audits, totals and grades — is
+defined here once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any, Callable
+
+from .forms import Form, Row
+from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
+from .notation import _read_date, direction_of, read_cell, same_text
+from .result import Finding, ItemResult, Result, SectionResult
+from .values import ZERO, EvalError, Value, fmt_number, fmt_score, round_to
+
+#: Tier names a form may use for a qualitative row, besides a band's own label and aliases.
+TIER_ALIASES = {
+    "achieved": 0, "达成": 0, "达成预期指标": 0, "完成": 0,
+    "partial": 1, "部分达成": 1, "部分达成预期指标并具有一定效果": 1, "部分完成": 1,
+    "failed": 2, "未达成": 2, "未达成预期指标且效果较差": 2, "未完成": 2,
+}
+
+_BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": True, "否": False, "有": True,
+               "无": False, "对": True, "错": False, "符合": True, "不符合": False}
+
+
+@dataclass
+class Collector:
+    """Findings and items of one evaluation, with duplicates folded."""
+
+    form: Form
+    findings: list[Finding] = field(default_factory=list)
+    items: list[ItemResult] = field(default_factory=list)
+    sections: list[SectionResult] = field(default_factory=list)
+    _seen: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, severity: str, code: str, path: str, message: str) -> None:
+        key = (code, path)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.findings.append(Finding(severity, code, path, message, self.form.line_of(path)))
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def _convert_fact(spec: Any, value: Any) -> tuple[Value | None, str | None]:
+    """A form's fact value as the ruleset's type says, or an error message."""
+    t = spec.type
+    if t in ("count", "number", "money", "percent", "ratio"):
+        if isinstance(value, bool):
+            return None, f"应为数字，这里是 {value}"
+        num: Decimal | None = None
+        if isinstance(value, (int, Decimal)):
+            num = Decimal(value)
+            if t in ("percent", "ratio") and num > 1 and spec.hi is not None and spec.hi <= 1:
+                return None, f"{value} 超出范围；百分数请写成 \"{value}%\" 或 {Decimal(value) / 100}"
+        else:
+            q = read_cell(str(value))
+            if q is None or q.is_date:
+                return None, f"无法读作数字: {value!r}"
+            if q.unit == "%" and t not in ("percent", "ratio"):
+                return None, f"{spec.name} 是 {t}，不应写成百分数"
+            num = q.value
+        if t == "count" and num != num.to_integral_value():
+            return None, f"次数/个数应为整数，这里是 {value}"
+        if num < 0:
+            return None, f"不能为负数，这里是 {value}"
+        if spec.lo is not None and num < spec.lo:
+            return None, f"{value} 小于允许的下限 {fmt_number(spec.lo * (100 if t == 'percent' else 1))}{'%' if t == 'percent' else ''}"
+        if spec.hi is not None and num > spec.hi:
+            return None, f"{value} 大于允许的上限 {fmt_number(spec.hi * (100 if t == 'percent' else 1))}{'%' if t == 'percent' else ''}"
+        return num, None
+    if t == "date":
+        when = _read_date(str(value).strip())
+        if when is None:
+            return None, f"无法读作日期: {value!r}（写成 2023-06-21 或 2023年6月21日）"
+        return Decimal(when.toordinal()), None
+    if t == "bool":
+        if isinstance(value, bool):
+            return value, None
+        word = _BOOL_WORDS.get(str(value).strip().lower())
+        if word is None:
+            return None, f"应为 是/否，这里是 {value!r}"
+        return word, None
+    if t == "enum":
+        text = str(value).strip()
+        if text not in spec.values:
+            close = difflib.get_close_matches(text, spec.values, n=1, cutoff=0.4)
+            more = f"；是不是 {close[0]}？" if close else ""
+            return None, f"{text!r} 不是允许的取值（{'、'.join(spec.values)}）{more}"
+        return text, None
+    return str(value), None
+
+
+def build_env(model: Model, form: Form, coll: Collector,
+              eval_let: Callable[[Any, dict[str, Value]], Value]) -> dict[str, Value]:
+    """The values every expression of one form reads: budget, facts, derived values."""
+    env: dict[str, Value] = {"year": Decimal(form.year)}
+    b = form.budget
+    if b is not None:
+        env["budget.adjusted"] = b.adjusted
+        env["budget.executed"] = b.executed
+        if b.initial is not None:
+            env["budget.initial"] = b.initial
+        if b.declared_score is not None:
+            env["budget.declared_score"] = b.declared_score
+        if b.declared_rate is not None:
+            env["budget.declared_rate"] = b.declared_rate
+    if form.declared_total is not None:
+        env["declared_total"] = form.declared_total
+    for name, spec in model.facts.items():
+        path = f"$.facts.{name}"
+        if name in form.facts and form.facts[name] is not None:
+            value, problem = _convert_fact(spec, form.facts[name])
+            if problem:
+                coll.add("error", "invalid-fact", path, f"{spec.label or name}: {problem}")
+            else:
+                assert value is not None
+                env[name] = value
+        elif not spec.optional:
+            coll.add("error", "missing-value", path, f"表单缺少必填数据 {name}" + (f"（{spec.label}）" if spec.label else ""))
+    for name in form.facts:
+        if name not in model.facts:
+            close = difflib.get_close_matches(name, list(model.facts), n=1, cutoff=0.5)
+            more = f"；是不是 {close[0]}？" if close else ""
+            coll.add("warning", "unknown-fact", f"$.facts.{name}", f"规则 {model.id} 没有声明数据 {name}，已忽略{more}")
+    for let in model.lets:
+        try:
+            env[let.name] = eval_let(let, env)
+        except EvalError:
+            pass  # reported where the derived value is used
+        except ArithmeticError:
+            pass
+    return env
+
+
+def missing_path(name: str | None) -> str:
+    if not name:
+        return "$"
+    if name.startswith("budget."):
+        return "$." + name
+    if name in ("declared_total", "year"):
+        return "$." + name
+    return f"$.facts.{name}"
+
+
+# ---------------------------------------------------------------- indicator rows
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """How one indicator row is to be scored."""
+
+    kind: str  # "quant" | "qual" | "bad"
+    direction: str = ""
+    reason: str = ""
+    actual: Decimal = ZERO
+    target: Decimal = ZERO
+    band: BandSpec | None = None
+    tier: str = ""
+    problem: tuple[str, str, str] | None = None  # severity, code, message
+    notes: tuple[tuple[str, str, str], ...] = ()
+
+
+def row_fields(row: Row) -> dict[str, Value]:
+    return {"goal": Decimal(row.goal), "level1": row.level1, "level2": row.level2, "name": row.name,
+            "weight": row.weight}
+
+
+def _find_band(policy: Policy, tier: str) -> BandSpec | None:
+    for b in policy.bands:
+        if tier == b.label or tier in b.aliases:
+            return b
+    idx = TIER_ALIASES.get(tier)
+    if idx is not None and idx < len(policy.bands):
+        ordered = sorted(policy.bands, key=lambda s: -s.hi)
+        return ordered[idx]
+    return None
+
+
+def plan_row(policy: Policy, row: Row) -> RowPlan:
+    """Classify a row (quantitative or qualitative), find its direction or tier."""
+    t, a = row.target, row.actual
+    if t is not None and a is not None and not t.is_date and not a.is_date:
+        notes: list[tuple[str, str, str]] = []
+        if t.unit != a.unit:
+            if t.unit and a.unit:
+                return RowPlan("bad", problem=("error", "unit-mismatch",
+                               f"{row.name}: 目标值单位“{t.unit}”与实际值单位“{a.unit}”不一致，无法计算完成比例"))
+            notes.append(("warning", "unit-missing",
+                          f"{row.name}: 目标值 {row.target_text!r} 与实际值 {row.actual_text!r} 只有一方写了单位，按同一单位计算"))
+        if t.value < 0:
+            return RowPlan("bad", problem=("error", "invalid-target", f"{row.name}: 目标值 {row.target_text} 为负数"))
+        actual = a.value
+        if actual < 0:
+            notes.append(("info", "negative-actual", f"{row.name}: 实际值 {row.actual_text} 为负数，按 0 计"))
+            actual = ZERO
+        direction = direction_of(t.relation)
+        if direction is not None:
+            reason = f"目标值带 {t.relation}，按{_dir_name(direction)}指标计分"
+        else:
+            field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
+            direction = policy.unsigned_cases.get(field_value or "", policy.unsigned_default or "positive")
+            if policy.unsigned_field and field_value in policy.unsigned_cases:
+                reason = f"目标值未写方向，{_field_name(policy.unsigned_field)}为 {field_value}，按{_dir_name(direction)}指标计分"
+            else:
+                reason = f"目标值未写方向，按{_dir_name(direction)}指标计分"
+        if direction not in policy.formulas:
+            return RowPlan("bad", problem=("error", "no-formula", f"{row.name}: 规则没有 {direction} 方向的计分公式"))
+        return RowPlan("quant", direction, reason, actual, t.value, notes=tuple(notes))
+    # qualitative
+    if not policy.bands:
+        return RowPlan("bad", problem=("error", "no-bands", f"{row.name}: 定性指标，但规则没有定义 qualitative 分档"))
+    tier = row.tier
+    reason = "定性指标，按评价等次计分"
+    notes = []
+    if tier is None:
+        if t is not None and a is not None and t.is_date and a.is_date:
+            on_time = a.value <= t.value
+            tier = _top_band(policy).label if on_time else _bottom_band(policy).label
+            reason = f"时限指标：实际 {a.display()} {'未晚于' if on_time else '晚于'}要求 {t.display()}，记为 {tier}"
+        elif same_text(row.target_text, row.actual_text):
+            tier = _top_band(policy).label
+            reason = f"定性指标：实际完成值与目标值相同，记为 {tier}"
+        else:
+            return RowPlan("bad", problem=("error", "missing-tier",
+                           f"{row.name}: 定性指标的实际值 {row.actual_text!r} 与目标值 {row.target_text!r} 不同，"
+                           f"表单需要写明评价等次 tier（{'/'.join(b.label for b in policy.bands)}）"))
+    band = _find_band(policy, tier)
+    if band is None:
+        return RowPlan("bad", problem=("error", "unknown-tier",
+                       f"{row.name}: 未知的评价等次 {tier!r}，可选: {'、'.join(b.label for b in policy.bands)}"))
+    return RowPlan("qual", reason=reason, band=band, tier=band.label, notes=tuple(notes))
+
+
+def _top_band(policy: Policy) -> BandSpec:
+    return max(policy.bands, key=lambda b: b.hi)
+
+
+def _bottom_band(policy: Policy) -> BandSpec:
+    return min(policy.bands, key=lambda b: b.lo)
+
+
+def _dir_name(direction: str) -> str:
+    return {"positive": "正向", "reverse": "反向"}.get(direction, direction)
+
+
+def _field_name(f: str) -> str:
+    return {"level1": "一级指标", "level2": "二级指标", "name": "三级指标"}.get(f, f)
+
+
+def qualitative_score(band: BandSpec, weight: Decimal, declared: Decimal | None) -> tuple[Decimal, bool, Decimal, Decimal]:
+    """Score of a qualitative row: the declared score if inside its band, else clamped; absent → the top.
+
+    Returns (score, violated, band low, band high) in points.
+    """
+    lo, hi = band.lo * weight, band.hi * weight
+    if declared is None:
+        return hi, False, lo, hi
+    if declared < lo:
+        return lo, True, lo, hi
+    if declared > hi:
+        return hi, True, lo, hi
+    return declared, False, lo, hi
+
+
+def judge_score(spec: JudgeSpec, env: dict[str, Value]) -> tuple[Decimal, str, bool, Decimal | None]:
+    """A judged item: (score, explanation, band violated, given score)."""
+    from .values import MissingValue
+
+    if spec.subject not in env:
+        raise MissingValue(f"表单缺少 {spec.subject}", spec.subject)
+    choice = str(env[spec.subject])
+    lo, hi = spec.cases[choice]
+    given = env.get(spec.score) if spec.score else None
+    band = fmt_number(lo) if lo == hi else f"{fmt_number(lo)}–{fmt_number(hi)}"
+    if not isinstance(given, Decimal):
+        note = "" if lo == hi else "，未给分按上限"
+        return hi, f"{spec.subject} = {choice} → {band} 分{note}", False, None
+    if given < lo or given > hi:
+        got = lo if given < lo else hi
+        return got, f"{spec.subject} = {choice} → {band} 分；评分 {fmt_number(given)} 在区间外，取 {fmt_number(got)}", True, given
+    return given, f"{spec.subject} = {choice} → {band} 分，评分 {fmt_number(given)}", False, given
+
+
+# ---------------------------------------------------------------- finishing items
+
+
+def finish_item(model: Model, coll: Collector, *, id: str, name: str, section: str, weight: Decimal, raw: Decimal,
+                declared: Decimal | None, path: str, declared_path: str, kind: str, trace: tuple[Any, ...],
+                detail: dict[str, str] | None = None, audit_declared: bool = True, rule_line: int = 0) -> ItemResult:
+    """Round, clamp (reporting a clamp as a ruleset defect), audit the declared score, record the item."""
+    score = round_to(raw, model.places, model.rounding_mode)
+    if score < 0 or score > weight:
+        clamped = ZERO if score < 0 else weight
+        coll.add("error", "score-clamped", path,
+                 f"{name}: 规则算出 {fmt_number(score)} 分，超出 [0, {fmt_number(weight)}]，已限定为 {fmt_number(clamped)}；"
+                 f"这是规则的缺陷，请用 perfrules check 检查规则")
+        score = clamped
+    if audit_declared and declared is not None and abs(declared - score) > model.tolerance:
+        coll.add("error", "declared-score-mismatch", declared_path,
+                 f"{name}: 填报得分 {fmt_number(declared)}，按规则应为 {fmt_score(score, model.places)}")
+    item = ItemResult(id, name, section, weight, score, raw, declared, path, kind, trace, detail or {}, rule_line,
+                      model.places)
+    coll.items.append(item)
+    return item
+
+
+def row_detail(row: Row, plan: RowPlan) -> dict[str, str]:
+    d = {"target": row.target_text, "actual": row.actual_text}
+    if row.level1:
+        d["level1"] = row.level1
+    if row.level2:
+        d["level2"] = row.level2
+    if plan.kind == "quant":
+        d["direction"] = plan.direction
+    elif plan.kind == "qual":
+        d["tier"] = plan.tier
+    d["reason"] = plan.reason
+    return d
+
+
+def weights_audit(coll: Collector, node: NodeSpec, rows: list[Row]) -> None:
+    total = sum((r.weight for r in rows), ZERO)
+    if not rows:
+        coll.add("error", "missing-rows", f"$.indicators", f"{node.name}（{fmt_number(node.weight)} 分）没有对应的指标行")
+    elif total != node.weight:
+        coll.add("error", "weights-mismatch", "$.indicators",
+                 f"{node.name} 的指标分值之和为 {fmt_number(total)}（{' + '.join(fmt_number(r.weight) for r in rows)}），"
+                 f"应为 {fmt_number(node.weight)}")
+
+
+def section_total(model: Model, coll: Collector, node: NodeSpec, parent: str | None, parts: list[Decimal],
+                  items: list[str]) -> Decimal:
+    total = sum(parts, ZERO)
+    if total > node.weight:
+        coll.add("error", "score-clamped", f"$.indicators" if node.is_rows else "$",
+                 f"{node.name}: 下级得分合计 {fmt_number(total)} 超过本级分值 {fmt_number(node.weight)}，已限定为 "
+                 f"{fmt_number(node.weight)}")
+        total = node.weight
+    coll.sections.append(SectionResult(node.id, node.name, node.weight, total, parent, items))
+    return total
+
+
+def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result:
+    """Total, grade, the budget-rate and total audits; the finished :class:`Result`."""
+    form = coll.form
+    total = sum(top_scores, ZERO)
+    if total > model.full:  # cannot happen when the checker passed; defence in depth
+        coll.add("error", "score-clamped", "$", f"总分 {fmt_number(total)} 超过满分 {fmt_number(model.full)}")
+        total = model.full
+    grade = model.grade_of(total)
+    b = form.budget
+    if b is not None and b.declared_rate is not None:
+        _rate_audit(coll, b)
+    if form.declared_total is not None and abs(form.declared_total - total) > model.tolerance:
+        coll.add("error", "declared-total-mismatch", "$.declared_total",
+                 f"填报总分 {fmt_number(form.declared_total)}，按规则应为 {fmt_score(total, model.places)}")
+    if form.declared_grade is not None and model.grades and form.declared_grade != grade:
+        coll.add("warning", "declared-grade-mismatch", "$.declared_grade",
+                 f"填报等次 {form.declared_grade}，按规则总分 {fmt_score(total, model.places)} 应为 {grade}")
+    findings = list(form.notices) + coll.findings
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: order.get(f.severity, 3))
+    return Result(
+        ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256, ruleset_path=model.path,
+        form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
+        places=model.places, items=coll.items, sections=coll.sections, findings=findings,
+        declared_total=form.declared_total, declared_grade=form.declared_grade,
+    )
+
+
+def _pct(x: Decimal, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
+    return (x * 100).quantize(Decimal(1).scaleb(-places), rounding=rounding)
+
+
+def _rate_audit(coll: Collector, b: Any) -> None:
+    places = b.declared_rate_places
+    rate = b.executed / b.adjusted
+    written = (b.declared_rate * 100).quantize(Decimal(1).scaleb(-places))
+    expected = _pct(rate, places)
+    if written == expected:
+        return
+    msg = (f"填报执行率 {b.declared_rate_text}，执行数 ÷ 预算数 = {fmt_number(b.executed)} ÷ {fmt_number(b.adjusted)} = "
+           f"{fmt_number(_pct(rate, 2))}%，按填报精度应为 {fmt_number(expected)}%")
+    if b.initial and _pct(b.executed / b.initial, places) == written:
+        msg += (f"；填报值等于 执行数 ÷ 年初预算数（{fmt_number(b.executed)} ÷ {fmt_number(b.initial)}），"
+                "执行率应以调整后的全年预算数为基数")
+    elif _pct(rate, places, ROUND_DOWN) == written:
+        msg += "；填报值是截断而不是四舍五入的结果"
+    coll.add("error", "declared-rate-mismatch", "$.budget.declared_rate", msg)
+
+
+def check_message(name: str, message: str | None, sides: str) -> str:
+    head = message or f"检查 {name} 未通过"
+    return f"{head}：{sides}" if sides else head
+
+
+# ---------------------------------------------------------------- flows shared by both runners
+
+#: How a runner evaluates an expression: (expr, form values, row values or None, weight) → value.
+Evaluator = Callable[[Any, dict[str, Value], "dict[str, Any] | None", "Decimal | None"], Value]
+
+
+def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Value], section: str,
+               evaluate: Evaluator) -> ItemResult:
+    """Score an item by its rule (score / deduct / judge) and audit its declared value."""
+    declared_v = env.get(node.declared) if node.declared else None
+    declared = declared_v if isinstance(declared_v, Decimal) else None
+    dpath = missing_path(node.declared) if node.declared else "$"
+    audit = True
+    try:
+        if node.score is not None:
+            raw = evaluate(node.score, env, None, node.weight)
+            assert isinstance(raw, Decimal)
+            trace: tuple[Any, ...] = ("expr", node.score, env, node.weight)
+        elif node.deducts:
+            raw = node.weight
+            parts = []
+            for d in node.deducts:
+                count = evaluate(d.count, env, None, node.weight)
+                assert isinstance(count, Decimal)
+                lost = min(d.per * count, d.limit)
+                raw -= lost
+                parts.append(f" − min({fmt_number(d.per)} × {fmt_number(count)}, {fmt_number(d.limit)})")
+            trace = ("text", fmt_number(node.weight) + "".join(parts) + " = {score}")
+        else:
+            assert node.judge is not None
+            raw, text, violated, given = judge_score(node.judge, env)
+            trace = ("text", text + " → {score}")
+            if violated:
+                audit = False
+                spath = missing_path(node.judge.score)
+                lo, hi = node.judge.cases[str(env[node.judge.subject])]
+                coll.add("error", "band-violation", spath,
+                         f"{node.name}: {node.judge.subject} 为 {env[node.judge.subject]} 时应在 {fmt_number(lo)}–"
+                         f"{fmt_number(hi)} 分之间，评分 {fmt_number(given or ZERO)} 已按区间取 {fmt_number(raw)}")
+    except EvalError as err:
+        path = missing_path(err.name) if err.name else "$"
+        coll.add("error", err.code, path, f"{node.name} 无法计分：{err.message}")
+        raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
+    return finish_item(model, coll, id=node.id, name=node.name, section=section, weight=node.weight, raw=raw,
+                       declared=declared, path=dpath, declared_path=dpath, kind="item", trace=trace,
+                       audit_declared=audit, rule_line=node.span.line)
+
+
+def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position: int, env: dict[str, Value],
+              evaluate: Evaluator) -> ItemResult:
+    """Score one indicator row under the ruleset's indicator policy."""
+    policy = model.policy
+    assert policy is not None
+    plan = plan_row(policy, row)
+    for severity, code, message in plan.notes:
+        coll.add(severity, code, row.path, message)
+    audit = True
+    trace: tuple[Any, ...]
+    if plan.kind == "quant":
+        assert row.target is not None and row.actual is not None
+        display = {"actual": row.actual.display() if plan.actual == row.actual.value else fmt_number(plan.actual),
+                   "target": row.target.display()}
+        local = {"actual": plan.actual, "target": plan.target, "__display__": display}
+        expr = policy.formulas[plan.direction]
+        try:
+            share = evaluate(expr, env, local, row.weight)
+            assert isinstance(share, Decimal)
+            raw = row.weight * share
+            trace = ("row", row.weight, expr, env, local)
+        except EvalError as err:
+            coll.add("error", err.code, row.path, f"{row.name} 无法计分：{err.message}")
+            raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
+    elif plan.kind == "qual":
+        assert plan.band is not None
+        raw, violated, lo, hi = qualitative_score(plan.band, row.weight, row.declared)
+        band = f"{fmt_number(lo)}–{fmt_number(hi)}"
+        if row.declared is None:
+            trace = ("text", f"{plan.tier}：{band} 分，未填报得分，取上限 {{score}}")
+        elif violated:
+            audit = False
+            trace = ("text", f"{plan.tier}：{band} 分，填报 {fmt_number(row.declared)} 在区间外，取 {{score}}")
+            coll.add("error", "band-violation", row.path + ".declared_score",
+                     f"{row.name}: 评价等次为 {plan.tier}，得分应在 {band} 之间，填报 {fmt_number(row.declared)} "
+                     f"已按区间取 {fmt_number(raw)}")
+        else:
+            trace = ("text", f"{plan.tier}：{band} 分，采用填报得分 {{score}}")
+    else:
+        assert plan.problem is not None
+        severity, code, message = plan.problem
+        coll.add(severity, code, row.path, message)
+        raw, trace, audit = ZERO, ("text", "无法计分，记 {score} 分"), False
+    return finish_item(model, coll, id=f"{node.id}.{position}", name=row.name, section=node.id, weight=row.weight,
+                       raw=raw, declared=row.declared, path=row.path, declared_path=row.path + ".declared_score",
+                       kind="row", trace=trace, detail=row_detail(row, plan), audit_declared=audit,
+                       rule_line=node.span.line)
+
+
+def select_rows(coll: Collector, node: NodeSpec, form: Form, claimed: dict[int, str],
+                matches: Callable[[Row], bool]) -> list[Row]:
+    """The rows a ``rows`` section draws; a row claimed by an earlier section is reported."""
+    chosen = []
+    for row in form.rows:
+        if not matches(row):
+            continue
+        if row.index in claimed:
+            coll.add("error", "row-claimed-twice", row.path,
+                     f"{row.name}: 同时被 {claimed[row.index]} 和 {node.name} 选中，只计入 {claimed[row.index]}")
+            continue
+        claimed[row.index] = node.name
+        chosen.append(row)
+    return chosen
+
+
+def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None:
+    for row in form.rows:
+        if row.index not in claimed:
+            coll.add("error", "unmatched-row", row.path,
+                     f"{row.name}: 没有任何部分选取这一行（goal={row.goal}, level1={row.level1 or '空'}），未计分")
+
+
+def run_checks(model: Model, coll: Collector, env: dict[str, Value],
+               evaluate: Callable[[Any, dict[str, Value]], Value]) -> None:
+    """Evaluate the ruleset's consistency checks; a failed one is a ``check-failed`` finding."""
+    from . import ast as _ast
+    from .explain import render
+
+    for check in model.checks:
+        try:
+            ok = evaluate(check, env)
+        except EvalError as err:
+            coll.add("warning", "check-skipped", missing_path(err.name),
+                     f"检查 {check.name} 未执行：{err.message}")
+            continue
+        if ok:
+            continue
+        sides = ""
+        e = check.expr
+        if isinstance(e, _ast.Compare):
+            try:
+                from .interpreter import eval_expr
+
+                left, right = eval_expr(e.left, env), eval_expr(e.right, env)
+                sides = f"{render(e.left, env)} = {_value(left)}，{render(e.right, env)} = {_value(right)}"
+                if isinstance(left, Decimal) and isinstance(right, Decimal):
+                    sides += f"，相差 {fmt_number(abs(left - right))}"
+                    if check.tolerance:
+                        sides += f"（允许误差 {fmt_number(check.tolerance)}）"
+            except (EvalError, ArithmeticError):
+                sides = render(e, env)
+        else:
+            sides = render(e, env)
+        coll.add(check.severity, "check-failed", f"$.check.{check.name}", check_message(check.name, check.message, sides))
+
+
+def _value(v: Value) -> str:
+    return fmt_number(v) if isinstance(v, Decimal) else str(v)
