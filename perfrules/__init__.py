@@ -6,12 +6,18 @@ The public API: :func:`load_ruleset` → :class:`Ruleset` → :meth:`Ruleset.eva
 
 from ._version import __version__
 from .api import Ruleset, Scorer, load_ruleset, ruleset_from_text
-from .errors import Diagnostic, FormError, LookupFailure, PerfrulesError, RuleSyntaxError, RulesetError
+from .errors import (
+    Diagnostic,
+    FormError,
+    LookupFailure,
+    PerfrulesError,
+    RulesetError,
+    RuleSyntaxError,
+)
 from .forms import Form, read_form
 from .result import Finding, ItemResult, Result, SectionResult
 
 __all__ = [
-    "__version__",
     "Diagnostic",
     "Finding",
     "Form",
@@ -25,6 +31,7 @@ __all__ = [
     "RulesetError",
     "Scorer",
     "SectionResult",
+    "__version__",
     "load_ruleset",
     "read_form",
     "ruleset_from_text",

@@ -11,9 +11,10 @@ and picklable (it is rebuilt from its source text in the receiving process).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from . import ast
 from .checker import check_chain

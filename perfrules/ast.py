@@ -208,7 +208,7 @@ class ByCase:
 
 @dataclass(frozen=True, slots=True)
 class Unsigned:
-    field: str
+    by: str
     cases: tuple[ByCase, ...]
     span: Span = field(compare=False)
 

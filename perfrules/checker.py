@@ -14,9 +14,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Iterator, Mapping
+from typing import Any
 
 from . import ast
 from .errors import Diagnostic
@@ -127,8 +128,9 @@ def _replace_node(nodes: list[tuple[ast.RulesetFile, ast.Node]], new: ast.Node,
         if n.id == new.id:
             nodes[i] = (file, new)
             return True
-        if _replace_child(n, new) is not None:
-            nodes[i] = (f, _replace_child(n, new))  # type: ignore[arg-type]
+        replaced = _replace_child(n, new)
+        if replaced is not None:
+            nodes[i] = (f, replaced)
             return True
     return False
 
@@ -251,7 +253,7 @@ def _merge(chain: list[ast.RulesetFile], ctx: _Ctx) -> _Merged:
                 removed = _remove_node(m.nodes, d.name)
                 for table in (m.facts, m.lets, m.checks):
                     if d.name in table:
-                        del table[d.name]  # type: ignore[attr-defined]
+                        del table[d.name]
                         removed = True
                 if not removed:
                     cands = list(_all_node_ids(n for _, n in m.nodes)) + list(m.facts) + list(m.checks)
@@ -556,7 +558,7 @@ def _search_counterexample(expr: ast.Expr, lo: Decimal, hi: Decimal, domains: Ma
     return None
 
 
-def _local_context():  # type: ignore[no-untyped-def]
+def _local_context() -> Any:
     from decimal import localcontext
 
     return localcontext(CONTEXT)
@@ -617,7 +619,7 @@ class _Checker:
         out["kind"] = kind[1].value if kind else "project"
         full = self._setting("full")
         out["full"] = Decimal(full[1].value) if full else Decimal(100)
-        if full and out["full"] == 0:  # type: ignore[comparison-overlap]
+        if full and Decimal(full[1].value) == 0:
             self.c(full[0]).error("header", "满分不能为 0", full[1].span)
         tol = self._setting("tolerance")
         out["tolerance"] = Decimal(tol[1].value) if tol else Decimal(0)
@@ -715,13 +717,13 @@ class _Checker:
                 c.error("duplicate", f"{name} 是保留名称，不能重新定义", let.span, "换一个名称")
                 continue
             scope = _Scope(dict(self.types), self.domains, None, what="let 定义")
-            t = _infer(let.expr, scope, c)
+            let_type = _infer(let.expr, scope, c)
             if name in _free_names(let.expr):
                 c.error("cycle", f"{name} 的定义引用了它自己", let.span)
                 continue
-            self.types[name] = t or NUM
+            self.types[name] = let_type or NUM
             self.lets[name] = let
-            if t == NUM:
+            if let_type == NUM:
                 b = _Bounds(self.domains, None)
                 self.domains[name] = b.of(let.expr)
 
@@ -753,13 +755,14 @@ class _Checker:
                 if ordered[-1][0].hi != 1:
                     c.error("bands", f"分档没有覆盖 100%：最高一档 {ordered[-1][0].label} 止于 {ordered[-1][1].hi.text}",
                             ordered[-1][1].span, "让最高一档止于 100%")
-                for (a, a_src), (b, b_src) in zip(ordered, ordered[1:]):
-                    if b.lo > a.hi:
-                        c.error("bands", f"分档之间有空缺: {a.label} 止于 {a_src.hi.text}，{b.label} 从 {b_src.lo.text} 开始",
-                                b_src.span, f"把 {b.label} 的下限改为 {a_src.hi.text}")
-                    elif b.lo < a.hi:
-                        c.error("bands", f"分档重叠: {a.label} ({a_src.lo.text}..{a_src.hi.text}) 与 {b.label} "
-                                f"({b_src.lo.text}..{b_src.hi.text})", b_src.span, f"把 {b.label} 的下限改为 {a_src.hi.text}")
+                for (lower, lower_src), (upper, upper_src) in zip(ordered, ordered[1:]):
+                    if upper.lo > lower.hi:
+                        c.error("bands", f"分档之间有空缺: {lower.label} 止于 {lower_src.hi.text}，{upper.label} 从 "
+                                f"{upper_src.lo.text} 开始", upper_src.span, f"把 {upper.label} 的下限改为 {lower_src.hi.text}")
+                    elif upper.lo < lower.hi:
+                        c.error("bands", f"分档重叠: {lower.label} ({lower_src.lo.text}..{lower_src.hi.text}) 与 {upper.label} "
+                                f"({upper_src.lo.text}..{upper_src.hi.text})", upper_src.span,
+                                f"把 {upper.label} 的下限改为 {lower_src.hi.text}")
             # keep them from the top tier down, as written
             out[name] = tuple(specs)
         return out
@@ -773,31 +776,32 @@ class _Checker:
         formulas: dict[str, ast.Expr] = {}
         types = dict(self.types)
         domains = dict(self.domains)
-        for n, (t, d) in ROW_NAMES.items():
-            types[n] = t
-            domains[n] = d
+        for row_name, (row_type, row_domain) in ROW_NAMES.items():
+            types[row_name] = row_type
+            domains[row_name] = row_domain
         for pf in ind.formulas:
             if pf.direction in formulas:
                 c.error("duplicate", f"方向 {pf.direction} 的公式重复", pf.span)
             scope = _Scope(types, domains, None, Interval.non_negative(), what="指标计分公式")
-            t = _infer(pf.expr, scope, c)
-            if t not in (NUM, None):
+            formula_type = _infer(pf.expr, scope, c)
+            if formula_type not in (NUM, None):
                 c.error("type", f"{pf.direction} 的公式应得出数字（得分占权重的比例）", pf.expr.span)
             formulas[pf.direction] = pf.expr
-            if t == NUM:
+            if formula_type == NUM:
                 self.prove(c, pf.expr, Decimal(0), Decimal(1), domains, None, Interval.non_negative(),
                            f"{pf.direction} 方向的得分比例", "得分 = 权重 × 本式，本式应在 0 到 1 之间；用 min(…, 1) 封顶、"
                            "用 if … then … else … 处理为 0 的情形")
-        for d in DIRECTIONS:
-            if d not in formulas:
-                c.error("policy", f"indicators 缺少 {d} 方向的公式", ind.span,
-                        f"例如: {d}: " + ("if target > 0 then min(actual / target, 1) else 1" if d == "positive"
-                                          else "if actual > 0 then min(target / actual, 1) else 1"))
+        for direction in DIRECTIONS:
+            if direction not in formulas:
+                c.error("policy", f"indicators 缺少 {direction} 方向的公式", ind.span,
+                        f"例如: {direction}: " + ("if target > 0 then min(actual / target, 1) else 1"
+                                                  if direction == "positive"
+                                                  else "if actual > 0 then min(target / actual, 1) else 1"))
         cases: dict[str, str] = {}
         default = None
         field_name = None
         if ind.unsigned:
-            field_name = ind.unsigned.field
+            field_name = ind.unsigned.by
             if field_name not in ("level1", "level2", "name"):
                 c.error("policy", f"unsigned 只能按 level1、level2 或 name 区分，这里是 {field_name}", ind.unsigned.span,
                         _did_you_mean(field_name, ("level1", "level2", "name")))

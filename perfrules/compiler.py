@@ -10,8 +10,9 @@ through their node's span (``ItemResult.rule_line``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from decimal import Decimal, localcontext
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from . import ast
 from .checker import ROW_NAMES
@@ -35,7 +36,7 @@ from .values import BUILTINS, CONTEXT, EvalError, MissingValue, Value, divide
 
 Env = Mapping[str, Value]
 Local = Mapping[str, Any]
-Fn = Callable[[Env, Local, Any], Value]
+Fn = Callable[[Env, Local, Any], Any]  # values are typed by the checker, not here
 
 
 def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None) -> Fn:
@@ -60,21 +61,21 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None) -> Fn:
 
             return ref
         case ast.WeightRef():
-            def weight(env: Env, loc: Local, w: Any) -> Value:
+            def weight(env: Env, loc: Local, w: Any) -> Any:
                 if w is None:
                     raise EvalError("此处没有 weight")
-                return w  # type: ignore[no-any-return]
+                return w
 
             return weight
         case ast.BinOp(op=op, left=left, right=right):
             a, b = c(left), c(right)
             if op == "+":
-                return lambda env, loc, w: a(env, loc, w) + b(env, loc, w)  # type: ignore[operator]
+                return lambda env, loc, w: a(env, loc, w) + b(env, loc, w)
             if op == "-":
-                return lambda env, loc, w: a(env, loc, w) - b(env, loc, w)  # type: ignore[operator]
+                return lambda env, loc, w: a(env, loc, w) - b(env, loc, w)
             if op == "*":
-                return lambda env, loc, w: a(env, loc, w) * b(env, loc, w)  # type: ignore[operator]
-            return lambda env, loc, w: divide(a(env, loc, w), b(env, loc, w))  # type: ignore[arg-type]
+                return lambda env, loc, w: a(env, loc, w) * b(env, loc, w)
+            return lambda env, loc, w: divide(a(env, loc, w), b(env, loc, w))
         case ast.Call(func=func, args=args):
             fn = BUILTINS[func][2]
             parts = [c(x) for x in args]
@@ -92,21 +93,21 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None) -> Fn:
                 if tolerance is not None:
                     tol = tolerance
 
-                    def eq_tol(env: Env, loc: Local, w: Any) -> Value:
+                    def eq_tol(env: Env, loc: Local, w: Any) -> bool:
                         x, y = a(env, loc, w), b(env, loc, w)
                         if isinstance(x, Decimal) and isinstance(y, Decimal):
                             return (abs(x - y) <= tol) == want
-                        return (x == y) == want
+                        return bool((x == y) == want)
 
                     return eq_tol
                 return lambda env, loc, w: (a(env, loc, w) == b(env, loc, w)) == want
             if op == ">=":
-                return lambda env, loc, w: a(env, loc, w) >= b(env, loc, w)  # type: ignore[operator]
+                return lambda env, loc, w: a(env, loc, w) >= b(env, loc, w)
             if op == "<=":
-                return lambda env, loc, w: a(env, loc, w) <= b(env, loc, w)  # type: ignore[operator]
+                return lambda env, loc, w: a(env, loc, w) <= b(env, loc, w)
             if op == ">":
-                return lambda env, loc, w: a(env, loc, w) > b(env, loc, w)  # type: ignore[operator]
-            return lambda env, loc, w: a(env, loc, w) < b(env, loc, w)  # type: ignore[operator]
+                return lambda env, loc, w: a(env, loc, w) > b(env, loc, w)
+            return lambda env, loc, w: a(env, loc, w) < b(env, loc, w)
         case ast.Logic(op=op, left=left, right=right):
             a, b = c(left), c(right)
             if op == "and":
@@ -117,11 +118,16 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None) -> Fn:
             return lambda env, loc, w: not a(env, loc, w)
         case ast.Neg(operand=operand):
             a = c(operand)
-            return lambda env, loc, w: -a(env, loc, w)  # type: ignore[operator]
+            return lambda env, loc, w: -a(env, loc, w)
         case ast.InSet(operand=operand, options=options):
             a = c(operand)
             opts = [c(o) for o in options]
-            return lambda env, loc, w: (lambda v: any(v == o(env, loc, w) for o in opts))(a(env, loc, w))
+
+            def member(env: Env, loc: Local, w: Any) -> bool:
+                v = a(env, loc, w)
+                return any(v == o(env, loc, w) for o in opts)
+
+            return member
     raise TypeError(f"unknown expression node {type(expr).__name__}")  # pragma: no cover
 
 
@@ -149,7 +155,8 @@ class Program:
 
     def _evaluate(self, expr: ast.Expr, env: dict[str, Value], local: dict[str, Any] | None,
                   weight: Decimal | None) -> Value:
-        return self._fns[id(expr)](env, local or _EMPTY, weight)
+        value: Value = self._fns[id(expr)](env, local or _EMPTY, weight)
+        return value
 
     def _compile_node(self, node: NodeSpec, parent: str | None) -> Step:
         model = self.model

@@ -8,8 +8,8 @@ what to change.  Lark's and PyYAML's exceptions never leak past the loaders.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 SEVERITIES = ("error", "warning", "info")
 

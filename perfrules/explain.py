@@ -8,8 +8,9 @@ and the rounded result.  Also the text report of a whole result.
 from __future__ import annotations
 
 from collections import ChainMap
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from . import ast
 from .errors import display_width
@@ -121,21 +122,20 @@ def render_result(result: Any, full: bool = False) -> str:
         by_section.setdefault(it.section, []).append(it)
     shown: set[str] = set()
     for sec in result.sections:
-        if sec.parent is None or True:
-            items = by_section.get(sec.id, [])
-            single = len(items) == 1 and items[0].id == sec.id
-            if not single:
-                indent = "  " * _depth(result, sec)
-                rows.append((f"{indent}【{sec.name}】", fmt_number(sec.weight), fmt_score(sec.score, result.places), "", ""))
-            for it in items:
-                if it.id in shown:
-                    continue
-                shown.add(it.id)
-                indent = "  " * (_depth(result, sec) + (0 if single else 1))
-                declared = fmt_number(it.declared) if it.declared is not None else ""
-                mark = " ✗" if it.declared is not None and it.declared != it.score else ""
-                rows.append((f"{indent}{_short(it.name)}", fmt_number(it.weight), fmt_score(it.score, result.places),
-                             declared + mark, it.explain))
+        items = by_section.get(sec.id, [])
+        single = len(items) == 1 and items[0].id == sec.id
+        if not single:
+            indent = "  " * _depth(result, sec)
+            rows.append((f"{indent}【{sec.name}】", fmt_number(sec.weight), fmt_score(sec.score, result.places), "", ""))
+        for it in items:
+            if it.id in shown:
+                continue
+            shown.add(it.id)
+            indent = "  " * (_depth(result, sec) + (0 if single else 1))
+            declared = fmt_number(it.declared) if it.declared is not None else ""
+            mark = " ✗" if it.declared is not None and it.declared != it.score else ""
+            rows.append((f"{indent}{_short(it.name)}", fmt_number(it.weight), fmt_score(it.score, result.places),
+                         declared + mark, it.explain))
     widths = [max(display_width(r[i]) for r in rows) for i in range(4)]
     widths[0] = min(widths[0], 40)
     for r in rows:

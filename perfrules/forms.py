@@ -13,11 +13,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -172,7 +173,7 @@ def _yaml_documents(text: str, source: str) -> list[RawForm]:
 
     try:
         for ev in yaml.parse(text, Loader=yaml.SafeLoader):
-            mark = ev.start_mark
+            mark: Any = ev.start_mark
             if isinstance(ev, (yaml.AliasEvent,)) or getattr(ev, "anchor", None):
                 raise _err(source, "表单中不允许使用 YAML 锚点或别名（& 和 *）", mark.line + 1, mark.column + 1, text,
                            "把被引用的内容直接写出来")
@@ -267,7 +268,7 @@ def _check_magnitudes(value: Any, path: str, source: str, depth: int = 0) -> Non
     elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         if isinstance(value, Decimal) and not value.is_finite():
             raise _err(source, f"{path}: {value} 不是有效的数值")
-        if abs(value) > MAX_MAGNITUDE:
+        if abs(Decimal(value)) > MAX_MAGNITUDE:
             raise _err(source, f"{path}: 数值过大", hint="金额以万元计，分值以分计；检查是否多写了位数")
 
 
@@ -354,7 +355,7 @@ def _schema_messages(err: Any) -> tuple[str, str | None]:
     if v == "type":
         want = err.validator_value
         want_l = want if isinstance(want, list) else [want]
-        names = "或".join(_TYPE_NAMES.get(w, w) for w in want_l)
+        names = "或".join(_TYPE_NAMES.get(str(w), str(w)) for w in want_l)
         hint = None
         if isinstance(err.instance, str) and "number" in want_l:
             hint = "这里要写数字，不要加单位或文字（金额以万元计）"
@@ -397,9 +398,9 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
                     notices.append(Finding("warning", "unknown-field", p, f"未知字段 {extra}，已忽略{hint}",
                                            lines.get(p, (None,))[0]))
                 continue
-            message, hint = _schema_messages(err)
+            message, why = _schema_messages(err)
             line, col = lines.get(path, (0, 0))
-            diags.append(Diagnostic("error", "schema", f"{path}: {message}", source, line, col, hint=hint, source=text))
+            diags.append(Diagnostic("error", "schema", f"{path}: {message}", source, line, col, hint=why, source=text))
         if diags:
             raise FormError(diags)
     return _convert(data, source, lines, notices)

@@ -8,8 +8,8 @@ evaluator the checker uses to try concrete counterexamples.
 from __future__ import annotations
 
 from collections import ChainMap
+from collections.abc import Mapping
 from decimal import Decimal, localcontext
-from typing import Mapping
 
 from . import ast
 from .forms import Form, Row

@@ -9,12 +9,19 @@ excerpt and, in Chinese, what was expected.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
-from typing import Any, Sequence
+from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
 
 from . import ast
 from ._resources import data_dir
@@ -440,7 +447,8 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, path: str) -> Diagnostic
     col = getattr(err, "column", 0) or 0
     hint = None
     if isinstance(err, UnexpectedCharacters):
-        ch = text[err.pos_in_stream] if 0 <= err.pos_in_stream < len(text) else "?"
+        pos = err.pos_in_stream or 0
+        ch = text[pos] if 0 <= pos < len(text) else "?"
         msg = f"无法识别的字符 {ch!r}"
         if ch in "'‘’":
             hint = '文字请用英文双引号 "…" 或中文引号 “…” 括起来'

@@ -11,9 +11,9 @@ parents reported.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from . import ast
 from ._resources import data_dir

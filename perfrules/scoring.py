@@ -10,9 +10,10 @@ defined here once.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Any, Callable
+from typing import Any
 
 from .forms import Form, Row
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
@@ -316,7 +317,7 @@ def finish_item(model: Model, coll: Collector, *, id: str, name: str, section: s
 
 
 def row_detail(row: Row, plan: RowPlan) -> dict[str, str]:
-    d = {"target": row.target_text, "actual": row.actual_text}
+    d = {"target": row.target_text, "actual": row.actual_text}  # shown by `perfrules explain`
     if row.level1:
         d["level1"] = row.level1
     if row.level2:
@@ -332,7 +333,7 @@ def row_detail(row: Row, plan: RowPlan) -> dict[str, str]:
 def weights_audit(coll: Collector, node: NodeSpec, rows: list[Row]) -> None:
     total = sum((r.weight for r in rows), ZERO)
     if not rows:
-        coll.add("error", "missing-rows", f"$.indicators", f"{node.name}（{fmt_number(node.weight)} 分）没有对应的指标行")
+        coll.add("error", "missing-rows", "$.indicators", f"{node.name}（{fmt_number(node.weight)} 分）没有对应的指标行")
     elif total != node.weight:
         coll.add("error", "weights-mismatch", "$.indicators",
                  f"{node.name} 的指标分值之和为 {fmt_number(total)}（{' + '.join(fmt_number(r.weight) for r in rows)}），"
@@ -343,7 +344,7 @@ def section_total(model: Model, coll: Collector, node: NodeSpec, parent: str | N
                   items: list[str]) -> Decimal:
     total = sum(parts, ZERO)
     if total > node.weight:
-        coll.add("error", "score-clamped", f"$.indicators" if node.is_rows else "$",
+        coll.add("error", "score-clamped", "$.indicators" if node.is_rows else "$",
                  f"{node.name}: 下级得分合计 {fmt_number(total)} 超过本级分值 {fmt_number(node.weight)}，已限定为 "
                  f"{fmt_number(node.weight)}")
         total = node.weight

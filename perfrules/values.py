@@ -8,6 +8,7 @@ closures and the tree-walking interpreter cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -16,7 +17,7 @@ from decimal import (
     Context,
     Decimal,
 )
-from typing import Callable, Union
+from typing import Union
 
 Value = Union[Decimal, str, bool]
 
@@ -53,7 +54,7 @@ def divide(a: Decimal, b: Decimal) -> Decimal:
 
 
 def _fmt(x: Decimal) -> str:
-    return format(x.normalize(), "f") if x == x else "NaN"
+    return format(x.normalize(), "f") if not x.is_nan() else "NaN"
 
 
 def ratio(b: Decimal, a: Decimal) -> Decimal:
@@ -67,7 +68,7 @@ def ratio(b: Decimal, a: Decimal) -> Decimal:
 
 
 def clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
-    return lo if x < lo else hi if x > hi else x
+    return lo if x < lo else min(x, hi)
 
 
 #: name → (min arity, max arity or None, implementation)
