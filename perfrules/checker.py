@@ -496,7 +496,7 @@ def _free_names(expr: ast.Expr) -> set[str]:
 def _candidates(domain: Interval, integer: bool) -> list[Decimal]:
     lo = domain.lo if domain.lo.is_finite() else Decimal(-1000000)
     hi = domain.hi if domain.hi.is_finite() else max(lo, Decimal(0)) + Decimal(1000000)
-    picks = [lo, hi, Decimal(0), Decimal(1), (lo + hi) / 2, Decimal("0.5"), Decimal(100), lo + 1]
+    picks = [lo, Decimal(1), Decimal(100), Decimal(0), Decimal("0.5"), lo + 1, (lo + hi) / 2, hi]
     out: list[Decimal] = []
     for p in picks:
         if integer:
@@ -783,7 +783,10 @@ class _Checker:
             if pf.direction in formulas:
                 c.error("duplicate", f"方向 {pf.direction} 的公式重复", pf.span)
             scope = _Scope(types, domains, None, Interval.non_negative(), what="指标计分公式")
+            before = len(c.diags)
             formula_type = _infer(pf.expr, scope, c)
+            if len(c.diags) > before:
+                formula_type = None  # an error inside: no proof on top of it
             if formula_type not in (NUM, None):
                 c.error("type", f"{pf.direction} 的公式应得出数字（得分占权重的比例）", pf.expr.span)
             formulas[pf.direction] = pf.expr
@@ -893,7 +896,10 @@ class _Checker:
                     c.error("type", f"申报得分 {dn} 应为数字", leaf.declared.span)
                 declared = dn
             if leaf.score is not None:
+                before = len(c.diags)
                 t = _infer(leaf.score, scope, c)
+                if len(c.diags) > before:
+                    t = None  # an error inside: no proof on top of it
                 if t not in (NUM, None):
                     c.error("type", f"score 应为数字，这里是{_tname(t)}", leaf.score.span,
                             "条件请写成 if 条件 then 分数 else 分数")
@@ -903,6 +909,7 @@ class _Checker:
                 score = leaf.score
             if leaf.deducts:
                 specs = []
+                before = len(c.diags)
                 for d in leaf.deducts:
                     t = _infer(d.count, scope, c)
                     if t not in (NUM, None):
@@ -910,8 +917,9 @@ class _Checker:
                     specs.append(DeductSpec(d.per, d.count, d.limit, d.span))
                 deducts = tuple(specs)
                 expr = _deduct_expr(w, deducts)
-                self.prove(c, expr, Decimal(0), w, self.domains, w, None, f"{name} 扣分后的得分",
-                           f"各条 deduct 的 limit 之和不应超过分值 {n.weight_text}")
+                if len(c.diags) == before:
+                        self.prove(c, expr, Decimal(0), w, self.domains, w, None, f"{name} 扣分后的得分",
+                               f"各条 deduct 的 limit 之和不应超过分值 {n.weight_text}")
                 limits = sum((d.limit for d in deducts), Decimal(0))
                 if limits > w and self.proving:
                     c.error("bound", f"{name} 最多扣 {fmt_number(limits)} 分，超过分值 {n.weight_text}", n.span,

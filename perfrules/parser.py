@@ -59,6 +59,8 @@ _TOKEN_NAMES = {
     "ADD_OP": "+ 或 -",
     "MUL_OP": "* 或 /",
     "$END": "文件结尾",
+    "MINUS": "负号 -",
+    "__ANON_0": "…",
 }
 
 

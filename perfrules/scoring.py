@@ -201,6 +201,9 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
                           f"{row.name}: 目标值 {row.target_text!r} 与实际值 {row.actual_text!r} 只有一方写了单位，按同一单位计算"))
         if t.value < 0:
             return RowPlan("bad", problem=("error", "invalid-target", f"{row.name}: 目标值 {row.target_text} 为负数"))
+        if t.value == 0:
+            notes.append(("warning", "zero-target",
+                          f"{row.name}: 目标值为 0，无法按完成比例计分，按规则公式对 0 的处理计分"))
         actual = a.value
         if actual < 0:
             notes.append(("info", "negative-actual", f"{row.name}: 实际值 {row.actual_text} 为负数，按 0 计"))
