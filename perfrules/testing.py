@@ -1,0 +1,351 @@
+"""Hypothesis strategies and invariant checks for testers.
+
+Use them from your own pytest suite::
+
+    from hypothesis import given
+    from perfrules.testing import forms, assert_guarantees, load
+
+    rs = load("hubei/huangshi/project-2022")
+
+    @given(forms(rs))
+    def test_guarantees(form):
+        assert_guarantees(rs, form)
+
+``forms(ruleset)`` draws forms valid for that ruleset: indicator rows in every
+notation the engine reads (≥ ≤ 不低于 以上 以内, %, 万元, 人, 元/人/年, dates, text),
+qualitative rows with and without declared scores, facts of every declared
+type, and boundary values (0, actual = target, huge and tiny amounts, many
+decimal places).  ``assert_guarantees`` checks every promise perfrules makes
+about a result, and raises :class:`GuaranteeViolation` naming the one broken.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from . import ast
+from .api import Ruleset, load_ruleset
+from .forms import Form, read_form
+from .model import FactSpec, Model, NodeSpec
+from .notation import Quantity
+from .result import Result
+from .values import fmt_number
+
+__all__ = ["GuaranteeViolation", "assert_guarantees", "forms", "load"]
+
+load = load_ruleset
+
+
+class GuaranteeViolation(AssertionError):
+    """A result broke one of perfrules' guarantees; ``guarantee`` names which."""
+
+    def __init__(self, guarantee: str, detail: str):
+        super().__init__(f"{guarantee}: {detail}")
+        self.guarantee = guarantee
+        self.detail = detail
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def _decimal(lo: Decimal, hi: Decimal, places: int = 4) -> st.SearchStrategy[Decimal]:
+    return st.decimals(min_value=lo, max_value=hi, places=places, allow_nan=False, allow_infinity=False)
+
+
+def _amount() -> st.SearchStrategy[Decimal]:
+    """Amounts with the edges people hit: 0, tiny, huge, many decimals."""
+    return st.one_of(
+        st.just(Decimal(0)),
+        _decimal(Decimal("0.0001"), Decimal(1), 4),
+        _decimal(Decimal(1), Decimal(100000), 2),
+        _decimal(Decimal(100000), Decimal("1000000000"), 0),
+        _decimal(Decimal(0), Decimal(1000), 8),
+    )
+
+
+def _positive_amount() -> st.SearchStrategy[Decimal]:
+    return _amount().filter(lambda x: x > 0)
+
+
+# ---------------------------------------------------------------- rows
+
+_UNITS = ["", "人", "万元", "元/人/年", "户", "次", "%"]
+_GE = ["≥", ">=", "不低于", ""]
+_LE = ["≤", "<=", "不高于", "不超过"]
+_TEXTS = ["有效提升", "出台", "全部及时到位", "较大提升", "基本达到", "明显改善"]
+
+
+def _plain(x: Decimal) -> str:
+    return fmt_number(x)
+
+
+@st.composite
+def _quant_cells(draw: st.DrawFn) -> tuple[str, str]:
+    unit = draw(st.sampled_from(_UNITS))
+    direction = draw(st.sampled_from(["ge", "le", "none", "suffix"]))
+    if unit == "%":
+        target = draw(_decimal(Decimal(0), Decimal(200), 2))
+        actual = draw(st.one_of(st.just(target), _decimal(Decimal(0), Decimal(200), 2)))
+    else:
+        target = draw(_amount())
+        actual = draw(st.one_of(st.just(target), _amount(), st.just(Decimal(0))))
+    t = _plain(target) + unit
+    a = _plain(actual) + unit
+    if direction == "ge":
+        t = draw(st.sampled_from(_GE)) + t
+    elif direction == "le":
+        t = draw(st.sampled_from(_LE)) + t
+    elif direction == "suffix":
+        t = t + draw(st.sampled_from(["以上", "以内"]))
+    if draw(st.booleans()) and direction == "ge":
+        a = "≥" + a  # an actual written as a bound counts as its value
+    return t, a
+
+
+@st.composite
+def _date_cells(draw: st.DrawFn) -> tuple[str, str]:
+    deadline = draw(st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)))
+    shift = draw(st.integers(min_value=-60, max_value=60))
+    done = deadline + timedelta(days=shift)
+    return (f"{deadline.year}年{deadline.month}月{deadline.day}日之前",
+            draw(st.sampled_from([f"{done.year}年{done.month}月{done.day}日", done.isoformat()])))
+
+
+@st.composite
+def _row(draw: st.DrawFn, model: Model, fields: dict[str, Any], weight: Decimal) -> dict[str, Any]:
+    row: dict[str, Any] = {"name": draw(st.sampled_from(["预计参保人数", "资金及时拨付率", "服务对象满意率", "成本控制",
+                                                           "政策知晓率", "支付完成时间", "指标"])), "weight": weight}
+    row.update(fields)
+    kind = draw(st.sampled_from(["quant", "quant", "quant", "text", "date"]))
+    if kind == "quant":
+        row["target"], row["actual"] = draw(_quant_cells())
+    elif kind == "date":
+        row["target"], row["actual"] = draw(_date_cells())
+    else:
+        text = draw(st.sampled_from(_TEXTS))
+        same = draw(st.booleans())
+        row["target"] = text
+        row["actual"] = text if same else draw(st.sampled_from(_TEXTS))
+        bands = model.policy.bands if model.policy else ()
+        if bands and (not same or draw(st.booleans())):
+            band = draw(st.sampled_from(list(bands)))
+            row["tier"] = draw(st.sampled_from([band.label, *band.aliases]))
+    if draw(st.booleans()):
+        row["declared_score"] = draw(_decimal(Decimal(0), weight, 2))
+    return row
+
+
+def _constraints(expr: ast.Expr | None) -> dict[str, list[Any]]:
+    """Literal values a ``rows where`` condition asks for (from its conjunction of == and in)."""
+    out: dict[str, list[Any]] = {}
+    if expr is None:
+        return out
+    if isinstance(expr, ast.Logic) and expr.op == "and":
+        for side in (expr.left, expr.right):
+            for k, v in _constraints(side).items():
+                out.setdefault(k, v)
+        return out
+    if isinstance(expr, ast.Logic):  # or: take the left alternative
+        return _constraints(expr.left)
+    if isinstance(expr, ast.Compare) and expr.op == "==" and isinstance(expr.left, ast.Ref):
+        lit = expr.right
+        if isinstance(lit, (ast.Num, ast.Str)):
+            out[expr.left.name] = [lit.value]
+    if isinstance(expr, ast.InSet) and isinstance(expr.operand, ast.Ref):
+        vals = [o.value for o in expr.options if isinstance(o, (ast.Num, ast.Str))]
+        if vals:
+            out[expr.operand.name] = vals
+    return out
+
+
+@st.composite
+def _split(draw: st.DrawFn, total: Decimal, places: int) -> list[Decimal]:
+    """`total` split into 1–6 non-negative parts at `places` decimals that add up exactly."""
+    n = draw(st.integers(min_value=1, max_value=6))
+    unit = Decimal(1).scaleb(-places)
+    steps = int(total / unit)
+    cuts = sorted(draw(st.lists(st.integers(min_value=0, max_value=steps), min_size=n - 1, max_size=n - 1)))
+    bounds = [0, *cuts, steps]
+    return [(Decimal(b - a) * unit) for a, b in zip(bounds, bounds[1:])]
+
+
+def _rows_sections(model: Model) -> list[NodeSpec]:
+    return [n for n in model.nodes() if n.is_rows]
+
+
+@st.composite
+def _fact_value(draw: st.DrawFn, spec: FactSpec) -> Any:
+    t = spec.type
+    lo: Decimal = spec.lo if spec.lo is not None else Decimal(0)
+    hi: Decimal
+    if t == "count":
+        top = int(spec.hi) if spec.hi is not None else int(lo) + 40
+        return draw(st.integers(min_value=int(lo), max_value=top))
+    if t in ("number", "money"):
+        hi = spec.hi if spec.hi is not None else lo + Decimal(100000)
+        return draw(_decimal(lo, hi, 2))
+    if t in ("percent", "ratio"):
+        hi = spec.hi if spec.hi is not None else Decimal(2)
+        v = draw(_decimal(lo, hi, 4))
+        return draw(st.sampled_from([v, f"{fmt_number(v * 100)}%"]))
+    if t == "enum":
+        return draw(st.sampled_from(list(spec.values)))
+    if t == "bool":
+        return draw(st.sampled_from([True, False, "是", "否"]))
+    if t == "date":
+        return draw(st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))).isoformat()
+    return draw(st.text(min_size=0, max_size=20))
+
+
+def _judge_score_facts(model: Model) -> dict[str, tuple[Decimal, Decimal]]:
+    """Score facts of judged items, with the range a form may give them."""
+    out = {}
+    for n in model.nodes():
+        if n.judge is not None and n.judge.score:
+            lo = min(v[0] for v in n.judge.cases.values())
+            hi = max(v[1] for v in n.judge.cases.values())
+            out[n.judge.score] = (lo, hi)
+    return out
+
+
+@st.composite
+def _forms(draw: st.DrawFn, model: Model) -> dict[str, Any]:
+    year = model.first_year if model.last_year == model.first_year else draw(
+        st.integers(min_value=model.first_year, max_value=model.last_year or model.first_year + 5))
+    form: dict[str, Any] = {"kind": model.kind, "jurisdiction": "/".join(model.jurisdiction) or "全国", "year": year}
+    adjusted = draw(_positive_amount())
+    executed = draw(st.one_of(st.just(adjusted), _amount(), _decimal(Decimal(0), adjusted * 2, 2)))
+    budget: dict[str, Any] = {"adjusted": adjusted, "executed": executed}
+    if draw(st.booleans()):
+        budget["initial"] = draw(_positive_amount())
+    if draw(st.booleans()):
+        budget["declared_rate"] = f"{fmt_number((executed / adjusted * 100).quantize(Decimal(1)))}%"
+    if draw(st.booleans()):
+        budget["declared_score"] = draw(_decimal(Decimal(0), Decimal(20), 2))
+    form["budget"] = budget
+    facts: dict[str, Any] = {}
+    scored = _judge_score_facts(model)
+    for name, spec in model.facts.items():
+        if spec.optional and draw(st.booleans()):
+            continue
+        if name in scored:
+            lo, hi = scored[name]
+            facts[name] = draw(_decimal(lo, hi, 1))
+        else:
+            facts[name] = draw(_fact_value(spec))
+    if facts:
+        form["facts"] = facts
+    rows: list[dict[str, Any]] = []
+    for section in _rows_sections(model):
+        cons = _constraints(section.rows_where)
+        weights = draw(_split(section.weight, model.places))
+        for w in weights:
+            fields: dict[str, Any] = {}
+            for key in ("goal", "level1", "level2", "name"):
+                if key in cons:
+                    value = draw(st.sampled_from(cons[key]))
+                    fields[key] = int(value) if key == "goal" else value
+            if "goal" not in fields:
+                fields["goal"] = 1
+            if "level2" not in fields:
+                fields["level2"] = draw(st.sampled_from(["数量指标", "质量指标", "时效指标", "成本指标", "社会效益"]))
+            rows.append(draw(_row(model, fields, w)))
+    if rows:
+        form["indicators"] = rows
+    if draw(st.booleans()):
+        form["declared_total"] = draw(_decimal(Decimal(0), model.full, 2))
+    return form
+
+
+def forms(ruleset: Ruleset | Model) -> st.SearchStrategy[dict[str, Any]]:
+    """A hypothesis strategy of form dicts valid for `ruleset`."""
+    model = ruleset.model if isinstance(ruleset, Ruleset) else ruleset
+    return _forms(model)
+
+
+# ---------------------------------------------------------------- guarantees
+
+
+def _bump(q: Quantity, factor: Decimal) -> Quantity:
+    return dataclasses.replace(q, value=q.value * factor + Decimal("0.01"))
+
+
+def assert_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> Result:
+    """Check every guarantee on one form; return its result, or raise :class:`GuaranteeViolation`.
+
+    - every item and section score lies in [0, weight], already before the
+      run-time clamp (a clamp that had to act is a defect in the ruleset);
+    - rounding never pushes a score past its weight;
+    - section scores are the sums of their parts, the top-level parts add up
+      to the total, and the total never exceeds the full score;
+    - the same form always gives the same result;
+    - the compiled program and the interpreter agree exactly;
+    - a positive indicator's score never falls when its actual rises, and a
+      reverse one's never rises.
+    """
+    f = form if isinstance(form, Form) else read_form(dict(form))
+    result = ruleset.evaluate(f)
+    model = ruleset.model
+    clamps = [x for x in result.findings if x.code == "score-clamped"]
+    if clamps:
+        raise GuaranteeViolation("score within [0, weight] before the clamp", clamps[0].message)
+    for it in result.items:
+        if not (0 <= it.score <= it.weight):
+            raise GuaranteeViolation("item score within [0, weight]", f"{it.name}: {it.score} of {it.weight}")
+        if it.raw > it.weight and it.raw.is_finite():
+            raise GuaranteeViolation("score within [0, weight] before the clamp",
+                                     f"{it.name}: raw {it.raw} > {it.weight}")
+    by_id = {s.id: s for s in result.sections}
+    items = {i.id: i for i in result.items}
+    for s in result.sections:
+        if not (0 <= s.score <= s.weight):
+            raise GuaranteeViolation("section score within [0, weight]", f"{s.name}: {s.score} of {s.weight}")
+        parts = [by_id[k].score if k in by_id and k != s.id else items[k].score for k in s.items]
+        if sum(parts, Decimal(0)) != s.score:
+            raise GuaranteeViolation("sections are the sums of their parts", f"{s.name}: {parts} ≠ {s.score}")
+    top = sum((s.score for s in result.sections if s.parent is None), Decimal(0))
+    if top != result.total:
+        raise GuaranteeViolation("top-level parts add up to the total", f"{top} ≠ {result.total}")
+    if result.total > model.full or result.total < 0:
+        raise GuaranteeViolation("total within [0, full score]", f"{result.total} of {model.full}")
+    again = ruleset.evaluate(f)
+    if again.to_dict() != result.to_dict():
+        raise GuaranteeViolation("determinism", "the same form gave two different results")
+    interpreted = ruleset.interpret(f)
+    if interpreted.to_dict() != result.to_dict():
+        raise GuaranteeViolation("compiled = interpreted", _first_difference(result.to_dict(), interpreted.to_dict()))
+    _monotonicity(ruleset, f, result)
+    return result
+
+
+def _first_difference(a: dict[str, Any], b: dict[str, Any]) -> str:
+    for k in a:
+        if a[k] != b.get(k):
+            return f"{k}: compiled {a[k]!r} ≠ interpreted {b.get(k)!r}"
+    return "results differ"
+
+
+def _monotonicity(ruleset: Ruleset, form: Form, result: Result) -> None:
+    rows = {r.path: r for r in form.rows}
+    for it in result.items:
+        direction = it.detail.get("direction")
+        row = rows.get(it.path)
+        if it.kind != "row" or direction not in ("positive", "reverse") or row is None or row.actual is None:
+            continue
+        bumped = dataclasses.replace(row, actual=_bump(row.actual, Decimal("1.5")))
+        new_rows = tuple(bumped if r.index == row.index else r for r in form.rows)
+        other = ruleset.evaluate(dataclasses.replace(form, rows=new_rows, notices=[]))
+        after = next(x for x in other.items if x.path == it.path)
+        if after.detail.get("direction") != direction:
+            continue
+        if direction == "positive" and after.score < it.score:
+            raise GuaranteeViolation("monotonic: a positive indicator never falls when its actual rises",
+                                     f"{it.name}: {it.score} → {after.score} as actual rose")
+        if direction == "reverse" and after.score > it.score:
+            raise GuaranteeViolation("monotonic: a reverse indicator never rises when its actual rises",
+                                     f"{it.name}: {it.score} → {after.score} as actual rose")
