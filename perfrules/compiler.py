@@ -23,7 +23,6 @@ from .scoring import (
     Collector,
     assemble,
     build_env,
-    row_fields,
     run_checks,
     score_leaf,
     score_row,
@@ -35,21 +34,27 @@ from .scoring import (
 from .values import BUILTINS, CONTEXT, EvalError, MissingValue, Value, divide
 
 Env = Mapping[str, Value]
-Local = Mapping[str, Any]
+Local = Any  # a mapping of row values, or the Row itself for `rows where`
 Fn = Callable[[Env, Local, Any], Any]  # values are typed by the checker, not here
 
 
-def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None) -> Fn:
-    """A closure computing `expr`: ``f(env, row_values, weight)``."""
+def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool = False) -> Fn:
+    """A closure computing `expr`: ``f(env, row_values, weight)``.
+
+    With `on_row` (a ``rows where`` selector) names read the attributes of the
+    :class:`~perfrules.forms.Row` passed as ``row_values``.
+    """
 
     def c(e: ast.Expr) -> Fn:
-        return compile_expr(e, tolerance)
+        return compile_expr(e, tolerance, on_row)
 
     match expr:
         case ast.Num(value=value) | ast.Str(value=value) | ast.BoolLit(value=value):
             const = value
             return lambda env, loc, w: const
         case ast.Ref(name=name):
+            if on_row:
+                return lambda env, row, w: getattr(row, name)
             if name in ROW_NAMES:
                 return lambda env, loc, w: loc[name]
 
@@ -162,12 +167,12 @@ class Program:
         model = self.model
         evaluate = self._evaluate
         if node.is_rows:
-            where = compile_expr(node.rows_where) if node.rows_where is not None else None
+            where = compile_expr(node.rows_where, on_row=True) if node.rows_where is not None else None
+
+            def matches(row: Row) -> bool:
+                return where is None or bool(where(_EMPTY, row, None))
 
             def rows_step(env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> Decimal:
-                def matches(row: Row) -> bool:
-                    return where is None or bool(where(row_fields(row), _EMPTY, None))
-
                 rows = select_rows(coll, node, coll.form, claimed, matches)
                 weights_audit(coll, node, rows)
                 items = [score_row(model, coll, node, r, i + 1, env, evaluate) for i, r in enumerate(rows)]

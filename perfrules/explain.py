@@ -97,7 +97,10 @@ def render_trace(trace: tuple[Any, ...], score: Decimal, places: int) -> str:
     if kind == "row":
         _, weight, expr, env, local = trace
         scope = ChainMap(local, env)
-        share = render(expr, scope, weight, local.get("__display__"), 6)
+        row = local["__row__"]
+        display = {"target": row.target.display(),
+                   "actual": row.actual.display() if local["actual"] == row.actual.value else fmt_number(local["actual"])}
+        share = render(expr, scope, weight, display, 6)
         return f"{fmt_number(weight)} × {share} = {fmt_score(score, places)}"
     return str(trace)  # pragma: no cover
 

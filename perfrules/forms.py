@@ -324,9 +324,37 @@ def form_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Any:
+    """The Draft 2020-12 validator: the authority, and the source of every error message."""
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(form_schema())
+
+
+@cache
+def _fast_check() -> Any:
+    """The same schema compiled to Python by fastjsonschema: ~20× faster on the valid forms of a batch.
+
+    The schema uses only keywords that mean the same in drafts 7 and 2020-12
+    (type, required, properties, additionalProperties, minimum,
+    exclusiveMinimum, maximum, lengths, items, $ref into $defs); a property
+    test asserts the two validators agree on every document.
+    """
+    import fastjsonschema
+
+    schema = dict(form_schema())
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    return fastjsonschema.compile(schema)
+
+
+def is_valid_form(data: Any) -> bool:
+    """Whether `data` follows the form schema (fast path)."""
+    import fastjsonschema
+
+    try:
+        _fast_check()(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 _TYPE_NAMES = {"string": "文字", "number": "数字", "integer": "整数", "object": "映射（键: 值）", "array": "列表",
@@ -384,8 +412,8 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
         raise _err(source, f"表单应为映射（键: 值），这里是{_describe(data)}", 1, 1, text,
                    "表单以 kind: project 这样的字段开头")
     notices: list[Finding] = []
-    validator = _validator()
-    if not validator.is_valid(data):
+    if not is_valid_form(data):
+        validator = _validator()
         diags: list[Diagnostic] = []
         for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
             path = err.json_path

@@ -10,7 +10,7 @@ from ._version import __version__
 from .values import fmt_number, fmt_score
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing the audit found. ``path`` names the form field (``$.indicators[2].declared_score``)."""
 
@@ -27,7 +27,7 @@ class Finding:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemResult:
     """One scored node: the budget-execution item, an indicator row, or a rubric item."""
 
@@ -41,19 +41,28 @@ class ItemResult:
     path: str
     kind: str  # "item" | "row"
     trace: tuple[Any, ...] = field(repr=False, default=())
-    detail: dict[str, str] = field(default_factory=dict)
+    source: Any = field(repr=False, default=None)  # (row, plan) for an indicator row
     rule_line: int = 0
     places: int = 2
-    _explain: str | None = field(default=None, repr=False, compare=False)
+    cached_explain: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def detail(self) -> dict[str, str]:
+        """For a row: target, actual, levels, direction or tier, and why (worded on demand)."""
+        if self.source is None:
+            return {}
+        from .scoring import row_detail
+
+        return row_detail(*self.source)
 
     @property
     def explain(self) -> str:
         """The formula with the numbers, e.g. ``20 × 11789 ÷ 13000 = 18.14``."""
-        if self._explain is None:
+        if self.cached_explain is None:
             from .explain import render_trace
 
-            self._explain = render_trace(self.trace, self.score, self.places)
-        return self._explain
+            self.cached_explain = render_trace(self.trace, self.score, self.places)
+        return self.cached_explain
 
 
 @dataclass

@@ -163,7 +163,7 @@ class RowPlan:
 
     kind: str  # "quant" | "qual" | "bad"
     direction: str = ""
-    reason: str = ""
+    why: tuple[str, ...] = ()  # what decided the direction or tier; worded by `reason`
     actual: Decimal = ZERO
     target: Decimal = ZERO
     band: BandSpec | None = None
@@ -209,32 +209,33 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
             notes.append(("info", "negative-actual", f"{row.name}: 实际值 {row.actual_text} 为负数，按 0 计"))
             actual = ZERO
         direction = direction_of(t.relation)
+        why: tuple[str, ...]
         if direction is not None:
-            reason = f"目标值带 {t.relation}，按{_dir_name(direction)}指标计分"
+            why = ("relation", t.relation)
         else:
             field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
             direction = policy.unsigned_cases.get(field_value or "", policy.unsigned_default or "positive")
             if policy.unsigned_field and field_value in policy.unsigned_cases:
-                reason = f"目标值未写方向，{_field_name(policy.unsigned_field)}为 {field_value}，按{_dir_name(direction)}指标计分"
+                why = ("field", policy.unsigned_field, field_value or "")
             else:
-                reason = f"目标值未写方向，按{_dir_name(direction)}指标计分"
+                why = ("default",)
         if direction not in policy.formulas:
             return RowPlan("bad", problem=("error", "no-formula", f"{row.name}: 规则没有 {direction} 方向的计分公式"))
-        return RowPlan("quant", direction, reason, actual, t.value, notes=tuple(notes))
+        return RowPlan("quant", direction, why, actual, t.value, notes=tuple(notes))
     # qualitative
     if not policy.bands:
         return RowPlan("bad", problem=("error", "no-bands", f"{row.name}: 定性指标，但规则没有定义 qualitative 分档"))
     tier = row.tier
-    reason = "定性指标，按评价等次计分"
+    why = ("given",)
     notes = []
     if tier is None:
         if t is not None and a is not None and t.is_date and a.is_date:
             on_time = a.value <= t.value
             tier = _top_band(policy).label if on_time else _bottom_band(policy).label
-            reason = f"时限指标：实际 {a.display()} {'未晚于' if on_time else '晚于'}要求 {t.display()}，记为 {tier}"
+            why = ("date", "未晚于" if on_time else "晚于")
         elif same_text(row.target_text, row.actual_text):
             tier = _top_band(policy).label
-            reason = f"定性指标：实际完成值与目标值相同，记为 {tier}"
+            why = ("same",)
         else:
             return RowPlan("bad", problem=("error", "missing-tier",
                            f"{row.name}: 定性指标的实际值 {row.actual_text!r} 与目标值 {row.target_text!r} 不同，"
@@ -243,7 +244,25 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
     if band is None:
         return RowPlan("bad", problem=("error", "unknown-tier",
                        f"{row.name}: 未知的评价等次 {tier!r}，可选: {'、'.join(b.label for b in policy.bands)}"))
-    return RowPlan("qual", reason=reason, band=band, tier=band.label, notes=tuple(notes))
+    return RowPlan("qual", why=why, band=band, tier=band.label, notes=tuple(notes))
+
+
+def reason(row: Row, plan: RowPlan) -> str:
+    """In words: why a row got its direction or tier."""
+    why = plan.why
+    if plan.kind == "quant":
+        d = _dir_name(plan.direction)
+        if why[0] == "relation":
+            return f"目标值带 {why[1]}，按{d}指标计分"
+        if why[0] == "field":
+            return f"目标值未写方向，{_field_name(why[1])}为 {why[2]}，按{d}指标计分"
+        return f"目标值未写方向，按{d}指标计分"
+    if why and why[0] == "date":
+        assert row.actual is not None and row.target is not None
+        return f"时限指标：实际 {row.actual.display()} {why[1]}要求 {row.target.display()}，记为 {plan.tier}"
+    if why and why[0] == "same":
+        return f"定性指标：实际完成值与目标值相同，记为 {plan.tier}"
+    return "定性指标，按评价等次计分"
 
 
 def _top_band(policy: Policy) -> BandSpec:
@@ -301,7 +320,8 @@ def judge_score(spec: JudgeSpec, env: dict[str, Value]) -> tuple[Decimal, str, b
 
 def finish_item(model: Model, coll: Collector, *, id: str, name: str, section: str, weight: Decimal, raw: Decimal,
                 declared: Decimal | None, path: str, declared_path: str, kind: str, trace: tuple[Any, ...],
-                detail: dict[str, str] | None = None, audit_declared: bool = True, rule_line: int = 0) -> ItemResult:
+                detail: tuple[Row, RowPlan] | None = None, audit_declared: bool = True,
+                rule_line: int = 0) -> ItemResult:
     """Round, clamp (reporting a clamp as a ruleset defect), audit the declared score, record the item."""
     score = round_to(raw, model.places, model.rounding_mode)
     if score < 0 or score > weight:
@@ -313,7 +333,7 @@ def finish_item(model: Model, coll: Collector, *, id: str, name: str, section: s
     if audit_declared and declared is not None and abs(declared - score) > model.tolerance:
         coll.add("error", "declared-score-mismatch", declared_path,
                  f"{name}: 填报得分 {fmt_number(declared)}，按规则应为 {fmt_score(score, model.places)}")
-    item = ItemResult(id, name, section, weight, score, raw, declared, path, kind, trace, detail or {}, rule_line,
+    item = ItemResult(id, name, section, weight, score, raw, declared, path, kind, trace, detail, rule_line,
                       model.places)
     coll.items.append(item)
     return item
@@ -329,7 +349,7 @@ def row_detail(row: Row, plan: RowPlan) -> dict[str, str]:
         d["direction"] = plan.direction
     elif plan.kind == "qual":
         d["tier"] = plan.tier
-    d["reason"] = plan.reason
+    d["reason"] = reason(row, plan)
     return d
 
 
@@ -469,9 +489,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     trace: tuple[Any, ...]
     if plan.kind == "quant":
         assert row.target is not None and row.actual is not None
-        display = {"actual": row.actual.display() if plan.actual == row.actual.value else fmt_number(plan.actual),
-                   "target": row.target.display()}
-        local = {"actual": plan.actual, "target": plan.target, "__display__": display}
+        local = {"actual": plan.actual, "target": plan.target, "__row__": row}
         expr = policy.formulas[plan.direction]
         try:
             share = evaluate(expr, env, local, row.weight)
@@ -502,7 +520,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
         raw, trace, audit = ZERO, ("text", "无法计分，记 {score} 分"), False
     return finish_item(model, coll, id=f"{node.id}.{position}", name=row.name, section=node.id, weight=row.weight,
                        raw=raw, declared=row.declared, path=row.path, declared_path=row.path + ".declared_score",
-                       kind="row", trace=trace, detail=row_detail(row, plan), audit_declared=audit,
+                       kind="row", trace=trace, detail=(row, plan), audit_declared=audit,
                        rule_line=node.span.line)
 
 

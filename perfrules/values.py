@@ -101,13 +101,16 @@ ROUNDING_MODES = {
 }
 
 
+_QUANTIZERS = [Decimal(1).scaleb(-p) for p in range(13)]
+
+
 def quantizer(places: int) -> Decimal:
-    return Decimal(1).scaleb(-places)
+    return _QUANTIZERS[places] if 0 <= places < len(_QUANTIZERS) else Decimal(1).scaleb(-places)
 
 
 def round_to(x: Decimal, places: int, mode: str) -> Decimal:
     """Round `x` to `places` decimals by the ruleset's `mode` (a key of ROUNDING_MODES)."""
-    return x.quantize(quantizer(places), rounding=ROUNDING_MODES[mode], context=CONTEXT)
+    return x.quantize(_QUANTIZERS[places], rounding=ROUNDING_MODES[mode], context=CONTEXT)
 
 
 def fmt_number(x: Decimal) -> str:

@@ -176,3 +176,37 @@ def test_missing_tier_for_a_different_text_is_a_finding(tmp_path: Path, capsys: 
     assert "5–8" in f["message"]  # 部分达成 is 50–80% of 10
     row = [i for i in doc["items"] if i["path"] == "$.indicators[1]"][0]
     assert row["score"] == "8"
+
+
+# ---- the fast validator agrees with the Draft 2020-12 validator on every document
+
+from decimal import Decimal  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import perfrules  # noqa: E402
+from perfrules.forms import _validator, is_valid_form  # noqa: E402
+from perfrules.testing import forms  # noqa: E402
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10, 3000), st.text(max_size=5),
+                     st.decimals(min_value=-5, max_value=10**13, places=2, allow_nan=False))
+_keys = st.sampled_from(["kind", "jurisdiction", "year", "budget", "indicators", "facts", "adjusted", "executed",
+                         "weight", "target", "actual", "name", "goal", "tier", "extra", "declared_score"])
+_docs = st.recursive(_scalars, lambda kids: st.one_of(st.lists(kids, max_size=4),
+                                                       st.dictionaries(_keys, kids, max_size=6)), max_leaves=25)
+_HS = perfrules.load_ruleset("hubei/huangshi/project-2022")
+
+
+@given(st.one_of(_docs, forms(_HS), forms(_HS).flatmap(
+    lambda f: st.sampled_from(sorted(f)).flatmap(lambda k: _scalars.map(lambda v: {**f, k: v})))))
+def test_fast_validator_agrees_with_jsonschema(doc: object) -> None:
+    assert is_valid_form(doc) == _validator().is_valid(doc)
+
+
+def test_fast_validator_edge_cases() -> None:
+    base = {"kind": "project", "jurisdiction": "湖北省", "year": 2022}
+    for doc in [base, {**base, "year": True}, {**base, "budget": {"adjusted": Decimal(0), "executed": 1}},
+                {**base, "budget": {"adjusted": Decimal("0.01"), "executed": 0}}, {**base, "facts": {"a": None}},
+                {**base, "indicators": [{"name": "x", "weight": 1, "target": 1, "actual": True}]}]:
+        assert is_valid_form(doc) == _validator().is_valid(doc), doc
