@@ -11,6 +11,7 @@ through their node's span (``ItemResult.rule_line``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+import operator
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -73,16 +74,11 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
 
             return weight
         case ast.BinOp(op=op, left=left, right=right):
-            a, b = c(left), c(right)
-            if op == "+":
-                return lambda env, loc, w: a(env, loc, w) + b(env, loc, w)
-            if op == "-":
-                return lambda env, loc, w: a(env, loc, w) - b(env, loc, w)
-            if op == "*":
-                return lambda env, loc, w: a(env, loc, w) * b(env, loc, w)
-            return lambda env, loc, w: divide(a(env, loc, w), b(env, loc, w))
+            return _binary(_ARITH[op], left, right, c, on_row)
         case ast.Call(func=func, args=args):
             fn = BUILTINS[func][2]
+            if len(args) == 2:
+                return _binary(fn, args[0], args[1], c, on_row)
             parts = [c(x) for x in args]
             if len(parts) == 2:
                 p0, p1 = parts
@@ -105,14 +101,7 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
                         return bool((x == y) == want)
 
                     return eq_tol
-                return lambda env, loc, w: (a(env, loc, w) == b(env, loc, w)) == want
-            if op == ">=":
-                return lambda env, loc, w: a(env, loc, w) >= b(env, loc, w)
-            if op == "<=":
-                return lambda env, loc, w: a(env, loc, w) <= b(env, loc, w)
-            if op == ">":
-                return lambda env, loc, w: a(env, loc, w) > b(env, loc, w)
-            return lambda env, loc, w: a(env, loc, w) < b(env, loc, w)
+            return _binary(_COMPARE[op], left, right, c, on_row)
         case ast.Logic(op=op, left=left, right=right):
             a, b = c(left), c(right)
             if op == "and":
@@ -134,6 +123,34 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
 
             return member
     raise TypeError(f"unknown expression node {type(expr).__name__}")  # pragma: no cover
+
+
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator.sub, "*": operator.mul,
+                                                 "/": divide}
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge,
+                                                   "<=": operator.le, ">": operator.gt, "<": operator.lt}
+
+
+def _binary(f: Callable[[Any, Any], Any], left: ast.Expr, right: ast.Expr, c: Callable[[ast.Expr], Fn],
+            on_row: bool) -> Fn:
+    """``f(left, right)`` as one closure, reading constants and row values in place (no nested calls)."""
+    k_right = isinstance(right, (ast.Num, ast.Str))
+    if k_right:
+        k = right.value  # type: ignore[union-attr]
+        if isinstance(left, ast.Ref) and on_row:
+            attr = left.name
+            return lambda env, row, w: f(getattr(row, attr), k)
+        if isinstance(left, ast.Ref) and left.name in ROW_NAMES:
+            key = left.name
+            return lambda env, loc, w: f(loc[key], k)
+        a = c(left)
+        return lambda env, loc, w: f(a(env, loc, w), k)
+    if isinstance(left, ast.Ref) and left.name in ROW_NAMES and isinstance(right, ast.Ref) \
+            and right.name in ROW_NAMES and not on_row:
+        ka, kb = left.name, right.name
+        return lambda env, loc, w: f(loc[ka], loc[kb])
+    a, b = c(left), c(right)
+    return lambda env, loc, w: f(a(env, loc, w), b(env, loc, w))
 
 
 _EMPTY: dict[str, Any] = {}
@@ -213,6 +230,12 @@ class Program:
             env = build_env(model, form, coll, lambda let, e: self._fns[id(let.expr)](e, _EMPTY, None))
             claimed: dict[int, str] = {}
             top = [step(env, coll, claimed) for step in self._steps]
-            unclaimed_rows(coll, form, claimed)
-            run_checks(model, coll, env, lambda check, e: self._checks[id(check)](e, _EMPTY, None))
+            if len(claimed) != len(form.rows):
+                unclaimed_rows(coll, form, claimed)
+            if model.checks:
+                run_checks(model, coll, env, self._check)
             return assemble(model, coll, top)
+
+    def _check(self, check: Any, env: dict[str, Value]) -> Value:
+        value: Value = self._checks[id(check)](env, _EMPTY, None)
+        return value

@@ -91,6 +91,15 @@ def render_trace(trace: tuple[Any, ...], score: Decimal, places: int) -> str:
     kind = trace[0]
     if kind == "text":
         return str(trace[1]).replace("{score}", fmt_score(score, places))
+    if kind == "qual":
+        _, tier, lo, hi, declared, violated = trace
+        band = f"{fmt_number(lo)}–{fmt_number(hi)}"
+        got = fmt_score(score, places)
+        if declared is None:
+            return f"{tier}：{band} 分，未填报得分，取上限 {got}"
+        if violated:
+            return f"{tier}：{band} 分，填报 {fmt_number(declared)} 在区间外，取 {got}"
+        return f"{tier}：{band} 分，采用填报得分 {got}"
     if kind == "expr":
         _, expr, env, weight = trace
         return f"{render(expr, env, weight)} = {fmt_score(score, places)}"

@@ -10,7 +10,7 @@ from ._version import __version__
 from .values import fmt_number, fmt_score
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
     """One thing the audit found. ``path`` names the form field (``$.indicators[2].declared_score``)."""
 

@@ -19,7 +19,7 @@ from .forms import Form, Row
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
 from .notation import _read_date, direction_of, read_cell, same_text
 from .result import Finding, ItemResult, Result, SectionResult
-from .values import ZERO, EvalError, Value, fmt_number, fmt_score, round_to
+from .values import _QUANTIZERS, ROUNDING_MODES, ZERO, EvalError, Value, fmt_number, fmt_score
 
 #: Tier names a form may use for a qualitative row, besides a band's own label and aliases.
 TIER_ALIASES = {
@@ -47,7 +47,8 @@ class Collector:
         if key in self._seen:
             return
         self._seen.add(key)
-        self.findings.append(Finding(severity, code, path, message, self.form.line_of(path)))
+        where = self.form.lines.get(path)
+        self.findings.append(Finding(severity, code, path, message, where[0] if where else None))
 
 
 # ---------------------------------------------------------------- inputs
@@ -157,7 +158,10 @@ def missing_path(name: str | None) -> str:
 # ---------------------------------------------------------------- indicator rows
 
 
-@dataclass(frozen=True)
+_RELATION_DIRECTION = {r: d for r in (">=", ">", "<=", "<") if (d := direction_of(r))}
+
+
+@dataclass(slots=True)
 class RowPlan:
     """How one indicator row is to be scored."""
 
@@ -192,7 +196,7 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
     """Classify a row (quantitative or qualitative), find its direction or tier."""
     t, a = row.target, row.actual
     if t is not None and a is not None and not t.is_date and not a.is_date:
-        notes: list[tuple[str, str, str]] = []
+        notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
         if t.unit != a.unit:
             if t.unit and a.unit:
                 return RowPlan("bad", problem=("error", "unit-mismatch",
@@ -208,7 +212,7 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
         if actual < 0:
             notes.append(("info", "negative-actual", f"{row.name}: 实际值 {row.actual_text} 为负数，按 0 计"))
             actual = ZERO
-        direction = direction_of(t.relation)
+        direction = _RELATION_DIRECTION.get(t.relation)
         why: tuple[str, ...]
         if direction is not None:
             why = ("relation", t.relation)
@@ -221,7 +225,7 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
                 why = ("default",)
         if direction not in policy.formulas:
             return RowPlan("bad", problem=("error", "no-formula", f"{row.name}: 规则没有 {direction} 方向的计分公式"))
-        return RowPlan("quant", direction, why, actual, t.value, notes=tuple(notes))
+        return RowPlan("quant", direction, why, actual, t.value, notes=tuple(notes) if notes else ())
     # qualitative
     if not policy.bands:
         return RowPlan("bad", problem=("error", "no-bands", f"{row.name}: 定性指标，但规则没有定义 qualitative 分档"))
@@ -318,12 +322,14 @@ def judge_score(spec: JudgeSpec, env: dict[str, Value]) -> tuple[Decimal, str, b
 # ---------------------------------------------------------------- finishing items
 
 
-def finish_item(model: Model, coll: Collector, *, id: str, name: str, section: str, weight: Decimal, raw: Decimal,
-                declared: Decimal | None, path: str, declared_path: str, kind: str, trace: tuple[Any, ...],
-                detail: tuple[Row, RowPlan] | None = None, audit_declared: bool = True,
-                rule_line: int = 0) -> ItemResult:
-    """Round, clamp (reporting a clamp as a ruleset defect), audit the declared score, record the item."""
-    score = round_to(raw, model.places, model.rounding_mode)
+def finish_item(model: Model, coll: Collector, id: str, name: str, section: str, weight: Decimal, raw: Decimal,
+                declared: Decimal | None, path: str, declared_path: str | None, kind: str, trace: tuple[Any, ...],
+                detail: tuple[Row, RowPlan] | None, audit_declared: bool, rule_line: int) -> ItemResult:
+    """Round, clamp (reporting a clamp as a ruleset defect), audit the declared score, record the item.
+
+    `declared_path` None means ``path + ".declared_score"`` (an indicator row).
+    """
+    score = raw.quantize(_QUANTIZERS[model.places], rounding=ROUNDING_MODES[model.rounding_mode])
     if score < 0 or score > weight:
         clamped = ZERO if score < 0 else weight
         coll.add("error", "score-clamped", path,
@@ -331,8 +337,8 @@ def finish_item(model: Model, coll: Collector, *, id: str, name: str, section: s
                  f"这是规则的缺陷，请用 perfrules check 检查规则")
         score = clamped
     if audit_declared and declared is not None and abs(declared - score) > model.tolerance:
-        coll.add("error", "declared-score-mismatch", declared_path,
-                 f"{name}: 填报得分 {fmt_number(declared)}，按规则应为 {fmt_score(score, model.places)}")
+        coll.add("error", "declared-score-mismatch", declared_path or path + ".declared_score",
+                 f"{name}: 填报得分 {fmt_number(declared)}，按规则应为 {fmt_number(score)}")
     item = ItemResult(id, name, section, weight, score, raw, declared, path, kind, trace, detail, rule_line,
                       model.places)
     coll.items.append(item)
@@ -392,15 +398,22 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
     if form.declared_grade is not None and model.grades and form.declared_grade != grade:
         coll.add("warning", "declared-grade-mismatch", "$.declared_grade",
                  f"填报等次 {form.declared_grade}，按规则总分 {fmt_score(total, model.places)} 应为 {grade}")
-    findings = list(form.notices) + coll.findings
-    order = {"error": 0, "warning": 1, "info": 2}
-    findings.sort(key=lambda f: order.get(f.severity, 3))
+    findings = form.notices + coll.findings if form.notices else coll.findings
+    if len({f.severity for f in findings}) > 1:
+        findings.sort(key=_severity_rank)
     return Result(
         ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256, ruleset_path=model.path,
         form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
         places=model.places, items=coll.items, sections=coll.sections, findings=findings,
         declared_total=form.declared_total, declared_grade=form.declared_grade,
     )
+
+
+_RANKS = {"error": 0, "warning": 1, "info": 2}
+
+
+def _severity_rank(f: Finding) -> int:
+    return _RANKS.get(f.severity, 3)
 
 
 def _pct(x: Decimal, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -472,9 +485,8 @@ def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Val
         path = missing_path(err.name) if err.name else "$"
         coll.add("error", err.code, path, f"{node.name} 无法计分：{err.message}")
         raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
-    return finish_item(model, coll, id=node.id, name=node.name, section=section, weight=node.weight, raw=raw,
-                       declared=declared, path=dpath, declared_path=dpath, kind="item", trace=trace,
-                       audit_declared=audit, rule_line=node.span.line)
+    return finish_item(model, coll, node.id, node.name, section, node.weight, raw, declared, dpath, dpath, "item",
+                       trace, None, audit, node.span.line)
 
 
 def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position: int, env: dict[str, Value],
@@ -483,45 +495,37 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     policy = model.policy
     assert policy is not None
     plan = plan_row(policy, row)
+    path = f"$.indicators[{row.index}]"
     for severity, code, message in plan.notes:
-        coll.add(severity, code, row.path, message)
+        coll.add(severity, code, path, message)
     audit = True
     trace: tuple[Any, ...]
+    weight = row.weight
     if plan.kind == "quant":
-        assert row.target is not None and row.actual is not None
         local = {"actual": plan.actual, "target": plan.target, "__row__": row}
         expr = policy.formulas[plan.direction]
         try:
-            share = evaluate(expr, env, local, row.weight)
-            assert isinstance(share, Decimal)
-            raw = row.weight * share
-            trace = ("row", row.weight, expr, env, local)
+            raw = weight * evaluate(expr, env, local, weight)  # type: ignore[operator]
+            trace = ("row", weight, expr, env, local)
         except EvalError as err:
-            coll.add("error", err.code, row.path, f"{row.name} 无法计分：{err.message}")
+            coll.add("error", err.code, path, f"{row.name} 无法计分：{err.message}")
             raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
     elif plan.kind == "qual":
         assert plan.band is not None
-        raw, violated, lo, hi = qualitative_score(plan.band, row.weight, row.declared)
-        band = f"{fmt_number(lo)}–{fmt_number(hi)}"
-        if row.declared is None:
-            trace = ("text", f"{plan.tier}：{band} 分，未填报得分，取上限 {{score}}")
-        elif violated:
+        raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
+        trace = ("qual", plan.tier, lo, hi, row.declared, violated)
+        if violated:
             audit = False
-            trace = ("text", f"{plan.tier}：{band} 分，填报 {fmt_number(row.declared)} 在区间外，取 {{score}}")
-            coll.add("error", "band-violation", row.path + ".declared_score",
-                     f"{row.name}: 评价等次为 {plan.tier}，得分应在 {band} 之间，填报 {fmt_number(row.declared)} "
-                     f"已按区间取 {fmt_number(raw)}")
-        else:
-            trace = ("text", f"{plan.tier}：{band} 分，采用填报得分 {{score}}")
+            coll.add("error", "band-violation", path + ".declared_score",
+                     f"{row.name}: 评价等次为 {plan.tier}，得分应在 {fmt_number(lo)}–{fmt_number(hi)} 之间，"
+                     f"填报 {fmt_number(row.declared or ZERO)} 已按区间取 {fmt_number(raw)}")
     else:
         assert plan.problem is not None
         severity, code, message = plan.problem
-        coll.add(severity, code, row.path, message)
+        coll.add(severity, code, path, message)
         raw, trace, audit = ZERO, ("text", "无法计分，记 {score} 分"), False
-    return finish_item(model, coll, id=f"{node.id}.{position}", name=row.name, section=node.id, weight=row.weight,
-                       raw=raw, declared=row.declared, path=row.path, declared_path=row.path + ".declared_score",
-                       kind="row", trace=trace, detail=(row, plan), audit_declared=audit,
-                       rule_line=node.span.line)
+    return finish_item(model, coll, f"{node.id}.{position}", row.name, node.id, weight, raw, row.declared, path, None,
+                       "row", trace, (row, plan), audit, node.span.line)
 
 
 def select_rows(coll: Collector, node: NodeSpec, form: Form, claimed: dict[int, str],
@@ -550,6 +554,8 @@ def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None
 def run_checks(model: Model, coll: Collector, env: dict[str, Value],
                evaluate: Callable[[Any, dict[str, Value]], Value]) -> None:
     """Evaluate the ruleset's consistency checks; a failed one is a ``check-failed`` finding."""
+    if not model.checks:
+        return
     from . import ast as _ast
     from .explain import render
 

@@ -115,11 +115,9 @@ def round_to(x: Decimal, places: int, mode: str) -> Decimal:
 
 def fmt_number(x: Decimal) -> str:
     """A decimal as people write it: no exponent, no trailing zeros."""
-    if not x.is_finite():
-        return str(x)
-    if x == x.to_integral_value():
-        return str(x.quantize(ONE))
-    return format(x.normalize(), "f")
+    if x:
+        return format(x.normalize(), "f") if x.is_finite() else str(x)
+    return "0"
 
 
 def fmt_score(x: Decimal, places: int) -> str:
