@@ -238,6 +238,7 @@ class Fact:
     hi: Amount | None
     span: Span = field(compare=False)
     type_span: Span = field(compare=False, default_factory=Span.unknown)
+    is_list: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +256,7 @@ class Check:
     expr: Expr
     tolerance: Decimal
     span: Span = field(compare=False)
+    rows: Rows | None = None  # `for rows [where …]`: checked once per indicator row
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +329,17 @@ class Remove:
     span: Span = field(compare=False)
 
 
-Decl = Union[Setting, Years, Rounding, Grades, Bands, Indicators, Fact, Let, Check, Node, Remove]
+@dataclass(frozen=True, slots=True)
+class Reweight:
+    """``weight 预算执行 10``: in an extending ruleset, change one node's weight."""
+
+    name: str
+    weight: Decimal
+    weight_text: str
+    span: Span = field(compare=False)
+
+
+Decl = Union[Setting, Years, Rounding, Grades, Bands, Indicators, Fact, Let, Check, Node, Remove, Reweight]
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,9 +35,9 @@ from .model import (
     NodeSpec,
     Policy,
 )
-from .values import BUILTIN_DOCS, BUILTINS, CONTEXT, ROUNDING_MODES, EvalError, Value, fmt_number
+from .values import BUILTIN_DOCS, BUILTINS, CONTEXT, LIST_FUNCTIONS, ROUNDING_MODES, EvalError, Value, fmt_number
 
-NUM, BOOL, TEXT = "number", "bool", "text"
+NUM, BOOL, TEXT, LIST = "number", "bool", "text", "list"
 
 #: Names every ruleset may read from a form, with their type and range.
 FORM_NAMES: dict[str, tuple[str, Interval]] = {
@@ -57,7 +57,8 @@ ROW_NAMES: dict[str, tuple[str, Interval]] = {
 }
 
 #: Names a ``rows where`` selector reads.
-ROW_FIELDS: dict[str, str] = {"goal": NUM, "level1": TEXT, "level2": TEXT, "name": TEXT, "weight": NUM}
+ROW_FIELDS: dict[str, str] = {"goal": NUM, "level1": TEXT, "level2": TEXT, "name": TEXT, "weight": NUM,
+                              "unit": TEXT}
 
 DIRECTIONS = ("positive", "reverse")
 SEVERITY_NAMES = ("error", "warning", "info")
@@ -169,6 +170,27 @@ def _prune(node: ast.Node, ident: str) -> ast.Node | None:
     return None
 
 
+def _reweight(nodes: list[tuple[ast.RulesetFile, ast.Node]], change: ast.Reweight) -> bool:
+    """Set the weight of the node named in `change`, wherever it is; True if found."""
+
+    def visit(n: ast.Node) -> ast.Node | None:
+        if n.id == change.name:
+            return ast.Node(n.kind, n.id, n.title, change.weight, change.weight_text, n.children, n.rows, n.leaf,
+                            n.span, n.weight_span)
+        for i, k in enumerate(n.children):
+            new = visit(k)
+            if new is not None:
+                return _with_children(n, n.children[:i] + (new,) + n.children[i + 1:])
+        return None
+
+    for i, (f, n) in enumerate(nodes):
+        new = visit(n)
+        if new is not None:
+            nodes[i] = (f, new)
+            return True
+    return False
+
+
 def _with_children(node: ast.Node, kids: tuple[ast.Node, ...]) -> ast.Node:
     return ast.Node(node.kind, node.id, node.title, node.weight, node.weight_text, kids, node.rows, node.leaf,
                     node.span, node.weight_span)
@@ -245,6 +267,15 @@ def _merge(chain: list[ast.RulesetFile], ctx: _Ctx) -> _Merged:
                 own.add(key)
                 if not (inherited and _replace_node(m.nodes, d, f)):
                     m.nodes.append((f, d))
+            elif isinstance(d, ast.Reweight):
+                if not inherited:
+                    c.error("reweight", f"weight {d.name} {d.weight_text} 只能用在 extends 的规则中", d.span,
+                            "直接修改该 section/item 的 weight")
+                    continue
+                if not _reweight(m.nodes, d):
+                    cands = list(_all_node_ids(n for _, n in m.nodes))
+                    c.error("unknown-name", f"要修改分值的 {d.name} 在上级规则中不存在", d.span,
+                            _did_you_mean(d.name, cands) or "可修改: " + "、".join(cands))
             elif isinstance(d, ast.Remove):
                 if not inherited:
                     c.error("remove", f"remove {d.name} 只能用在 extends 的规则中", d.span,
@@ -280,6 +311,10 @@ def _infer(expr: ast.Expr, scope: _Scope, c: _Ctx) -> str | None:
             return NUM
         case ast.Ref(name=name):
             if name in scope.types:
+                if scope.types[name] == LIST:  # lists appear only inside sum() and count()
+                    c.error("type", f"{name} 是列表，只能用在 sum() 或 count() 中", expr.span,
+                            f"例如 sum({name})")
+                    return None
                 return scope.types[name]
             c.error("unknown-name", f"未定义的名称 {name}", expr.span,
                     _did_you_mean(name, scope.types) or "用 fact 声明表单中的数据，或用 let 定义派生值")
@@ -339,6 +374,11 @@ def _infer(expr: ast.Expr, scope: _Scope, c: _Ctx) -> str | None:
             if len(args) < lo or (hi is not None and len(args) > hi):
                 want = f"{lo}" if lo == hi else f"至少 {lo}"
                 c.error("arity", f"{func} 需要 {want} 个参数，这里有 {len(args)} 个", expr.span, BUILTIN_DOCS[func])
+            if func in LIST_FUNCTIONS:
+                for a in args:
+                    if not (isinstance(a, ast.Ref) and scope.types.get(a.name) == LIST):
+                        c.error("type", f"{func} 的参数应为列表类型的 fact", a.span, "用 fact 名称 money list 声明列表")
+                return NUM
             for a in args:
                 t = _infer(a, scope, c)
                 if t not in (NUM, None):
@@ -404,6 +444,8 @@ class _Bounds:
                     return vals[0].max(vals[1]).min(vals[2])
                 if func == "abs" and vals:
                     return vals[0].abs()
+                if func in LIST_FUNCTIONS:
+                    return Interval.non_negative()
                 return Interval.everything()
             case ast.If(cond=cond, then=then, else_=else_):
                 t_env = _refine(cond, True, env)
@@ -699,9 +741,13 @@ class _Checker:
             hi = _amount_value(fact.hi) if fact.hi else None
             if lo is not None and hi is not None and hi < lo:
                 c.error("range", f"{name} 的范围 {fact.lo.text}..{fact.hi.text} 上限小于下限", fact.span)  # type: ignore[union-attr]
-            spec = FactSpec(name, fact.type, fact.label, fact.optional, fact.values, lo, hi, fact.span)
+            spec = FactSpec(name, fact.type, fact.label, fact.optional, fact.values, lo, hi, fact.span, fact.is_list)
             self.facts[name] = spec
-            if fact.type in NUMERIC_TYPES:
+            if fact.is_list:
+                if fact.type not in NUMERIC_TYPES:
+                    c.error("type", f"列表只能是数值类型（{'、'.join(NUMERIC_TYPES)}），这里是 {fact.type}", fact.span)
+                self.types[name] = LIST
+            elif fact.type in NUMERIC_TYPES:
                 self.types[name] = NUM
                 self.domains[name] = Interval(lo if lo is not None else Decimal(0), hi if hi is not None else INF)
                 if fact.type == "count":
@@ -977,11 +1023,22 @@ class _Checker:
             c = self.c(f)
             if ch.severity not in SEVERITY_NAMES:
                 c.error("check", f"未知的严重程度 {ch.severity}", ch.span, "可选: error、warning、info")
-            scope = _Scope(dict(self.types), self.domains, None, what="check 条件")
+            types = dict(self.types)
+            where = None
+            if ch.rows is not None:
+                types.update(ROW_FIELDS)
+                types.update({k: v[0] for k, v in ROW_NAMES.items()})
+                if ch.rows.where is not None:
+                    wt = _infer(ch.rows.where, _Scope(dict(ROW_FIELDS), {}, None, what="rows where 条件"), c)
+                    if wt not in (BOOL, None):
+                        c.error("type", "rows where 后应为条件", ch.rows.where.span)
+                    where = ch.rows.where
+            scope = _Scope(types, self.domains, None, what="check 条件")
             t = _infer(ch.expr, scope, c)
             if t not in (BOOL, None):
                 c.error("type", "check 的内容应为条件（真/假）", ch.expr.span, "例如: { 左边 == 右边 within 0.01 }")
-            out.append(CheckSpec(name, ch.severity, ch.message, ch.expr, ch.tolerance, ch.span))
+            out.append(CheckSpec(name, ch.severity, ch.message, ch.expr, ch.tolerance, ch.span, ch.rows is not None,
+                                 where))
         return tuple(out)
 
     def run(self) -> Model | None:

@@ -16,7 +16,7 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from . import ast
-from .checker import ROW_NAMES
+from .checker import ROW_FIELDS, ROW_NAMES
 from .forms import Form, Row
 from .model import Model, NodeSpec
 from .result import Result, SectionResult
@@ -39,15 +39,17 @@ Local = Any  # a mapping of row values, or the Row itself for `rows where`
 Fn = Callable[[Env, Local, Any], Any]  # values are typed by the checker, not here
 
 
-def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool = False) -> Fn:
+def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool = False,
+                 local_names: frozenset[str] = frozenset(ROW_NAMES)) -> Fn:
     """A closure computing `expr`: ``f(env, row_values, weight)``.
 
-    With `on_row` (a ``rows where`` selector) names read the attributes of the
+    Names in `local_names` are read from ``row_values``; with `on_row` (a
+    ``rows where`` selector) names read the attributes of the
     :class:`~perfrules.forms.Row` passed as ``row_values``.
     """
 
     def c(e: ast.Expr) -> Fn:
-        return compile_expr(e, tolerance, on_row)
+        return compile_expr(e, tolerance, on_row, local_names)
 
     match expr:
         case ast.Num(value=value) | ast.Str(value=value) | ast.BoolLit(value=value):
@@ -56,7 +58,7 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
         case ast.Ref(name=name):
             if on_row:
                 return lambda env, row, w: getattr(row, name)
-            if name in ROW_NAMES:
+            if name in local_names:
                 return lambda env, loc, w: loc[name]
 
             def ref(env: Env, loc: Local, w: Any) -> Value:
@@ -74,11 +76,11 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
 
             return weight
         case ast.BinOp(op=op, left=left, right=right):
-            return _binary(_ARITH[op], left, right, c, on_row)
+            return _binary(_ARITH[op], left, right, c, on_row, local_names)
         case ast.Call(func=func, args=args):
             fn = BUILTINS[func][2]
             if len(args) == 2:
-                return _binary(fn, args[0], args[1], c, on_row)
+                return _binary(fn, args[0], args[1], c, on_row, local_names)
             parts = [c(x) for x in args]
             if len(parts) == 2:
                 p0, p1 = parts
@@ -101,7 +103,7 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
                         return bool((x == y) == want)
 
                     return eq_tol
-            return _binary(_COMPARE[op], left, right, c, on_row)
+            return _binary(_COMPARE[op], left, right, c, on_row, local_names)
         case ast.Logic(op=op, left=left, right=right):
             a, b = c(left), c(right)
             if op == "and":
@@ -132,7 +134,7 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {"==": operator.eq, "!=": opera
 
 
 def _binary(f: Callable[[Any, Any], Any], left: ast.Expr, right: ast.Expr, c: Callable[[ast.Expr], Fn],
-            on_row: bool) -> Fn:
+            on_row: bool, local_names: frozenset[str]) -> Fn:
     """``f(left, right)`` as one closure, reading constants and row values in place (no nested calls)."""
     k_right = isinstance(right, (ast.Num, ast.Str))
     if k_right:
@@ -140,13 +142,13 @@ def _binary(f: Callable[[Any, Any], Any], left: ast.Expr, right: ast.Expr, c: Ca
         if isinstance(left, ast.Ref) and on_row:
             attr = left.name
             return lambda env, row, w: f(getattr(row, attr), k)
-        if isinstance(left, ast.Ref) and left.name in ROW_NAMES:
+        if isinstance(left, ast.Ref) and left.name in local_names:
             key = left.name
             return lambda env, loc, w: f(loc[key], k)
         a = c(left)
         return lambda env, loc, w: f(a(env, loc, w), k)
-    if isinstance(left, ast.Ref) and left.name in ROW_NAMES and isinstance(right, ast.Ref) \
-            and right.name in ROW_NAMES and not on_row:
+    if isinstance(left, ast.Ref) and left.name in local_names and isinstance(right, ast.Ref) \
+            and right.name in local_names and not on_row:
         ka, kb = left.name, right.name
         return lambda env, loc, w: f(loc[ka], loc[kb])
     a, b = c(left), c(right)
@@ -169,7 +171,12 @@ class Program:
         if model.policy is not None:
             for expr in model.policy.formulas.values():
                 self._add(expr)
-        self._checks = {id(ch): compile_expr(ch.expr, ch.tolerance) for ch in model.checks}
+        row_check_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
+        self._checks = {id(ch): compile_expr(ch.expr, ch.tolerance,
+                                             local_names=row_check_names if ch.for_rows else frozenset(ROW_NAMES))
+                        for ch in model.checks}
+        self._check_where = {id(ch): compile_expr(ch.rows_where, on_row=True) for ch in model.checks
+                             if ch.rows_where is not None}
         self._steps = [self._compile_node(n, None) for n in model.root]
 
     def _add(self, expr: ast.Expr) -> None:
@@ -233,9 +240,13 @@ class Program:
             if len(claimed) != len(form.rows):
                 unclaimed_rows(coll, form, claimed)
             if model.checks:
-                run_checks(model, coll, env, self._check)
+                run_checks(model, coll, env, self._check, self._check_matches)
             return assemble(model, coll, top)
 
-    def _check(self, check: Any, env: dict[str, Value]) -> Value:
-        value: Value = self._checks[id(check)](env, _EMPTY, None)
+    def _check(self, check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> Value:
+        value: Value = self._checks[id(check)](env, local or _EMPTY, None)
         return value
+
+    def _check_matches(self, check: Any, row: Row) -> bool:
+        where = self._check_where.get(id(check))
+        return where is None or bool(where(_EMPTY, row, None))

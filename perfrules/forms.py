@@ -77,6 +77,19 @@ class Row:
     def path(self) -> str:
         return f"$.indicators[{self.index}]"
 
+    @property
+    def unit(self) -> str:
+        """The canonical unit of the row's values (``万元``, ``%``, ``人`` …), or ""."""
+        for q in (self.actual, self.target):
+            if q is not None and q.unit:
+                return q.unit
+        return ""
+
+    @property
+    def quantitative(self) -> bool:
+        t, a = self.target, self.actual
+        return t is not None and a is not None and not t.is_date and not a.is_date
+
 
 @dataclass
 class Form:

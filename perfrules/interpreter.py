@@ -13,7 +13,7 @@ from decimal import Decimal, localcontext
 
 from . import ast
 from .forms import Form, Row
-from .model import Model, NodeSpec
+from .model import CheckSpec, Model, NodeSpec
 from .result import Result, SectionResult
 from .scoring import (
     Collector,
@@ -120,8 +120,17 @@ def interpret(model: Model, form: Form) -> Result:
         claimed: dict[int, str] = {}
         top = [_node(model, n, None, env, coll, claimed) for n in model.root]
         unclaimed_rows(coll, form, claimed)
-        run_checks(model, coll, env, lambda check, e: eval_expr(check.expr, e, None, check.tolerance))
+        run_checks(model, coll, env, _check, _check_matches)
         return assemble(model, coll, top)
+
+
+def _check(check: CheckSpec, env: dict[str, Value], local: dict[str, object] | None) -> Value:
+    scope: Mapping[str, Value] = ChainMap(local, env) if local else env  # type: ignore[arg-type]
+    return eval_expr(check.expr, scope, None, check.tolerance)
+
+
+def _check_matches(check: CheckSpec, row: Row) -> bool:
+    return check.rows_where is None or bool(eval_expr(check.rows_where, row_fields(row)))
 
 
 def _node(model: Model, node: NodeSpec, parent: str | None, env: dict[str, Value], coll: Collector,

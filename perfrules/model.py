@@ -26,6 +26,7 @@ class FactSpec:
     lo: Decimal | None
     hi: Decimal | None
     span: ast.Span
+    is_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ class CheckSpec:
     expr: ast.Expr
     tolerance: Decimal
     span: ast.Span
+    for_rows: bool = False
+    rows_where: ast.Expr | None = None
 
 
 @dataclass(frozen=True)

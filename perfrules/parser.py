@@ -150,6 +150,9 @@ class _ToAst(Transformer[Token, Any]):
     def remove_decl(self, meta: Any, c: list[Any]) -> ast.Remove:
         return ast.Remove(str(c[0]), _span(meta))
 
+    def weight_decl(self, meta: Any, c: list[Any]) -> ast.Reweight:
+        return ast.Reweight(str(c[0]), _num(c[1]), str(c[1]), _span(meta))
+
     def years_decl(self, meta: Any, c: list[Any]) -> ast.Years:
         first = c[0]
         if "." in str(first):
@@ -227,8 +230,11 @@ class _ToAst(Transformer[Token, Any]):
         optional = False
         values: tuple[str, ...] = ()
         lo = hi = None
+        is_list = False
         for kind, value in opts:
-            if kind == "label":
+            if kind == "list":
+                is_list = True
+            elif kind == "label":
                 label = value
             elif kind == "optional":
                 optional = True
@@ -238,7 +244,7 @@ class _ToAst(Transformer[Token, Any]):
                 values = value
             elif kind == "range":
                 lo, hi = value
-        return ast.Fact(str(name), str(type_), label, optional, values, lo, hi, _span(meta), _tok_span(type_))
+        return ast.Fact(str(name), str(type_), label, optional, values, lo, hi, _span(meta), _tok_span(type_), is_list)
 
     def fact_label(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("label", _unquote(c[0]))
@@ -248,6 +254,12 @@ class _ToAst(Transformer[Token, Any]):
 
     def fact_required(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("required", True)
+
+    def fact_list(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("list", True)
+
+    def for_rows(self, meta: Any, c: list[Any]) -> ast.Rows:
+        return ast.Rows(c[0] if c else None, _span(meta))
 
     def fact_values(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("values", tuple(_unquote(t) for t in c))
@@ -269,8 +281,11 @@ class _ToAst(Transformer[Token, Any]):
         message = None
         tolerance = Decimal(0)
         expr = None
+        rows = None
         for x in c[1:]:
-            if isinstance(x, Token) and x.type == "NAME":
+            if isinstance(x, ast.Rows):
+                rows = x
+            elif isinstance(x, Token) and x.type == "NAME":
                 severity = str(x)
             elif isinstance(x, Token) and x.type == "STRING":
                 message = _unquote(x)
@@ -279,7 +294,7 @@ class _ToAst(Transformer[Token, Any]):
             else:
                 expr = x
         assert expr is not None
-        return ast.Check(name, severity, message, expr, tolerance, _span(meta))
+        return ast.Check(name, severity, message, expr, tolerance, _span(meta), rows)
 
     # ---- rubric tree
     def _node(self, kind: str, meta: Any, c: list[Any]) -> ast.Node:

@@ -122,7 +122,27 @@ def build_env(model: Model, form: Form, coll: Collector,
     for name, spec in model.facts.items():
         path = f"$.facts.{name}"
         if name in form.facts and form.facts[name] is not None:
-            value, problem = _convert_fact(spec, form.facts[name])
+            raw = form.facts[name]
+            if spec.is_list:
+                items = raw if isinstance(raw, list) else None
+                if items is None:
+                    coll.add("error", "invalid-fact", path, f"{spec.label or name}: 应为列表，例如 [1, 2, 3]")
+                    continue
+                converted = []
+                for i, entry in enumerate(items):
+                    value, problem = _convert_fact(spec, entry)
+                    if problem:
+                        coll.add("error", "invalid-fact", f"{path}[{i}]", f"{spec.label or name} 第 {i + 1} 项: {problem}")
+                        break
+                    assert isinstance(value, Decimal)
+                    converted.append(value)
+                else:
+                    env[name] = tuple(converted)
+                continue
+            if isinstance(raw, list):
+                coll.add("error", "invalid-fact", path, f"{spec.label or name}: 应为单个值，不是列表")
+                continue
+            value, problem = _convert_fact(spec, raw)
             if problem:
                 coll.add("error", "invalid-fact", path, f"{spec.label or name}: {problem}")
             else:
@@ -178,7 +198,7 @@ class RowPlan:
 
 def row_fields(row: Row) -> dict[str, Value]:
     return {"goal": Decimal(row.goal), "level1": row.level1, "level2": row.level2, "name": row.name,
-            "weight": row.weight}
+            "weight": row.weight, "unit": row.unit}
 
 
 def _find_band(policy: Policy, tier: str) -> BandSpec | None:
@@ -551,40 +571,72 @@ def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None
                      f"{row.name}: 没有任何部分选取这一行（goal={row.goal}, level1={row.level1 or '空'}），未计分")
 
 
+def check_row_values(row: Row) -> dict[str, Any] | None:
+    """What a ``check … for rows`` reads of one row; None if the row has no numbers to check."""
+    if not row.quantitative:
+        return None
+    assert row.actual is not None and row.target is not None
+    return {"goal": Decimal(row.goal), "level1": row.level1, "level2": row.level2, "name": row.name,
+            "weight": row.weight, "unit": row.unit, "actual": max(row.actual.value, ZERO), "target": row.target.value}
+
+
 def run_checks(model: Model, coll: Collector, env: dict[str, Value],
-               evaluate: Callable[[Any, dict[str, Value]], Value]) -> None:
+               evaluate: Callable[[Any, dict[str, Value], "dict[str, Any] | None"], Value],
+               matches: Callable[[Any, Row], bool]) -> None:
     """Evaluate the ruleset's consistency checks; a failed one is a ``check-failed`` finding."""
-    if not model.checks:
-        return
+    for check in model.checks:
+        if not check.for_rows:
+            _one_check(coll, check, env, None, f"$.check.{check.name}", "", evaluate)
+            continue
+        for row in coll.form.rows:
+            local = check_row_values(row)
+            if local is None or not matches(check, row):
+                continue
+            _one_check(coll, check, env, local, row.path, f"{row.name}: ", evaluate)
+
+
+def _one_check(coll: Collector, check: Any, env: dict[str, Value], local: dict[str, Any] | None, path: str,
+               prefix: str, evaluate: Callable[[Any, dict[str, Value], "dict[str, Any] | None"], Value]) -> None:
+    from collections import ChainMap
+
     from . import ast as _ast
     from .explain import render
+    from .interpreter import eval_expr
 
-    for check in model.checks:
+    scope: Any = ChainMap(local, env) if local else env
+    try:
+        ok = evaluate(check, env, local)
+    except EvalError as err:
+        coll.add("warning", "check-skipped", missing_path(err.name) if not local else path,
+                 f"{prefix}检查 {check.name} 未执行：{err.message}")
+        return
+    if ok:
+        return
+    e = check.expr
+    sides = render(e, scope)
+    if isinstance(e, _ast.Compare):
         try:
-            ok = evaluate(check, env)
-        except EvalError as err:
-            coll.add("warning", "check-skipped", missing_path(err.name),
-                     f"检查 {check.name} 未执行：{err.message}")
-            continue
-        if ok:
-            continue
-        sides = ""
-        e = check.expr
-        if isinstance(e, _ast.Compare):
-            try:
-                from .interpreter import eval_expr
+            left, right = eval_expr(e.left, scope), eval_expr(e.right, scope)
+            sides = f"{_side(e.left, scope)} = {_value(left)}，{_side(e.right, scope)} = {_value(right)}"
+            if isinstance(left, Decimal) and isinstance(right, Decimal):
+                sides += f"，相差 {fmt_number(abs(left - right))}"
+                if check.tolerance:
+                    sides += f"（允许误差 {fmt_number(check.tolerance)}）"
+        except (EvalError, ArithmeticError):
+            pass
+    coll.add(check.severity, "check-failed", path, prefix + check_message(check.name, check.message, sides))
 
-                left, right = eval_expr(e.left, env), eval_expr(e.right, env)
-                sides = f"{render(e.left, env)} = {_value(left)}，{render(e.right, env)} = {_value(right)}"
-                if isinstance(left, Decimal) and isinstance(right, Decimal):
-                    sides += f"，相差 {fmt_number(abs(left - right))}"
-                    if check.tolerance:
-                        sides += f"（允许误差 {fmt_number(check.tolerance)}）"
-            except (EvalError, ArithmeticError):
-                sides = render(e, env)
-        else:
-            sides = render(e, env)
-        coll.add(check.severity, "check-failed", f"$.check.{check.name}", check_message(check.name, check.message, sides))
+
+def _side(e: Any, scope: Any) -> str:
+    """One side of a failed comparison: its names, and its numbers where it is a formula."""
+    from . import ast as _ast
+    from .explain import render
+    from .unparse import expr as source
+
+    text = source(e)
+    if isinstance(e, (_ast.Ref, _ast.Num)):
+        return text
+    return f"{text} = {render(e, scope)}"
 
 
 def _value(v: Value) -> str:

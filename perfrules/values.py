@@ -19,7 +19,7 @@ from decimal import (
 )
 from typing import Union
 
-Value = Union[Decimal, str, bool]
+Value = Union[Decimal, str, bool, tuple[Decimal, ...]]
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -71,6 +71,16 @@ def clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
     return lo if x < lo else min(x, hi)
 
 
+def total(values: tuple[Decimal, ...]) -> Decimal:
+    """``sum(明细)``: the sum of a list fact."""
+    return sum(values, ZERO)
+
+
+def count(values: tuple[Decimal, ...]) -> Decimal:
+    """``count(明细)``: how many entries a list fact has."""
+    return Decimal(len(values))
+
+
 #: name → (min arity, max arity or None, implementation)
 BUILTINS: dict[str, tuple[int, int | None, Callable[..., Decimal]]] = {
     "min": (2, None, min),
@@ -78,7 +88,12 @@ BUILTINS: dict[str, tuple[int, int | None, Callable[..., Decimal]]] = {
     "ratio": (2, 2, ratio),
     "clamp": (3, 3, clamp),
     "abs": (1, 1, abs),
+    "sum": (1, 1, total),
+    "count": (1, 1, count),
 }
+
+#: Functions whose argument is a list fact.
+LIST_FUNCTIONS = ("sum", "count")
 
 BUILTIN_DOCS = {
     "min": "min(a, b, …) 取最小值",
@@ -86,6 +101,8 @@ BUILTIN_DOCS = {
     "ratio": "ratio(B, A) = B ÷ A，限定在 0 到 1 之间",
     "clamp": "clamp(x, 下限, 上限) 把 x 限定在区间内",
     "abs": "abs(x) 绝对值",
+    "sum": "sum(列表) 列表各项之和",
+    "count": "count(列表) 列表的项数",
 }
 
 ROUNDING_MODES = {

@@ -64,7 +64,9 @@ DISAGREEMENTS = {
         ("declared-total-mismatch", "$.declared_total"),
     },
     "05-zhengshou-jingfei.yaml": set(),
-    "06-jiuzhu-jingfei.yaml": set(),
+    "06-jiuzhu-jingfei.yaml": {
+        ("check-failed", "$.indicators[0]"),                             # 成本 16万 paid from a 15万 budget
+    },
     "07-daye-weituo.yaml": set(),
     "08-yangxin-weituo.yaml": set(),
 }
@@ -133,6 +135,14 @@ def test_qualitative_and_deadline_rows(ruleset: perfrules.Ruleset) -> None:
     deadline = r5.item("支付完成时间")
     assert deadline.detail["tier"] == "达成" and deadline.score == D(20)
     assert "未晚于" in deadline.detail["reason"]
+
+
+def test_cost_indicator_beyond_its_budget(ruleset: perfrules.Ruleset) -> None:
+    for runner in (ruleset.evaluate, ruleset.interpret):
+        result = runner(_form("06-jiuzhu-jingfei.yaml"))
+        (f,) = [f for f in result.findings if f.code == "check-failed"]
+        assert "16" in f.message and "15" in f.message and f.line == 11
+        assert result.total == D(100)  # the score itself is not affected
 
 
 def test_every_result_carries_a_receipt(ruleset: perfrules.Ruleset) -> None:
