@@ -75,7 +75,7 @@ class Row:
 
     @property
     def path(self) -> str:
-        return f"$.indicators[{self.index}]"
+        return _ROW_PATHS[self.index] if self.index < len(_ROW_PATHS) else f"$.indicators[{self.index}]"
 
     @property
     def unit(self) -> str:
@@ -89,6 +89,9 @@ class Row:
     def quantitative(self) -> bool:
         t, a = self.target, self.actual
         return t is not None and a is not None and not t.is_date and not a.is_date
+
+
+_ROW_PATHS = [f"$.indicators[{i}]" for i in range(500)]
 
 
 @dataclass

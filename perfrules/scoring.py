@@ -515,7 +515,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     policy = model.policy
     assert policy is not None
     plan = plan_row(policy, row)
-    path = f"$.indicators[{row.index}]"
+    path = row.path
     for severity, code, message in plan.notes:
         coll.add(severity, code, path, message)
     audit = True
@@ -571,10 +571,8 @@ def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None
                      f"{row.name}: 没有任何部分选取这一行（goal={row.goal}, level1={row.level1 or '空'}），未计分")
 
 
-def check_row_values(row: Row) -> dict[str, Any] | None:
-    """What a ``check … for rows`` reads of one row; None if the row has no numbers to check."""
-    if not row.quantitative:
-        return None
+def check_row_values(row: Row) -> dict[str, Any]:
+    """What a ``check … for rows`` reads of one (quantitative) row."""
     assert row.actual is not None and row.target is not None
     return {"goal": Decimal(row.goal), "level1": row.level1, "level2": row.level2, "name": row.name,
             "weight": row.weight, "unit": row.unit, "actual": max(row.actual.value, ZERO), "target": row.target.value}
@@ -589,14 +587,27 @@ def run_checks(model: Model, coll: Collector, env: dict[str, Value],
             _one_check(coll, check, env, None, f"$.check.{check.name}", "", evaluate)
             continue
         for row in coll.form.rows:
-            local = check_row_values(row)
-            if local is None or not matches(check, row):
+            if not (row.quantitative and matches(check, row)):
                 continue
+            local = check_row_values(row)
             _one_check(coll, check, env, local, row.path, f"{row.name}: ", evaluate)
 
 
 def _one_check(coll: Collector, check: Any, env: dict[str, Value], local: dict[str, Any] | None, path: str,
                prefix: str, evaluate: Callable[[Any, dict[str, Value], "dict[str, Any] | None"], Value]) -> None:
+    try:
+        ok = evaluate(check, env, local)
+    except EvalError as err:
+        coll.add("warning", "check-skipped", missing_path(err.name) if not local else path,
+                 f"{prefix}检查 {check.name} 未执行：{err.message}")
+        return
+    if not ok:
+        sides = _failed_sides(check, env, local)
+        coll.add(check.severity, "check-failed", path, prefix + check_message(check.name, check.message, sides))
+
+
+def _failed_sides(check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> str:
+    """The numbers of a failed check: each side of a comparison with its value and the difference."""
     from collections import ChainMap
 
     from . import ast as _ast
@@ -604,27 +615,19 @@ def _one_check(coll: Collector, check: Any, env: dict[str, Value], local: dict[s
     from .interpreter import eval_expr
 
     scope: Any = ChainMap(local, env) if local else env
-    try:
-        ok = evaluate(check, env, local)
-    except EvalError as err:
-        coll.add("warning", "check-skipped", missing_path(err.name) if not local else path,
-                 f"{prefix}检查 {check.name} 未执行：{err.message}")
-        return
-    if ok:
-        return
     e = check.expr
-    sides = render(e, scope)
-    if isinstance(e, _ast.Compare):
-        try:
-            left, right = eval_expr(e.left, scope), eval_expr(e.right, scope)
-            sides = f"{_side(e.left, scope)} = {_value(left)}，{_side(e.right, scope)} = {_value(right)}"
-            if isinstance(left, Decimal) and isinstance(right, Decimal):
-                sides += f"，相差 {fmt_number(abs(left - right))}"
-                if check.tolerance:
-                    sides += f"（允许误差 {fmt_number(check.tolerance)}）"
-        except (EvalError, ArithmeticError):
-            pass
-    coll.add(check.severity, "check-failed", path, prefix + check_message(check.name, check.message, sides))
+    if not isinstance(e, _ast.Compare):
+        return render(e, scope)
+    try:
+        left, right = eval_expr(e.left, scope), eval_expr(e.right, scope)
+    except (EvalError, ArithmeticError):
+        return render(e, scope)
+    sides = f"{_side(e.left, scope)} = {_value(left)}，{_side(e.right, scope)} = {_value(right)}"
+    if isinstance(left, Decimal) and isinstance(right, Decimal):
+        sides += f"，相差 {fmt_number(abs(left - right))}"
+        if check.tolerance:
+            sides += f"（允许误差 {fmt_number(check.tolerance)}）"
+    return sides
 
 
 def _side(e: Any, scope: Any) -> str:
