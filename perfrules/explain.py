@@ -28,6 +28,8 @@ def _value_text(v: Value, display: str | None = None) -> str:
         return "是" if v else "否"
     if isinstance(v, Decimal):
         return fmt_number(v)
+    if isinstance(v, tuple):
+        return "[" + ", ".join(fmt_number(x) for x in v) + "]"
     return f"“{v}”"
 
 
@@ -72,7 +74,13 @@ def render(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None = No
                 taken = eval_expr(cond, env, weight)
             except (EvalError, ArithmeticError, TypeError):
                 return _wrap(f"若 {r(cond)} 则 {r(then)} 否则 {r(else_)}", 0, parent)
-            return r(then if taken else else_, parent)
+            branch = r(then if taken else else_, parent)
+            flag = cond.operand if isinstance(cond, ast.Not) else cond
+            if isinstance(flag, ast.Ref) and isinstance(env.get(flag.name), bool):
+                return f"{flag.name}为{'是' if env[flag.name] else '否'} → {branch}"
+            if isinstance(then if taken else else_, ast.Num):
+                return f"({r(cond) if taken else '非 ' + r(cond, 3)} → {branch})"
+            return branch
         case ast.Call(func=func, args=args):
             if func == "ratio" and len(args) == 2:
                 return f"ratio({r(args[0], 6)} ÷ {r(args[1], 7)})"
@@ -102,6 +110,8 @@ def render_trace(trace: tuple[Any, ...], score: Decimal, places: int) -> str:
         return f"{tier}：{band} 分，采用填报得分 {got}"
     if kind == "expr":
         _, expr, env, weight = trace
+        if isinstance(expr, ast.Ref):
+            return f"{expr.name} = {fmt_score(score, places)}"
         return f"{render(expr, env, weight)} = {fmt_score(score, places)}"
     if kind == "row":
         _, weight, expr, env, local = trace

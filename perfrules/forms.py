@@ -431,8 +431,10 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     if not is_valid_form(data):
         validator = _validator()
         diags: list[Diagnostic] = []
-        for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-            path = err.json_path
+        for err in sorted(validator.iter_errors(data), key=lambda e: [str(x) for x in e.absolute_path]):
+            path = "$"
+            for part in err.absolute_path:
+                path = _path_key(path, part)
             if err.validator == "additionalProperties":
                 allowed = list(err.schema.get("properties", {}))
                 for extra in sorted(set(err.instance) - set(allowed)):

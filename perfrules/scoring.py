@@ -584,7 +584,7 @@ def run_checks(model: Model, coll: Collector, env: dict[str, Value],
     """Evaluate the ruleset's consistency checks; a failed one is a ``check-failed`` finding."""
     for check in model.checks:
         if not check.for_rows:
-            _one_check(coll, check, env, None, f"$.check.{check.name}", "", evaluate)
+            _one_check(coll, check, env, None, _check_path(check, model), "", evaluate)
             continue
         for row in coll.form.rows:
             if not (row.quantitative and matches(check, row)):
@@ -604,6 +604,36 @@ def _one_check(coll: Collector, check: Any, env: dict[str, Value], local: dict[s
     if not ok:
         sides = _failed_sides(check, env, local)
         coll.add(check.severity, "check-failed", path, prefix + check_message(check.name, check.message, sides))
+
+
+def _check_path(check: Any, model: Model) -> str:
+    """Where a failed check points in the form: the first fact it reads, else the form itself."""
+    from .checker import _free_names
+
+    facts = [n for n in sorted(_free_names(check.expr), key=lambda n: _first_position(check.expr, n))
+             if n in model.facts or n.startswith("budget.")]
+    return missing_path(facts[0]) if facts else "$"
+
+
+def _first_position(expr: Any, name: str) -> tuple[int, int]:
+    from . import ast as _ast
+
+    best = (10**9, 10**9)
+
+    def walk(e: Any) -> None:
+        nonlocal best
+        if isinstance(e, _ast.Ref) and e.name == name:
+            best = min(best, (e.span.line, e.span.column))
+        for child in getattr(e, "__dataclass_fields__", {}):
+            value = getattr(e, child)
+            if isinstance(value, tuple):
+                for v in value:
+                    walk(v)
+            elif hasattr(value, "__dataclass_fields__") and not isinstance(value, _ast.Span):
+                walk(value)
+
+    walk(expr)
+    return best
 
 
 def _failed_sides(check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> str:
