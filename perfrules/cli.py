@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 from collections.abc import Callable, Sequence
 
 from . import __version__
@@ -97,12 +99,21 @@ def cmd_rulesets(args: argparse.Namespace) -> int:
                           "title": e.title, "path": e.path, "extends": e.extends} for e in entries],
                         ensure_ascii=False, indent=2))
     else:
+        from .errors import display_width
+
+        def pad(text: str, width: int) -> str:
+            return text + " " * max(1, width - display_width(text))
+
         for e in entries:
             ext = f"  (extends {e.extends})" if e.extends else ""
-            _out(f"{e.id:<40} {e.jurisdiction_text():<18} {e.years_text():<10} {e.kind:<11} {e.title}{ext}")
+            _out(f"{pad(e.id, 42)}{pad(e.jurisdiction_text(), 24)}{pad(e.years_text(), 8)}{pad(e.kind, 12)}{e.title}{ext}")
     for path, message in registry.unreadable:
         _err(f"{path}: 无法读取\n{message}")
-    return EXIT_UNREADABLE if registry.unreadable else EXIT_OK
+    clashes = registry.conflicts()
+    for a, b in clashes:
+        _err(f"error[ambiguous-ruleset]: {a.id}（{a.path}）与 {b.id}（{b.path}）都适用于 {a.jurisdiction_text()} "
+             f"{a.kind} 表单的 {max(a.first_year, b.first_year)} 年\n  = 提示: 调整其中一个的 years，使适用年度不重叠")
+    return EXIT_UNREADABLE if registry.unreadable or clashes else EXIT_OK
 
 
 def cmd_examples(args: argparse.Namespace) -> int:
@@ -111,6 +122,86 @@ def cmd_examples(args: argparse.Namespace) -> int:
     for f in sorted(bundled_dir().rglob("examples/*")):
         if f.suffix in (".yaml", ".yml", ".json"):
             _out(str(f))
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .api import load_ruleset
+    from .diff import diff_models
+
+    old = load_ruleset(args.old, paths=args.path)
+    new = load_ruleset(args.new, paths=args.path)
+    changes = diff_models(old.model, new.model)
+    _out(f"{old.id} v{old.version} → {new.id} v{new.version}")
+    if not changes:
+        _out("  两个规则的计分内容相同。")
+    titles = {"header": "基本信息", "weights": "分值", "tree": "结构", "rules": "计分方法", "bands": "定性分档",
+              "grades": "评价等次", "facts": "数据", "checks": "检查"}
+    for kind, title in titles.items():
+        group = [c.text for c in changes if c.kind == kind]
+        if group:
+            _out(f"【{title}】")
+            for text in group:
+                _out(f"  - {text}")
+    status = EXIT_OK
+    if args.forms:
+        from .forms import iter_forms, read_form
+
+        files = sorted(str(p) for d in args.forms for p in (Path(d).rglob("*") if Path(d).is_dir() else [Path(d)])
+                       if p.suffix.lower() in (".yaml", ".yml", ".json"))
+        from .errors import display_width
+        from .values import fmt_score
+
+        def pad(text: str, width: int, right: bool = False) -> str:
+            gap = " " * max(0, width - display_width(text))
+            return gap + text if right else text + gap
+
+        _out("")
+        _out(f"{pad('表单', 40)} {pad('原总分', 8, True)} {pad('新总分', 8, True)} {pad('变化', 8, True)}")
+        for source, raw in iter_forms(files):
+            if isinstance(raw, PerfrulesError):
+                _err(raw.render())
+                status = EXIT_UNREADABLE
+                continue
+            try:
+                form = read_form(raw)
+                a, b = old.evaluate(form), new.evaluate(form)
+            except PerfrulesError as e:
+                _err(e.render())
+                status = EXIT_UNREADABLE
+                continue
+            delta = b.total - a.total
+            change = ("+" if delta > 0 else "") + fmt_score(delta, new.model.places) if delta else "0"
+            _out(f"{pad(Path(source).name, 40)} {pad(fmt_score(a.total, old.model.places), 8, True)} "
+                 f"{pad(fmt_score(b.total, new.model.places), 8, True)} {pad(change, 8, True)}"
+                 + (f"  等次 {a.grade} → {b.grade}" if a.grade != b.grade else ""))
+    return status
+
+
+def cmd_new_year(args: argparse.Namespace) -> int:
+    from .api import Ruleset, load_ruleset, ruleset_from_text
+    from .authoring import new_year_path, new_year_text
+
+    rs = load_ruleset(args.ruleset, paths=args.path)
+    new_id, text = new_year_text(rs, args.year)
+    target = Path(args.output) if args.output else new_year_path(rs, args.year)
+    if target.exists() and not args.force:
+        _err(f"{target}: 文件已存在；换一个 --output，或加 --force 覆盖")
+        return EXIT_UNREADABLE
+    checked: Ruleset = ruleset_from_text(text, str(target), paths=[*args.path, str(Path(rs.path).parent)])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    _out(f"已生成 {target}（{new_id}，extends {rs.id}，{checked.model.years_text()} 年）")
+    _out(f"下一步: 编辑该文件，然后运行 perfrules check {target} 和 perfrules diff {rs.path} {target}")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .api import load_ruleset
+    from .schema import ruleset_schema
+
+    rs = load_ruleset(args.ruleset, paths=args.path)
+    _out(json.dumps(ruleset_schema(rs.model), ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -165,6 +256,30 @@ def build_parser() -> argparse.ArgumentParser:
     common(r)
     r.set_defaults(func=cmd_rulesets)
 
+    d = sub.add_parser("diff", help="比较两个规则 / what changed between two rulesets",
+                       description="用中文说明两个规则之间的差别（分值、结构、公式、分档、等次、数据、检查）；"
+                                   "--forms 给出目录或文件时，用两个规则分别计分并列出总分变化。")
+    d.add_argument("old", metavar="OLD", help="原规则（文件或编号）")
+    d.add_argument("new", metavar="NEW", help="新规则（文件或编号）")
+    d.add_argument("--forms", action="append", default=[], metavar="DIR", help="用两个规则分别给这些表单计分")
+    common(d)
+    d.set_defaults(func=cmd_diff)
+
+    n = sub.add_parser("new-year", help="以某规则为基础生成下一年的规则 / start next year's ruleset",
+                       description="生成一个 extends 给定规则的新文件：只需在其中写出与上一年不同之处。")
+    n.add_argument("ruleset", metavar="RULESET", help="上一年的规则（文件或编号）")
+    n.add_argument("year", metavar="YEAR", type=int, help="新规则的年度")
+    n.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认放在相邻的年度目录中）")
+    n.add_argument("--force", action="store_true", help="覆盖已有文件")
+    common(n)
+    n.set_defaults(func=cmd_new_year)
+
+    sc = sub.add_parser("schema", help="输出规则所接受表单的 JSON Schema / the JSON Schema of a ruleset's forms",
+                        description="根据规则声明的 fact 生成表单的 JSON Schema（Draft 2020-12）。")
+    sc.add_argument("ruleset", metavar="RULESET")
+    common(sc)
+    sc.set_defaults(func=cmd_schema)
+
     x = sub.add_parser("examples", help="列出内置的示例表单 / list the bundled example forms",
                        description="打印安装包中示例表单的路径，可直接交给 perfrules score。")
     x.set_defaults(func=cmd_examples)
@@ -200,6 +315,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as e:  # noqa: BLE001 - a bug of ours must still not dump a traceback on a user
+        if os.environ.get("PERFRULES_DEBUG"):
+            raise
+        _err(f"perfrules 内部错误（这是 perfrules 的缺陷，请报告）: {type(e).__name__}: {e}\n"
+             "  = 提示: 设置环境变量 PERFRULES_DEBUG=1 可显示完整的调用栈")
+        return EXIT_UNREADABLE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -355,9 +355,11 @@ def _fast_check() -> Any:
     exclusiveMinimum, maximum, lengths, items, $ref into $defs); a property
     test asserts the two validators agree on every document.
     """
+    import copy
+
     import fastjsonschema
 
-    schema = dict(form_schema())
+    schema = copy.deepcopy(form_schema())  # fastjsonschema rewrites the $refs of what it is given
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     return fastjsonschema.compile(schema)
 

@@ -77,11 +77,14 @@ def bundled_dir() -> Path:
 def ruleset_files(extra: Iterable[str | Path] = ()) -> list[Path]:
     """Every ``*.rules`` file bundled or under the `extra` folders."""
     out: list[Path] = []
+    seen: set[Path] = set()
     for root in [bundled_dir(), *[Path(e) for e in extra]]:
-        if root.is_file() and root.suffix == SUFFIX:
-            out.append(root)
-        elif root.is_dir():
-            out.extend(sorted(root.rglob(f"*{SUFFIX}")))
+        found = [root] if root.is_file() and root.suffix == SUFFIX else sorted(root.rglob(f"*{SUFFIX}")) \
+            if root.is_dir() else []
+        for f in found:
+            if f.resolve() not in seen:
+                seen.add(f.resolve())
+                out.append(f)
     return out
 
 
@@ -174,6 +177,20 @@ class Registry:
                 out.append(self.entry(str(p)))
             except Exception:  # noqa: BLE001 - listed as unreadable by the caller
                 continue
+        return out
+
+    def conflicts(self) -> list[tuple[Entry, Entry]]:
+        """Pairs of rulesets claiming the same kind and jurisdiction for an overlapping year."""
+        entries = self.entries()
+        out = []
+        for i, a in enumerate(entries):
+            for b in entries[i + 1:]:
+                if a.kind != b.kind or a.jurisdiction != b.jurisdiction:
+                    continue
+                a_end = a.last_year if a.last_year is not None else 10**6
+                b_end = b.last_year if b.last_year is not None else 10**6
+                if a.first_year <= b_end and b.first_year <= a_end:
+                    out.append((a, b))
         return out
 
     def find(self, kind: str, jurisdiction: tuple[str, ...], year: int) -> Entry:
