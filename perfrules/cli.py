@@ -196,6 +196,61 @@ def cmd_new_year(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_test(args: argparse.Namespace) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from . import cases
+    from .registry import bundled_dir
+
+    paths = list(args.paths) or ([str(bundled_dir())] if args.bundled else ["."])
+    if args.bundled and args.paths:
+        paths.append(str(bundled_dir()))
+    outcome = cases.run(paths, args.path)
+    for broken in outcome.broken_files:
+        _err(broken)
+    for c in outcome.cases:
+        if c.passed:
+            if args.verbose:
+                _out(f"✓ {c.file}: {c.name}")
+            continue
+        _out(f"✗ {c.file}:{c.line}: {c.name}")
+        if c.error:
+            _out("    " + c.error.replace("\n", "\n    "))
+        for failure in c.failures:
+            _out(f"    {failure}")
+    if args.update:
+        by_file: dict[str, list[cases.CaseResult]] = {}
+        for c in outcome.cases:
+            by_file.setdefault(c.file, []).append(c)
+        for file, results in by_file.items():
+            if any(not r.passed for r in results):
+                cases.update_file(Path(file), results)
+                _out(f"已更新 {file}")
+    if args.junit:
+        Path(args.junit).write_text(cases.junit(outcome), encoding="utf-8")
+    status = EXIT_OK if outcome.failed == 0 else EXIT_FINDINGS
+    if args.update:
+        status = EXIT_OK if not outcome.broken_files else EXIT_FINDINGS
+    if args.coverage or args.fail_under is not None:
+        for cov in outcome.coverage.values():
+            _out(cov.report())
+    if args.fail_under is not None:
+        try:
+            floor = Decimal(args.fail_under.rstrip("%"))
+        except InvalidOperation:
+            _err(f"--fail-under 应为百分数，如 100 或 95.5，这里是 {args.fail_under!r}")
+            return EXIT_UNREADABLE
+        low = [cov for cov in outcome.coverage.values() if cov.percent < floor]
+        for cov in low:
+            _out(f"覆盖率不足: {cov.model.id} {cov.percent}% < {floor}%")
+        if low and status == EXIT_OK:
+            status = EXIT_FINDINGS
+    if outcome.broken_files and not outcome.cases:
+        status = EXIT_UNREADABLE
+    _out(f"{outcome.passed} passed, {outcome.failed} failed")
+    return status
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .api import load_ruleset
     from .schema import ruleset_schema
@@ -279,6 +334,19 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("ruleset", metavar="RULESET")
     common(sc)
     sc.set_defaults(func=cmd_schema)
+
+    t = sub.add_parser("test", help="运行规则测试文件 / run ruleset test files (*.test.yaml)",
+                       description="运行 *.test.yaml 中的测试用例：表单及期望的总分、等次、得分和发现。"
+                                   "最后一行为“N passed, N failed”。")
+    t.add_argument("paths", nargs="*", metavar="PATH", help="测试文件或目录（默认当前目录）")
+    t.add_argument("--bundled", action="store_true", help="运行内置规则的测试")
+    t.add_argument("--update", action="store_true", help="按当前结果改写期望值（复核改动之后使用）")
+    t.add_argument("--junit", metavar="FILE", help="输出 JUnit XML")
+    t.add_argument("--coverage", action="store_true", help="报告规则覆盖率（计分项、分档、扣分上限、方向、检查）")
+    t.add_argument("--fail-under", metavar="PERCENT", help="任一规则的覆盖率低于此值时失败")
+    t.add_argument("-v", "--verbose", action="store_true", help="也列出通过的用例")
+    common(t)
+    t.set_defaults(func=cmd_test)
 
     x = sub.add_parser("examples", help="列出内置的示例表单 / list the bundled example forms",
                        description="打印安装包中示例表单的路径，可直接交给 perfrules score。")

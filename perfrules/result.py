@@ -96,6 +96,7 @@ class Result:
     findings: list[Finding]
     declared_total: Decimal | None = None
     declared_grade: str | None = None
+    reached: frozenset[str] = frozenset()  # rubric cells exercised (perfrules.coverage)
 
     @property
     def errors(self) -> list[Finding]:

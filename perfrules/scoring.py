@@ -40,6 +40,7 @@ class Collector:
     findings: list[Finding] = field(default_factory=list)
     items: list[ItemResult] = field(default_factory=list)
     sections: list[SectionResult] = field(default_factory=list)
+    reached: set[str] = field(default_factory=set)  # rubric cells this form exercised (see coverage.py)
     _seen: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, severity: str, code: str, path: str, message: str) -> None:
@@ -380,6 +381,8 @@ def row_detail(row: Row, plan: RowPlan) -> dict[str, str]:
 
 
 def weights_audit(coll: Collector, node: NodeSpec, rows: list[Row]) -> None:
+    if rows:
+        coll.reached.add("rows:" + node.id)
     total = sum((r.weight for r in rows), ZERO)
     if not rows:
         coll.add("error", "missing-rows", "$.indicators", f"{node.name}（{fmt_number(node.weight)} 分）没有对应的指标行")
@@ -425,7 +428,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256, ruleset_path=model.path,
         form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
         places=model.places, items=coll.items, sections=coll.sections, findings=findings,
-        declared_total=form.declared_total, declared_grade=form.declared_grade,
+        declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached),
     )
 
 
@@ -475,6 +478,7 @@ def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Val
     declared = declared_v if isinstance(declared_v, Decimal) else None
     dpath = missing_path(node.declared) if node.declared else "$"
     audit = True
+    coll.reached.add("item:" + node.id)
     try:
         if node.score is not None:
             raw = evaluate(node.score, env, None, node.weight)
@@ -483,16 +487,19 @@ def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Val
         elif node.deducts:
             raw = node.weight
             parts = []
-            for d in node.deducts:
+            for k, d in enumerate(node.deducts):
                 count = evaluate(d.count, env, None, node.weight)
                 assert isinstance(count, Decimal)
                 lost = min(d.per * count, d.limit)
+                if d.per * count >= d.limit:
+                    coll.reached.add(f"cap:{node.id}:{k + 1}")
                 raw -= lost
                 parts.append(f" − min({fmt_number(d.per)} × {fmt_number(count)}, {fmt_number(d.limit)})")
             trace = ("text", fmt_number(node.weight) + "".join(parts) + " = {score}")
         else:
             assert node.judge is not None
             raw, text, violated, given = judge_score(node.judge, env)
+            coll.reached.add(f"judge:{node.id}:{env[node.judge.subject]}")
             trace = ("text", text + " → {score}")
             if violated:
                 audit = False
@@ -522,6 +529,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     trace: tuple[Any, ...]
     weight = row.weight
     if plan.kind == "quant":
+        coll.reached.add("direction:" + plan.direction)
         local = {"actual": plan.actual, "target": plan.target, "__row__": row}
         expr = policy.formulas[plan.direction]
         try:
@@ -532,6 +540,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
             raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
     elif plan.kind == "qual":
         assert plan.band is not None
+        coll.reached.add("tier:" + plan.tier)
         raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
         trace = ("qual", plan.tier, lo, hi, row.declared, violated)
         if violated:
@@ -584,23 +593,27 @@ def run_checks(model: Model, coll: Collector, env: dict[str, Value],
     """Evaluate the ruleset's consistency checks; a failed one is a ``check-failed`` finding."""
     for check in model.checks:
         if not check.for_rows:
-            _one_check(coll, check, env, None, _check_path(check, model), "", evaluate)
+            _one_check(model, coll, check, env, None, _check_path(check, model), "", evaluate)
             continue
         for row in coll.form.rows:
             if not (row.quantitative and matches(check, row)):
                 continue
             local = check_row_values(row)
-            _one_check(coll, check, env, local, row.path, f"{row.name}: ", evaluate)
+            _one_check(model, coll, check, env, local, row.path, f"{row.name}: ", evaluate)
 
 
-def _one_check(coll: Collector, check: Any, env: dict[str, Value], local: dict[str, Any] | None, path: str,
+def _one_check(model: Model, coll: Collector, check: Any, env: dict[str, Value], local: dict[str, Any] | None, path: str,
                prefix: str, evaluate: Callable[[Any, dict[str, Value], "dict[str, Any] | None"], Value]) -> None:
     try:
         ok = evaluate(check, env, local)
     except EvalError as err:
-        coll.add("warning", "check-skipped", missing_path(err.name) if not local else path,
-                 f"{prefix}检查 {check.name} 未执行：{err.message}")
+        # a check over optional data the form left out does not apply: say so quietly (info)
+        spec = model.facts.get(err.name or "")
+        optional = spec is not None and spec.optional
+        coll.add("info" if optional else "warning", "check-skipped", missing_path(err.name) if not local else path,
+                 f"{prefix}检查 {check.name} 未执行：{err.message}" + ("（选填数据未填写）" if optional else ""))
         return
+    coll.reached.add("check:" + check.name)
     if not ok:
         sides = _failed_sides(check, env, local)
         coll.add(check.severity, "check-failed", path, prefix + check_message(check.name, check.message, sides))
