@@ -34,7 +34,7 @@ def _err(text: str) -> None:
 def cmd_score(args: argparse.Namespace) -> int:
     from .api import Scorer, load_ruleset
 
-    ruleset = load_ruleset(args.ruleset, paths=args.path) if args.ruleset else None
+    ruleset = load_ruleset(args.ruleset, paths=args.path, prove=not args.no_prove) if args.ruleset else None
     scorer = Scorer(ruleset, args.path)
     status = EXIT_OK
     results = []
@@ -251,6 +251,68 @@ def cmd_test(args: argparse.Namespace) -> int:
     return status
 
 
+def _seconds(text: str) -> float:
+    units = {"s": 1, "m": 60, "h": 3600}
+    text = text.strip().lower()
+    if text and text[-1] in units:
+        return float(text[:-1]) * units[text[-1]]
+    return float(text)
+
+
+def cmd_fuzz(args: argparse.Namespace) -> int:
+    from . import fuzzing
+    from .api import Ruleset
+    from .registry import Registry, bundled_dir
+
+    if args.parser:
+        try:
+            seconds = _seconds(args.time)
+        except ValueError:
+            _err(f"--time 应写成 30s、10m 或 1h，这里是 {args.time!r}")
+            return EXIT_UNREADABLE
+        seeds = [p.read_text(encoding="utf-8") for p in sorted(bundled_dir().rglob("*.rules"))]
+        seeds += [Path(p).read_text(encoding="utf-8") for p in args.rulesets]
+        camp = fuzzing.parser_campaign(seeds, seconds, seed=args.seed or 0)
+        _out(f"解析器与表单读取模糊测试: {camp.tried} 个输入，{len(camp.crashes)} 个意外错误（{args.time}）")
+        for sample, error in camp.crashes[:10]:
+            _out(f"  {error}\n    输入: {sample[:200]!r}")
+        return EXIT_FINDINGS if camp.crashes else EXIT_OK
+    if not args.rulesets:
+        _err("需要给出规则文件（或用 --parser 模糊测试解析器）")
+        return EXIT_UNREADABLE
+    registry = Registry(args.path)
+    status = EXIT_OK
+    for ref in args.rulesets:
+        path = ref if Path(ref).is_file() else registry.path_of(ref)
+        try:
+            rs = Ruleset(registry.chain(path), prove=not args.no_prove)
+        except PerfrulesError as e:
+            _err(e.render())
+            _err(f"{ref}: 规则未通过检查，先按上面的提示修改，再做模糊测试")
+            status = EXIT_UNREADABLE
+            continue
+        if args.no_prove:
+            _out(f"{ref}: 注意：已关闭得分上下限的证明（--no-prove），只靠生成的表单查找反例")
+        outcome = fuzzing.fuzz_ruleset(rs, args.examples, args.seed)
+        assert outcome.coverage is not None
+        if outcome.failure is not None or outcome.crash is not None:
+            what = (f"违反保证「{outcome.failure.guarantee}」: {outcome.failure.detail}" if outcome.failure
+                    else f"引擎无法读取生成的表单: {outcome.crash}")
+            _out(f"✗ {ref}: {what}")
+            if outcome.counterexample is not None:
+                text = fuzzing.form_yaml(outcome.counterexample)
+                _out("  最小反例（可保存为 .yaml 交给 perfrules score 复现）:")
+                _out("\n".join("    " + line for line in text.splitlines()))
+                if args.save:
+                    Path(args.save).write_text(text, encoding="utf-8")
+                    _out(f"  已保存到 {args.save}")
+            status = max(status, EXIT_FINDINGS)
+        else:
+            _out(f"✓ {ref}: {outcome.examples} 个生成的表单，全部保证成立")
+        _out(outcome.coverage.report())
+    return status
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .api import load_ruleset
     from .schema import ruleset_schema
@@ -286,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("forms", nargs="+", metavar="FORM", help="表单文件 (.yaml/.yml/.json)")
     s.add_argument("--ruleset", metavar="FILE|ID", help="指定规则（否则按表单的 kind、jurisdiction、year 查找）")
     s.add_argument("--format", choices=("text", "json"), default="text", help="输出格式 (默认 text)")
+    s.add_argument("--no-prove", action="store_true", help="与 --ruleset 一起：不证明得分上下限（复现 fuzz 反例用）")
     common(s)
     s.set_defaults(func=cmd_score)
 
@@ -295,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("forms", nargs="+", metavar="FORM")
     e.add_argument("--ruleset", metavar="FILE|ID")
     e.add_argument("--format", choices=("text", "json"), default="text")
+    e.add_argument("--no-prove", action="store_true", help=argparse.SUPPRESS)
     common(e)
     e.set_defaults(func=cmd_score)
 
@@ -347,6 +411,19 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("-v", "--verbose", action="store_true", help="也列出通过的用例")
     common(t)
     t.set_defaults(func=cmd_test)
+
+    z = sub.add_parser("fuzz", help="用生成的表单攻击规则 / fuzz rulesets (or the parser)",
+                       description="对规则生成大量表单，检查每个保证（得分在 [0, 分值] 内、合计、确定性、编译与解释一致、"
+                                   "单调性）；失败时打印缩小后的反例表单（YAML）并以 1 退出。--parser 模糊测试解析器和表单读取。")
+    z.add_argument("rulesets", nargs="*", metavar="RULESET", help="规则文件或编号")
+    z.add_argument("--examples", type=int, default=200, metavar="N", help="每个规则生成的表单数（默认 200）")
+    z.add_argument("--seed", type=int, metavar="S", help="随机种子（可复现）")
+    z.add_argument("--no-prove", action="store_true", help="关闭得分上下限的证明（用于测试运行时保护）")
+    z.add_argument("--save", metavar="FILE", help="把反例表单保存到文件")
+    z.add_argument("--parser", action="store_true", help="模糊测试解析器与表单读取，而不是某个规则")
+    z.add_argument("--time", default="30s", metavar="DURATION", help="--parser 的运行时间，如 30s、10m（默认 30s）")
+    common(z)
+    z.set_defaults(func=cmd_fuzz)
 
     x = sub.add_parser("examples", help="列出内置的示例表单 / list the bundled example forms",
                        description="打印安装包中示例表单的路径，可直接交给 perfrules score。")

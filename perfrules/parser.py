@@ -41,6 +41,13 @@ def grammar_parser() -> Lark:
                 cache=True)
 
 
+@cache
+def generation_grammar() -> Lark:
+    """The same grammar, built without Lark's cache so it keeps the rules (for hypothesis' from_lark)."""
+    text = (data_dir("grammar") / "perfrules.lark").read_text(encoding="utf-8")
+    return Lark(text, parser="lalr", lexer="contextual")
+
+
 # Readable names for the terminals Lark reports as "expected".
 _TOKEN_NAMES = {
     "NAME": "名称",

@@ -349,3 +349,125 @@ def _monotonicity(ruleset: Ruleset, form: Form, result: Result) -> None:
         if direction == "reverse" and after.score > it.score:
             raise GuaranteeViolation("monotonic: a reverse indicator never rises when its actual rises",
                                      f"{it.name}: {it.score} → {after.score} as actual rose")
+
+
+# ---------------------------------------------------------------- random rulesets
+
+_IDS = ["甲", "乙", "丙", "丁", "预算", "产出", "效益", "满意", "a", "b", "part", "项目", "绩效", "x1"]
+
+
+@st.composite
+def _parts(draw: st.DrawFn, total: int, low: int = 1, high: int = 4) -> list[int]:
+    """`total` split into whole-number parts (each ≥ 1) that add up exactly."""
+    n = draw(st.integers(min_value=low, max_value=min(high, total)))
+    cuts = sorted(draw(st.lists(st.integers(min_value=1, max_value=total - 1), min_size=n - 1, max_size=n - 1,
+                                unique=True))) if n > 1 else []
+    bounds = [0, *cuts, total]
+    return [b - a for a, b in zip(bounds, bounds[1:])]
+
+
+class _Names:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self, stem: str) -> str:
+        self.n += 1
+        return f"{stem}{self.n}"
+
+
+@st.composite
+def _leaf(draw: st.DrawFn, weight: int, name: _Names, facts: list[str]) -> str:
+    kind = draw(st.sampled_from(["ratio", "percent", "bool", "deduct", "judge", "clamp", "min"]))
+    ident = name(draw(st.sampled_from(_IDS)))
+    head = f'item {ident} "{ident}" weight {weight} {{'
+    if kind == "ratio":
+        return f"{head} score weight * ratio(budget.executed, budget.adjusted) declared budget.declared_score }}"
+    if kind == "percent":
+        f = name("比例")
+        facts.append(f"fact {f} percent 0% .. 100%")
+        return f"{head} score weight * {f} }}"
+    if kind == "bool":
+        f = name("是否")
+        facts.append(f"fact {f} bool")
+        return f"{head} score if {f} then weight else 0 }}"
+    if kind == "deduct":
+        f = name("次数")
+        facts.append(f"fact {f} count")
+        per = draw(st.integers(min_value=1, max_value=max(1, weight)))
+        limit = draw(st.integers(min_value=0, max_value=weight))
+        return f"{head} deduct {per} per {f} limit {limit} }}"
+    if kind == "judge":
+        f = name("评价")
+        values = ["好", "中", "差"]
+        facts.append(f'fact {f} enum ("好", "中", "差")')
+        facts.append(f"fact {f}得分 number 0 .. {weight} optional")
+        lo = draw(st.integers(min_value=0, max_value=weight))
+        cases = f'"{values[0]}": {weight} "{values[1]}": {lo} .. {weight} "{values[2]}": 0'
+        return f"{head} judge {f} score {f}得分 {{ {cases} }} }}"
+    if kind == "clamp":
+        k = draw(st.integers(min_value=1, max_value=9))
+        return f"{head} score clamp(budget.executed * {k} - budget.initial, 0, weight) }}"
+    k = draw(st.integers(min_value=1, max_value=5))
+    return f"{head} score min(weight, {k} * budget.executed / budget.adjusted) }}"
+
+
+@st.composite
+def _node(draw: st.DrawFn, weight: int, depth: int, name: _Names, facts: list[str], rows: list[int]) -> str:
+    shape = draw(st.sampled_from(["leaf", "leaf", "rows", "section"] if depth < 2 else ["leaf", "rows"]))
+    if shape == "leaf":
+        return draw(_leaf(weight, name, facts))
+    ident = name(draw(st.sampled_from(_IDS)))
+    if shape == "rows":
+        goal = len(rows) + 1
+        rows.append(goal)
+        return f'section {ident} "{ident}" weight {weight} {{\n  rows where goal == {goal}\n}}'
+    kids = [draw(_node(w, depth + 1, name, facts, rows)) for w in draw(_parts(weight))]
+    body = "\n".join("  " + line for k in kids for line in k.splitlines())
+    return f'section {ident} "{ident}" weight {weight} {{\n{body}\n}}'
+
+
+@st.composite
+def _ruleset_text(draw: st.DrawFn) -> str:
+    name = _Names()
+    facts: list[str] = []
+    rows: list[int] = []
+    full = draw(st.sampled_from([100, 100, 50, 10]))
+    nodes = [draw(_node(w, 0, name, facts, rows)) for w in draw(_parts(full, 1, 5))]
+    cuts = sorted(draw(st.lists(st.integers(min_value=1, max_value=99), min_size=1, max_size=3, unique=True)),
+                  reverse=True)
+    edges = [100, *cuts, 0]
+    labels = ["达成", "部分达成", "基本达成", "未达成"]
+    bands = "\n".join(f'  "{labels[i] if i < len(edges) - 2 else "未达成"}" {edges[i + 1]}% .. {edges[i]}%'
+                      for i in range(len(edges) - 1))
+    g1 = draw(st.integers(min_value=full // 2, max_value=full))
+    g2 = draw(st.integers(min_value=0, max_value=g1 - 1))
+    places = draw(st.integers(min_value=0, max_value=3))
+    mode = draw(st.sampled_from(["half_up", "half_even", "down", "up"]))
+    reverse = draw(st.sampled_from([
+        "if actual > 0 then min(target / actual, 1) else 1",
+        "if actual <= target then 1 else (if target > 0 then clamp(1 - (actual - target) / target, 0, 1) else 0)",
+    ]))
+    return "\n".join([
+        f'ruleset "fuzz/{draw(st.integers(min_value=0, max_value=10**6))}"',
+        'jurisdiction "测试省/测试市"',
+        "years 2020..",
+        "kind project",
+        f"full {full}",
+        f"rounding {mode} {places}",
+        f'grades {{ "优" >= {g1} "良" >= {g2} "差" otherwise }}',
+        f"bands 三档 {{\n{bands}\n}}",
+        "indicators {",
+        "  positive: if target > 0 then min(actual / target, 1) else 1",
+        f"  reverse: {reverse}",
+        '  unsigned: by level2 { "成本指标": reverse otherwise: positive }',
+        "  qualitative: 三档",
+        "}",
+        *facts,
+        *nodes,
+    ]) + "\n"
+
+
+def rulesets() -> st.SearchStrategy[str]:
+    """A hypothesis strategy of random *valid* ruleset texts: trees of sections and items, weights that
+    add up, bounded formulas, deductions, judged items, tier bands, grades, rounding."""
+    return _ruleset_text()
