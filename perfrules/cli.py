@@ -313,6 +313,45 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_fmt(args: argparse.Namespace) -> int:
+    import difflib
+
+    from .formatter import format_text
+
+    files: list[Path] = []
+    for name in args.files:
+        p = Path(name)
+        files.extend(sorted(p.rglob("*.rules")) if p.is_dir() else [p])
+    if not files:
+        _err("没有找到规则文件（.rules）")
+        return EXIT_UNREADABLE
+    status = EXIT_OK
+    for f in files:
+        try:
+            text = f.read_text(encoding="utf-8-sig")
+            new = format_text(text, str(f))
+        except OSError as e:
+            _err(f"{f}: 无法读取: {e.strerror or e}")
+            status = EXIT_UNREADABLE
+            continue
+        except PerfrulesError as e:
+            _err(e.render())
+            status = EXIT_UNREADABLE
+            continue
+        if new == text:
+            continue
+        if args.diff:
+            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), new.splitlines(True), str(f), str(f)))
+        if args.check or args.diff:
+            if args.check:
+                _out(f"需要格式化: {f}")
+            status = max(status, EXIT_FINDINGS)
+        else:
+            f.write_text(new, encoding="utf-8")
+            _out(f"已格式化 {f}")
+    return status
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .api import load_ruleset
     from .schema import ruleset_schema
@@ -424,6 +463,13 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument("--time", default="30s", metavar="DURATION", help="--parser 的运行时间，如 30s、10m（默认 30s）")
     common(z)
     z.set_defaults(func=cmd_fuzz)
+
+    f = sub.add_parser("fmt", help="按统一格式排版规则文件 / format ruleset files",
+                       description="按统一格式重写规则文件（保留注释）；每次都核对排版结果与原文含义相同。")
+    f.add_argument("files", nargs="+", metavar="FILE", help="规则文件或目录")
+    f.add_argument("--check", action="store_true", help="只检查：需要格式化时以 1 退出")
+    f.add_argument("--diff", action="store_true", help="只显示差异，不写入")
+    f.set_defaults(func=cmd_fmt)
 
     x = sub.add_parser("examples", help="列出内置的示例表单 / list the bundled example forms",
                        description="打印安装包中示例表单的路径，可直接交给 perfrules score。")
