@@ -36,7 +36,8 @@ from .notation import Quantity
 from .result import Result
 from .values import fmt_number
 
-__all__ = ["GuaranteeViolation", "assert_guarantees", "forms", "load"]
+__all__ = ["GuaranteeViolation", "assert_guarantees", "check_guarantees", "forms", "guarantee_test", "load",
+           "rulesets"]
 
 load = load_ruleset
 
@@ -275,7 +276,15 @@ def _bump(q: Quantity, factor: Decimal) -> Quantity:
     return dataclasses.replace(q, value=q.value * factor + Decimal("0.01"))
 
 
-def assert_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> Result:
+def assert_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> None:
+    """Check every guarantee on one form; raise :class:`GuaranteeViolation` naming the one broken.
+
+    See :func:`check_guarantees` for the list (which also returns the result).
+    """
+    check_guarantees(ruleset, form)
+
+
+def check_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> Result:
     """Check every guarantee on one form; return its result, or raise :class:`GuaranteeViolation`.
 
     - every item and section score lies in [0, weight], already before the
@@ -317,7 +326,7 @@ def assert_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> Result:
     if again.to_dict() != result.to_dict():
         raise GuaranteeViolation("determinism", "the same form gave two different results")
     interpreted = ruleset.interpret(f)
-    if interpreted.to_dict() != result.to_dict():
+    if interpreted.to_dict() != result.to_dict() or interpreted.reached != result.reached:
         raise GuaranteeViolation("compiled = interpreted", _first_difference(result.to_dict(), interpreted.to_dict()))
     _monotonicity(ruleset, f, result)
     return result
@@ -471,3 +480,20 @@ def rulesets() -> st.SearchStrategy[str]:
     """A hypothesis strategy of random *valid* ruleset texts: trees of sections and items, weights that
     add up, bounded formulas, deductions, judged items, tier bands, grades, rounding."""
     return _ruleset_text()
+
+
+def guarantee_test(ruleset: Ruleset | str, examples: int | None = None) -> Any:
+    """A ready pytest test function that fuzzes `ruleset` (an id, a path or a Ruleset)::
+
+        from perfrules.testing import guarantee_test
+        test_huangshi = guarantee_test("hubei/huangshi/project-2022")
+    """
+    from hypothesis import given, settings
+
+    rs = ruleset if isinstance(ruleset, Ruleset) else load_ruleset(ruleset)
+
+    @given(forms(rs))
+    def test(form: dict[str, Any]) -> None:
+        assert_guarantees(rs, form)
+
+    return settings(max_examples=examples)(test) if examples else test

@@ -96,3 +96,13 @@ def test_parser_campaign_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fuzz", "--parser", "--time", "3s", "--seed", "7"]) == 0
     out = capsys.readouterr().out
     assert "0 个意外错误" in out
+
+
+# the documented three-line pytest (docs/testing.md), exactly as written there
+from perfrules.testing import assert_guarantees as _ag, forms as _forms, load as _load  # noqa: E402
+
+_rs = _load("hubei/huangshi/project-2022"); test_documented_three_lines = given(_forms(_rs))(lambda form: _ag(_rs, form))  # noqa: E702,E501
+
+from perfrules.testing import guarantee_test  # noqa: E402
+
+test_documented_guarantee_test = guarantee_test("hubei/huangshi/project-2022", examples=50)
