@@ -13,13 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from . import ast
+from . import unparse
 from .errors import display_width
 from .interpreter import eval_expr
 from .values import EvalError, Value, fmt_number, fmt_score
-
-_PREC = {"or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
-_SYM = {"*": "×", "/": "÷", "+": "+", "-": "−", ">=": "≥", "<=": "≤", "==": "=", "!=": "≠", ">": ">", "<": "<"}
-
 
 def _value_text(v: Value, display: str | None = None) -> str:
     if display is not None:
@@ -35,61 +32,46 @@ def _value_text(v: Value, display: str | None = None) -> str:
 
 def render(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None = None,
            display: Mapping[str, str] | None = None, parent: int = 0) -> str:
-    """`expr` with values substituted, parenthesised only where needed."""
-    display = display or {}
+    """`expr` with the form's values in place of names, only the taken branch of each ``if``."""
+    shown = display or {}
 
-    def r(e: ast.Expr, p: int = 0) -> str:
-        return render(e, env, weight, display, p)
+    def again(e: ast.Expr, p: int = 0) -> str:
+        return render(e, env, weight, shown, p)
 
-    match expr:
-        case ast.Num(text=text):
-            return text
-        case ast.Str(value=value):
-            return f"“{value}”"
-        case ast.BoolLit(value=value):
-            return "是" if value else "否"
-        case ast.WeightRef():
-            return fmt_number(weight) if weight is not None else "weight"
-        case ast.Ref(name=name):
-            if name in env:
-                return _value_text(env[name], display.get(name))
-            return f"{name}(缺)"
-        case ast.Neg(operand=operand):
-            return _wrap(f"−{r(operand, 7)}", 7, parent)
-        case ast.BinOp(op=op, left=left, right=right):
-            prec = _PREC[op]
-            right_prec = prec + 1 if op in ("-", "/") else prec
-            return _wrap(f"{r(left, prec)} {_SYM[op]} {r(right, right_prec)}", prec, parent)
-        case ast.Compare(op=op, left=left, right=right):
-            return _wrap(f"{r(left, 5)} {_SYM[op]} {r(right, 5)}", 4, parent)
-        case ast.Logic(op=op, left=left, right=right):
-            word = " 且 " if op == "and" else " 或 "
-            return _wrap(f"{r(left, _PREC[op])}{word}{r(right, _PREC[op] + 1)}", _PREC[op], parent)
-        case ast.Not(operand=operand):
-            return _wrap(f"非 {r(operand, 3)}", 3, parent)
-        case ast.InSet(operand=operand, options=options):
-            return _wrap(f"{r(operand, 5)} ∈ {{{'，'.join(r(o) for o in options)}}}", 4, parent)
-        case ast.If(cond=cond, then=then, else_=else_):
-            try:
-                taken = eval_expr(cond, env, weight)
-            except (EvalError, ArithmeticError, TypeError):
-                return _wrap(f"若 {r(cond)} 则 {r(then)} 否则 {r(else_)}", 0, parent)
-            branch = r(then if taken else else_, parent)
-            flag = cond.operand if isinstance(cond, ast.Not) else cond
-            if isinstance(flag, ast.Ref) and isinstance(env.get(flag.name), bool):
-                return f"{flag.name}为{'是' if env[flag.name] else '否'} → {branch}"
-            if isinstance(then if taken else else_, ast.Num):
-                return f"({r(cond) if taken else '非 ' + r(cond, 3)} → {branch})"
-            return branch
-        case ast.Call(func=func, args=args):
-            if func == "ratio" and len(args) == 2:
-                return f"ratio({r(args[0], 6)} ÷ {r(args[1], 7)})"
-            return f"{func}({', '.join(r(a) for a in args)})"
-    return "?"  # pragma: no cover
+    def hook(e: ast.Expr, p: int) -> str | None:
+        match e:
+            case ast.Str(value=value):
+                return f"“{value}”"
+            case ast.BoolLit(value=value):
+                return "是" if value else "否"
+            case ast.WeightRef():
+                return fmt_number(weight) if weight is not None else "weight"
+            case ast.Ref(name=name):
+                return _value_text(env[name], shown.get(name)) if name in env else f"{name}(缺)"
+            case ast.InSet(operand=operand, options=options):
+                text = f"{again(operand, 5)} ∈ {{{'，'.join(again(o) for o in options)}}}"
+                return f"({text})" if 4 < p else text
+            case ast.Call(func="ratio", args=(b, a)):
+                return f"ratio({again(b, 6)} ÷ {again(a, 7)})"
+            case ast.If(cond=cond, then=then, else_=else_):
+                return _taken(cond, then, else_, p)
+        return None
 
+    def _taken(cond: ast.Expr, then: ast.Expr, else_: ast.Expr, p: int) -> str:
+        try:
+            taken = eval_expr(cond, env, weight)
+        except (EvalError, ArithmeticError, TypeError):
+            text = f"若 {again(cond)} 则 {again(then)} 否则 {again(else_)}"
+            return f"({text})" if p > 0 else text
+        branch = again(then if taken else else_, p)
+        flag = cond.operand if isinstance(cond, ast.Not) else cond
+        if isinstance(flag, ast.Ref) and isinstance(env.get(flag.name), bool):
+            return f"{flag.name}为{'是' if env[flag.name] else '否'} → {branch}"
+        if isinstance(then if taken else else_, ast.Num):
+            return f"({again(cond) if taken else '非 ' + again(cond, 3)} → {branch})"
+        return branch
 
-def _wrap(text: str, prec: int, parent: int) -> str:
-    return f"({text})" if prec < parent else text
+    return unparse.expr(expr, parent, hook, unparse.MATH)
 
 
 def render_trace(trace: tuple[Any, ...], score: Decimal, places: int) -> str:

@@ -9,11 +9,35 @@ from __future__ import annotations
 from . import ast
 from .values import fmt_number
 
+from typing import Callable
+
 _PREC = {"or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
 
+#: Operator spellings: canonical source (ASCII) …
+SOURCE = {"+": "+", "-": "-", "*": "*", "/": "/", ">=": ">=", "<=": "<=", "==": "==", "!=": "!=", ">": ">",
+          "<": "<", "and": " and ", "or": " or ", "not": "not ", "neg": "-"}
+#: … and the mathematical ones explanations use.
+MATH = {"+": "+", "-": "−", "*": "×", "/": "÷", ">=": "≥", "<=": "≤", "==": "=", "!=": "≠", ">": ">", "<": "<",
+        "and": " 且 ", "or": " 或 ", "not": "非 ", "neg": "−"}
 
-def expr(e: ast.Expr, parent: int = 0) -> str:
-    """The canonical source of an expression (ASCII operators, minimal parentheses)."""
+#: A hook may print a node itself (return text) or leave it to the walk (return None).
+Hook = Callable[[ast.Expr, int], "str | None"]
+
+
+def expr(e: ast.Expr, parent: int = 0, hook: Hook | None = None, ops: dict[str, str] = SOURCE) -> str:
+    """An expression as text, with minimal parentheses.
+
+    By default the canonical source (ASCII operators); with a `hook` and
+    `ops` the same walk prints explanations (see :mod:`perfrules.explain`).
+    """
+    if hook is not None:
+        done = hook(e, parent)
+        if done is not None:
+            return done
+
+    def r(x: ast.Expr, p: int = 0) -> str:
+        return expr(x, p, hook, ops)
+
     match e:
         case ast.Num(text=text):
             return text
@@ -26,23 +50,23 @@ def expr(e: ast.Expr, parent: int = 0) -> str:
         case ast.Ref(name=name):
             return name
         case ast.Neg(operand=operand):
-            return _wrap(f"-{expr(operand, 7)}", 7, parent)
+            return _wrap(f"{ops['neg']}{r(operand, 7)}", 7, parent)
         case ast.BinOp(op=op, left=left, right=right):
             p = _PREC[op]
-            return _wrap(f"{expr(left, p)} {op} {expr(right, p + 1)}", p, parent)
+            return _wrap(f"{r(left, p)} {ops[op]} {r(right, p + 1)}", p, parent)
         case ast.Compare(op=op, left=left, right=right):
-            return _wrap(f"{expr(left, 5)} {op} {expr(right, 5)}", 4, parent)
+            return _wrap(f"{r(left, 5)} {ops[op]} {r(right, 5)}", 4, parent)
         case ast.InSet(operand=operand, options=options):
-            return _wrap(f"{expr(operand, 5)} in ({', '.join(expr(o) for o in options)})", 4, parent)
+            return _wrap(f"{r(operand, 5)} in ({', '.join(r(o) for o in options)})", 4, parent)
         case ast.Logic(op=op, left=left, right=right):
             p = _PREC[op]
-            return _wrap(f"{expr(left, p)} {op} {expr(right, p + 1)}", p, parent)
+            return _wrap(f"{r(left, p)}{ops[op]}{r(right, p + 1)}", p, parent)
         case ast.Not(operand=operand):
-            return _wrap(f"not {expr(operand, 3)}", 3, parent)
+            return _wrap(f"{ops['not']}{r(operand, 3)}", 3, parent)
         case ast.If(cond=cond, then=then, else_=else_):
-            return _wrap(f"if {expr(cond)} then {expr(then)} else {expr(else_)}", 0, parent)
+            return _wrap(f"if {r(cond)} then {r(then)} else {r(else_)}", 0, parent)
         case ast.Call(func=func, args=args):
-            return f"{func}({', '.join(expr(a) for a in args)})"
+            return f"{func}({', '.join(r(a) for a in args)})"
     raise TypeError(e)  # pragma: no cover
 
 
