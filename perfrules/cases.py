@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 
 from .api import Ruleset, Scorer
 from .coverage import Coverage
-from .errors import Diagnostic, FormError, PerfrulesError, caret_excerpt
+from .errors import Diagnostic, FormError, PerfrulesError
 from .forms import RawForm, load_documents, read_form
 from .registry import Registry
 from .result import Result
@@ -329,10 +329,3 @@ def junit(outcome: Run) -> str:
             f'errors="{sum(1 for c in outcome.cases if c.error) + len(outcome.broken_files)}">\n'
             + "\n".join(body) + "\n</testsuite>\n")
 
-
-def excerpt(c: CaseResult) -> str:
-    try:
-        text = Path(c.file).read_text(encoding="utf-8")
-    except OSError:
-        return ""
-    return caret_excerpt(text, c.line, 5) if c.line else ""

@@ -8,7 +8,7 @@ what to change.  Lark's and PyYAML's exceptions never leak past the loaders.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 SEVERITIES = ("error", "warning", "info")
@@ -100,6 +100,3 @@ class FormError(PerfrulesError):
 class LookupFailure(PerfrulesError):
     """No ruleset (or more than one) applies to a form."""
 
-
-def errors_only(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
-    return [d for d in diags if d.severity == "error"]

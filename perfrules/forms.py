@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from ._resources import data_dir
-from .errors import Diagnostic, FormError, caret_excerpt
+from .errors import Diagnostic, FormError
 from .notation import Quantity, read_cell
 from .result import Finding
 
@@ -112,10 +112,6 @@ class Form:
     rows: tuple[Row, ...] = ()
     notices: list[Finding] = field(default_factory=list)
     lines: Lines = field(default_factory=dict)
-
-    def line_of(self, path: str) -> int | None:
-        hit = self.lines.get(path)
-        return hit[0] if hit else None
 
 
 # ---------------------------------------------------------------- YAML reading
@@ -540,10 +536,3 @@ def iter_forms(paths: list[str]) -> Iterator[tuple[str, RawForm | FormError]]:
             name = p if len(docs) == 1 else f"{p}#{i + 1}"
             yield name, RawForm(d.data, name, d.lines, d.text)
 
-
-def excerpt(raw: RawForm, path: str) -> str:
-    """The YAML line holding `path`, with a caret, for messages."""
-    if raw.text is None or path not in raw.lines:
-        return ""
-    line, col = raw.lines[path]
-    return caret_excerpt(raw.text, line, col)

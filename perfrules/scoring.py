@@ -19,7 +19,7 @@ from .forms import Form, Row
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
 from .notation import _read_date, direction_of, read_cell, same_text
 from .result import Finding, ItemResult, Result, SectionResult
-from .values import _QUANTIZERS, ROUNDING_MODES, ZERO, EvalError, Value, fmt_number, fmt_score
+from .values import ZERO, EvalError, Value, fmt_number, fmt_score, round_to
 
 #: Tier names a form may use for a qualitative row, besides a band's own label and aliases.
 TIER_ALIASES = {
@@ -350,7 +350,7 @@ def finish_item(model: Model, coll: Collector, id: str, name: str, section: str,
 
     `declared_path` None means ``path + ".declared_score"`` (an indicator row).
     """
-    score = raw.quantize(_QUANTIZERS[model.places], rounding=ROUNDING_MODES[model.rounding_mode])
+    score = round_to(raw, model.places, model.rounding_mode)
     if score < 0 or score > weight:
         clamped = ZERO if score < 0 else weight
         coll.add("error", "score-clamped", path,

@@ -7,7 +7,6 @@ changed formula, and by messages that name an expression.
 from __future__ import annotations
 
 from . import ast
-from .values import fmt_number
 
 from typing import Callable
 
@@ -73,6 +72,3 @@ def expr(e: ast.Expr, parent: int = 0, hook: Hook | None = None, ops: dict[str, 
 def _wrap(text: str, prec: int, parent: int) -> str:
     return f"({text})" if prec < parent else text
 
-
-def amount(a: ast.Amount) -> str:
-    return f"{fmt_number(a.value)}%" if a.percent else fmt_number(a.value)
