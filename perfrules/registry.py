@@ -105,17 +105,31 @@ class Registry:
     def __init__(self, extra: Iterable[str | Path] = ()):
         self.extra = [str(e) for e in extra]
         self.files = ruleset_files(self.extra)
-        self._by_id: dict[str, list[str]] = {}
-        self.unreadable: list[tuple[str, str]] = []
-        for p in self.files:
-            try:
-                f = parse_cached(str(p))
-            except PerfrulesError as e:  # a broken file must not hide the others
-                self.unreadable.append((str(p), e.render()))
-                continue
-            rid = _settings(f).get("ruleset")
-            if rid:
-                self._by_id.setdefault(rid, []).append(str(p))
+        self._index: dict[str, list[str]] | None = None
+        self._unreadable: list[tuple[str, str]] = []
+
+    @property
+    def _by_id(self) -> dict[str, list[str]]:
+        """Ruleset id → files, built on first use (loading one file by path needs none of it)."""
+        if self._index is None:
+            index: dict[str, list[str]] = {}
+            for p in self.files:
+                try:
+                    f = parse_cached(str(p))
+                except PerfrulesError as e:  # a broken file must not hide the others
+                    self._unreadable.append((str(p), e.render()))
+                    continue
+                rid = _settings(f).get("ruleset")
+                if rid:
+                    index.setdefault(rid, []).append(str(p))
+            self._index = index
+        return self._index
+
+    @property
+    def unreadable(self) -> list[tuple[str, str]]:
+        """Files that could not be parsed, with their messages."""
+        _ = self._by_id  # build the index, collecting unreadable files
+        return self._unreadable
 
     def path_of(self, rid: str) -> str:
         paths = self._by_id.get(rid)
