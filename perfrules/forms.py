@@ -413,6 +413,10 @@ def _schema_messages(err: Any) -> tuple[str, str | None]:
         return f"过长（最多 {err.validator_value} 个字符）", None
     if v in ("maxItems", "maxProperties"):
         return f"条目过多（最多 {err.validator_value} 个）", None
+    if v == "anyOf":
+        return f"应为文字、数字、真/假，或由数字和文字组成的列表，这里是{_describe(err.instance)}", None
+    if v == "pattern":
+        return f"格式不对：{err.instance!r}", "地区写成从大到小、用 / 分隔的正式名称，如 湖北省/黄石市/铁山区"
     return err.message, None
 
 
