@@ -157,6 +157,41 @@ def _binary(f: Callable[[Any, Any], Any], left: ast.Expr, right: ast.Expr, c: Ca
 
 _EMPTY: dict[str, Any] = {}
 
+
+def _literals(where: ast.Expr | None) -> tuple[str, list[Any]] | None:
+    """(field, values) when a selector is ``field == literal`` or ``field in (literals)``."""
+    if isinstance(where, ast.Compare) and where.op == "==" and isinstance(where.left, ast.Ref) \
+            and isinstance(where.right, (ast.Num, ast.Str)):
+        return where.left.name, [where.right.value]
+    if isinstance(where, ast.InSet) and isinstance(where.operand, ast.Ref) \
+            and all(isinstance(o, (ast.Num, ast.Str)) for o in where.options):
+        return where.operand.name, [o.value for o in where.options]  # type: ignore[union-attr]
+    return None
+
+
+def _dispatch_table(model: Model) -> tuple[str, dict[Any, tuple[str, str]]] | None:
+    """A switch for the ``rows`` sections, when they test one field against disjoint literals.
+
+    Then each row finds its section with one dictionary look-up, and no row can be
+    claimed twice; otherwise (None) every section tests every row.
+    """
+    sections = [n for n in model.nodes() if n.is_rows]
+    if not sections:
+        return None
+    field = None
+    table: dict[Any, tuple[str, str]] = {}
+    for n in sections:
+        lit = _literals(n.rows_where)
+        if lit is None or lit[0] not in ("goal", "level1", "level2", "name") or field not in (None, lit[0]):
+            return None
+        field = lit[0]
+        for value in lit[1]:
+            if value in table:
+                return None
+            table[value] = (n.id, n.name)
+    assert field is not None
+    return field, table
+
 Step = Callable[[dict[str, Value], Collector, dict[int, str]], Decimal]
 
 
@@ -172,6 +207,7 @@ class Program:
             for expr in model.policy.formulas.values():
                 self._add(expr)
         row_check_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
+        self._dispatch = _dispatch_table(model)
         self._checks = {id(ch): compile_expr(ch.expr, ch.tolerance,
                                              local_names=row_check_names if ch.for_rows else frozenset(ROW_NAMES))
                         for ch in model.checks}
@@ -197,7 +233,10 @@ class Program:
                 return where is None or bool(where(_EMPTY, row, None))
 
             def rows_step(env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> Decimal:
-                rows = select_rows(coll, node, coll.form, claimed, matches)
+                if coll.buckets is not None:  # rows already dispatched to their sections in one pass
+                    rows = coll.buckets.get(node.id, [])
+                else:
+                    rows = select_rows(coll, node, coll.form, claimed, matches)
                 weights_audit(coll, node, rows)
                 items = [score_row(model, coll, node, r, i + 1, env, evaluate) for i, r in enumerate(rows)]
                 return section_total(model, coll, node, parent, [it.score for it in items], [it.id for it in items])
@@ -236,6 +275,15 @@ class Program:
             coll = Collector(form)
             env = build_env(model, form, coll, lambda let, e: self._fns[id(let.expr)](e, _EMPTY, None))
             claimed: dict[int, str] = {}
+            if self._dispatch is not None:
+                field, table = self._dispatch
+                buckets: dict[str, list[Row]] = {}
+                for row in form.rows:
+                    target = table.get(getattr(row, field))
+                    if target is not None:
+                        buckets.setdefault(target[0], []).append(row)
+                        claimed[row.index] = target[1]
+                coll.buckets = buckets
             top = [step(env, coll, claimed) for step in self._steps]
             if len(claimed) != len(form.rows):
                 unclaimed_rows(coll, form, claimed)

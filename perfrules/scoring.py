@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -41,6 +42,7 @@ class Collector:
     items: list[ItemResult] = field(default_factory=list)
     sections: list[SectionResult] = field(default_factory=list)
     reached: set[str] = field(default_factory=set)  # rubric cells this form exercised (see coverage.py)
+    buckets: dict[str, list[Row]] | None = None  # rows by section, when the compiler could dispatch them
     _seen: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, severity: str, code: str, path: str, message: str) -> None:
@@ -182,9 +184,8 @@ def missing_path(name: str | None) -> str:
 _RELATION_DIRECTION = {r: d for r in (">=", ">", "<=", "<") if (d := direction_of(r))}
 
 
-@dataclass(slots=True)
-class RowPlan:
-    """How one indicator row is to be scored."""
+class RowPlan(NamedTuple):
+    """How one indicator row is to be scored (a tuple: built once per row, cheaply)."""
 
     kind: str  # "quant" | "qual" | "bad"
     direction: str = ""
@@ -596,7 +597,7 @@ def run_checks(model: Model, coll: Collector, env: dict[str, Value],
             _one_check(model, coll, check, env, None, _check_path(check, model), "", evaluate)
             continue
         for row in coll.form.rows:
-            if not (row.quantitative and matches(check, row)):
+            if not (matches(check, row) and row.quantitative):
                 continue
             local = check_row_values(row)
             _one_check(model, coll, check, env, local, row.path, f"{row.name}: ", evaluate)
@@ -651,18 +652,15 @@ def _first_position(expr: Any, name: str) -> tuple[int, int]:
 
 def _failed_sides(check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> str:
     """The numbers of a failed check: each side of a comparison with its value and the difference."""
-    from collections import ChainMap
-
     from . import ast as _ast
     from .explain import render
-    from .interpreter import eval_expr
 
-    scope: Any = ChainMap(local, env) if local else env
+    scope: Any = {**env, **local} if local else env
     e = check.expr
     if not isinstance(e, _ast.Compare):
         return render(e, scope)
     try:
-        left, right = eval_expr(e.left, scope), eval_expr(e.right, scope)
+        left, right = _side_value(e.left, scope), _side_value(e.right, scope)
     except (EvalError, ArithmeticError):
         return render(e, scope)
     sides = f"{_side(e.left, scope)} = {_value(left)}，{_side(e.right, scope)} = {_value(right)}"
@@ -673,14 +671,26 @@ def _failed_sides(check: Any, env: dict[str, Value], local: dict[str, Any] | Non
     return sides
 
 
+def _side_value(e: Any, scope: Any) -> Value:
+    from . import ast as _ast
+    from .interpreter import eval_expr
+
+    if isinstance(e, _ast.Ref) and e.name in scope:
+        return scope[e.name]  # type: ignore[no-any-return]
+    return eval_expr(e, scope)
+
+
 def _side(e: Any, scope: Any) -> str:
     """One side of a failed comparison: its names, and its numbers where it is a formula."""
     from . import ast as _ast
+
+    if isinstance(e, _ast.Ref):
+        return e.name
     from .explain import render
     from .unparse import expr as source
 
     text = source(e)
-    if isinstance(e, (_ast.Ref, _ast.Num)):
+    if isinstance(e, _ast.Num):
         return text
     return f"{text} = {render(e, scope)}"
 
