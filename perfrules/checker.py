@@ -62,7 +62,6 @@ ROW_FIELDS: dict[str, str] = {"goal": NUM, "level1": TEXT, "level2": TEXT, "name
 
 DIRECTIONS = ("positive", "reverse")
 SEVERITY_NAMES = ("error", "warning", "info")
-KNOWN_SETTINGS = ("ruleset", "extends", "title", "version", "jurisdiction", "kind", "full", "tolerance")
 
 MAX_COUNTEREXAMPLE_TRIES = 4000
 
@@ -81,12 +80,6 @@ class _Scope:
     weight: Decimal | None  # None: `weight` is not available here
     weight_domain: Interval | None = None
     what: str = "表达式"
-
-
-@dataclass
-class _Origin:
-    file: ast.RulesetFile
-    decl: object
 
 
 @dataclass

@@ -11,8 +11,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-SEVERITIES = ("error", "warning", "info")
-
 
 def display_width(text: str) -> int:
     """Terminal columns taken by `text` (CJK characters are two wide)."""
