@@ -61,6 +61,11 @@ def test_installed_wheel_scores_from_outside_the_repo(wheel: Path, tmp_path: Pat
     where = subprocess.run([str(py), "-c", "import perfrules; print(perfrules.__file__)"], cwd=elsewhere, env=env,
                            capture_output=True, text=True, check=True)
     assert str(ROOT) not in where.stdout
+    # the bundled rulesets' test files ship too, and pass at full rubric coverage from anywhere
+    tests = subprocess.run([str(cli), "test", "--bundled", "--fail-under", "100"], cwd=elsewhere, env=env,
+                           capture_output=True, text=True)
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert tests.stdout.strip().splitlines()[-1].endswith(" passed, 0 failed")
 
 
 def test_mypy_strict() -> None:
