@@ -121,25 +121,29 @@ def render_result(result: Any, full: bool = False) -> str:
         meta.append(f"单位 {result.unit}")
     lines.append("  " + "  ".join(meta))
     rows = [("部分 / 指标", "分值", "得分", "填报", "计算")]
-    by_section: dict[str, list[Any]] = {}
-    for it in result.items:
-        by_section.setdefault(it.section, []).append(it)
-    shown: set[str] = set()
+    sections = {s.id: s for s in result.sections}
+    items = {it.id: it for it in result.items}
+
+    def item_row(it: Any, depth: int) -> None:
+        declared = fmt_number(it.declared) if it.declared is not None else ""
+        mark = " ✗" if it.declared is not None and it.declared != it.score else ""
+        rows.append((f"{'  ' * depth}{_short(it.name)}", fmt_number(it.weight), fmt_score(it.score, result.places),
+                     declared + mark, it.explain))
+
+    def walk(sec: Any, depth: int) -> None:  # the rubric's own order: each child where the ruleset put it
+        if sec.items == [sec.id] and sec.id in items:
+            item_row(items[sec.id], depth)
+            return
+        rows.append((f"{'  ' * depth}【{sec.name}】", fmt_number(sec.weight), fmt_score(sec.score, result.places), "", ""))
+        for child in sec.items:
+            if child in sections and child != sec.id:
+                walk(sections[child], depth + 1)
+            elif child in items:
+                item_row(items[child], depth + 1)
+
     for sec in result.sections:
-        items = by_section.get(sec.id, [])
-        single = len(items) == 1 and items[0].id == sec.id
-        if not single:
-            indent = "  " * _depth(result, sec)
-            rows.append((f"{indent}【{sec.name}】", fmt_number(sec.weight), fmt_score(sec.score, result.places), "", ""))
-        for it in items:
-            if it.id in shown:
-                continue
-            shown.add(it.id)
-            indent = "  " * (_depth(result, sec) + (0 if single else 1))
-            declared = fmt_number(it.declared) if it.declared is not None else ""
-            mark = " ✗" if it.declared is not None and it.declared != it.score else ""
-            rows.append((f"{indent}{_short(it.name)}", fmt_number(it.weight), fmt_score(it.score, result.places),
-                         declared + mark, it.explain))
+        if sec.parent is None:
+            walk(sec, 0)
     widths = [max(display_width(r[i]) for r in rows) for i in range(4)]
     widths[0] = min(widths[0], 40)
     for r in rows:
@@ -174,16 +178,6 @@ def render_result(result: Any, full: bool = False) -> str:
     else:
         lines.append("  未发现问题")
     return "\n".join(lines)
-
-
-def _depth(result: Any, sec: Any) -> int:
-    depth = 0
-    parents = {s.id: s.parent for s in result.sections}
-    p = sec.parent
-    while p is not None and depth < 20:
-        depth += 1
-        p = parents.get(p)
-    return depth
 
 
 def _short(name: str, limit: int = 36) -> str:
