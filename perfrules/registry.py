@@ -106,6 +106,7 @@ class Registry:
         self.extra = [str(e) for e in extra]
         self.files = ruleset_files(self.extra)
         self._index: dict[str, list[str]] | None = None
+        self._entries: list[Entry] | None = None
         self._unreadable: list[tuple[str, str]] = []
 
     @property
@@ -185,13 +186,16 @@ class Registry:
                      own.get("extends"))
 
     def entries(self) -> list[Entry]:
-        out = []
-        for p in self.files:
-            try:
-                out.append(self.entry(str(p)))
-            except Exception:  # noqa: BLE001 - listed as unreadable by the caller
-                continue
-        return out
+        """Every readable ruleset's entry, computed once per registry (a batch looks up per form)."""
+        if self._entries is None:
+            out = []
+            for p in self.files:
+                try:
+                    out.append(self.entry(str(p)))
+                except PerfrulesError:  # unreadable files are reported through `unreadable`
+                    continue
+            self._entries = out
+        return self._entries
 
     def conflicts(self) -> list[tuple[Entry, Entry]]:
         """Pairs of rulesets claiming the same kind and jurisdiction for an overlapping year."""
