@@ -500,13 +500,14 @@ def _refine(cond: ast.Expr, truth: bool, env: Mapping[str, Interval]) -> dict[st
     return out
 
 
-def _free_names(expr: ast.Expr) -> set[str]:
-    names: set[str] = set()
+def free_names(expr: ast.Expr) -> list[str]:
+    """The names `expr` reads, each once, in source order (left to right)."""
+    names: dict[str, None] = {}
 
     def walk(e: ast.Expr) -> None:
         match e:
             case ast.Ref(name=name):
-                names.add(name)
+                names.setdefault(name)
             case ast.Neg(operand=x) | ast.Not(operand=x):
                 walk(x)
             case ast.BinOp(left=a, right=b) | ast.Compare(left=a, right=b) | ast.Logic(left=a, right=b):
@@ -525,7 +526,7 @@ def _free_names(expr: ast.Expr) -> set[str]:
                     walk(o)
 
     walk(expr)
-    return names
+    return list(names)
 
 
 def _candidates(domain: Interval, integer: bool) -> list[Decimal]:
@@ -559,7 +560,7 @@ def _search_counterexample(expr: ast.Expr, lo: Decimal, hi: Decimal, domains: Ma
                            integers: set[str], lets: Mapping[str, ast.Let], weight: Decimal | None) -> _Counter | None:
     """Try the corners of every input range for a value of `expr` outside [lo, hi]."""
     names = set()
-    pending = list(_free_names(expr))
+    pending = list(free_names(expr))
     seen: set[str] = set()
     while pending:
         n = pending.pop()
@@ -567,7 +568,7 @@ def _search_counterexample(expr: ast.Expr, lo: Decimal, hi: Decimal, domains: Ma
             continue
         seen.add(n)
         if n in lets:
-            pending.extend(_free_names(lets[n].expr))
+            pending.extend(free_names(lets[n].expr))
         elif n in domains:
             names.add(n)
     order = sorted(names)
@@ -757,7 +758,7 @@ class _Checker:
                 continue
             scope = _Scope(dict(self.types), self.domains, None, what="let 定义")
             let_type = _infer(let.expr, scope, c)
-            if name in _free_names(let.expr):
+            if name in free_names(let.expr):
                 c.error("cycle", f"{name} 的定义引用了它自己", let.span)
                 continue
             self.types[name] = let_type or NUM

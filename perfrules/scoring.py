@@ -622,32 +622,10 @@ def _one_check(model: Model, coll: Collector, check: Any, env: dict[str, Value],
 
 def _check_path(check: Any, model: Model) -> str:
     """Where a failed check points in the form: the first fact it reads, else the form itself."""
-    from .checker import _free_names
+    from .checker import free_names
 
-    facts = [n for n in sorted(_free_names(check.expr), key=lambda n: _first_position(check.expr, n))
-             if n in model.facts or n.startswith("budget.")]
+    facts = [n for n in free_names(check.expr) if n in model.facts or n.startswith("budget.")]
     return missing_path(facts[0]) if facts else "$"
-
-
-def _first_position(expr: Any, name: str) -> tuple[int, int]:
-    from . import ast as _ast
-
-    best = (10**9, 10**9)
-
-    def walk(e: Any) -> None:
-        nonlocal best
-        if isinstance(e, _ast.Ref) and e.name == name:
-            best = min(best, (e.span.line, e.span.column))
-        for child in getattr(e, "__dataclass_fields__", {}):
-            value = getattr(e, child)
-            if isinstance(value, tuple):
-                for v in value:
-                    walk(v)
-            elif hasattr(value, "__dataclass_fields__") and not isinstance(value, _ast.Span):
-                walk(value)
-
-    walk(expr)
-    return best
 
 
 def _failed_sides(check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> str:
