@@ -23,6 +23,7 @@ from . import ast
 from .errors import Diagnostic
 from .interpreter import eval_expr
 from .intervals import INF, Interval
+from .operations import ARITHMETIC, FUNCTIONS
 from .model import (
     FACT_TYPES,
     NUMERIC_TYPES,
@@ -405,41 +406,21 @@ class _Bounds:
             case ast.WeightRef():
                 return self.weight or Interval.non_negative()
             case ast.Neg(operand=operand):
-                return -self.of(operand, env)
+                return ARITHMETIC["neg"].bound(self.of(operand, env))
             case ast.BinOp(op=op, left=left, right=right):
                 a, b = self.of(left, env), self.of(right, env)
-                if op == "+":
-                    return a + b
-                if op == "-":
-                    return a - b
-                if op == "*":
-                    return a * b
-                if b.contains_zero():
+                if ARITHMETIC[op].divides and b.contains_zero():
                     self.zero_divisions.append(expr)
-                return a / b
+                return ARITHMETIC[op].bound(a, b)
             case ast.Call(func=func, args=args):
+                operation = FUNCTIONS.get(func)
+                if operation is None or len(args) < operation.min_args or (
+                        operation.max_args is not None and len(args) > operation.max_args):
+                    return Interval.everything()  # reported by the type check
                 vals = [self.of(a, env) for a in args]
-                if func == "min":
-                    out = vals[0]
-                    for v in vals[1:]:
-                        out = out.min(v)
-                    return out
-                if func == "max":
-                    out = vals[0]
-                    for v in vals[1:]:
-                        out = out.max(v)
-                    return out
-                if func == "ratio" and len(vals) == 2:
-                    if vals[1].contains_zero():
-                        self.zero_divisions.append(ast.BinOp("/", args[0], args[1], expr.span))
-                    return (vals[0] / vals[1]).clamp(Decimal(0), Decimal(1))
-                if func == "clamp" and len(vals) == 3:
-                    return vals[0].max(vals[1]).min(vals[2])
-                if func == "abs" and vals:
-                    return vals[0].abs()
-                if func in LIST_FUNCTIONS:
-                    return Interval.non_negative()
-                return Interval.everything()
+                if operation.divides and vals[-1].contains_zero():
+                    self.zero_divisions.append(ast.BinOp("/", args[0], args[-1], expr.span))
+                return operation.bound(*vals)
             case ast.If(cond=cond, then=then, else_=else_):
                 t_env = _refine(cond, True, env)
                 e_env = _refine(cond, False, env)

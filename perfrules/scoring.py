@@ -20,6 +20,8 @@ from .forms import Form, Row
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
 from .notation import _read_date, direction_of, read_cell, same_text
 from .result import Finding, ItemResult, Result, SectionResult
+from .errors import Diagnostic, EngineError
+from .operations import NonFiniteValue, minimum, multiply, subtract, total as add_up
 from .values import ZERO, EvalError, Value, fmt_number, fmt_score, round_to
 
 #: Tier names a form may use for a qualitative row, besides a band's own label and aliases.
@@ -52,6 +54,13 @@ class Collector:
         self._seen.add(key)
         where = self.form.lines.get(path)
         self.findings.append(Finding(severity, code, path, message, where[0] if where else None))
+
+
+def engine_error(model: Model, line: int, column: int, what: str, err: NonFiniteValue) -> EngineError:
+    """A value beyond the engine's precision, located at the ruleset line that computed it."""
+    return EngineError([Diagnostic(
+        "error", "non-finite", f"{what}无法精确计算：{err.message}", model.path, line, column,
+        hint="这不是一个可信的分数，表单未计分；请缩小规则中的常数或表单中的金额（perfrules 的精度为 34 位有效数字）")])
 
 
 # ---------------------------------------------------------------- inputs
@@ -165,6 +174,8 @@ def build_env(model: Model, form: Form, coll: Collector,
             pass  # reported where the derived value is used
         except ArithmeticError:
             pass
+        except NonFiniteValue as err:
+            raise engine_error(model, let.span.line, let.span.column, f"派生值 {let.name} ", err) from None
     return env
 
 
@@ -351,7 +362,10 @@ def finish_item(model: Model, coll: Collector, id: str, name: str, section: str,
 
     `declared_path` None means ``path + ".declared_score"`` (an indicator row).
     """
-    score = round_to(raw, model.places, model.rounding_mode)
+    try:
+        score = round_to(raw, model.places, model.rounding_mode)
+    except NonFiniteValue as err:
+        raise engine_error(model, rule_line, 0, f"{name} 的得分", err) from None
     if score < 0 or score > weight:
         clamped = ZERO if score < 0 else weight
         coll.add("error", "score-clamped", path,
@@ -395,7 +409,7 @@ def weights_audit(coll: Collector, node: NodeSpec, rows: list[Row]) -> None:
 
 def section_total(model: Model, coll: Collector, node: NodeSpec, parent: str | None, parts: list[Decimal],
                   items: list[str]) -> Decimal:
-    total = sum(parts, ZERO)
+    total = add_up(tuple(parts))
     if total > node.weight:
         coll.add("error", "score-clamped", "$.indicators" if node.is_rows else "$",
                  f"{node.name}: 下级得分合计 {fmt_number(total)} 超过本级分值 {fmt_number(node.weight)}，已限定为 "
@@ -408,7 +422,7 @@ def section_total(model: Model, coll: Collector, node: NodeSpec, parent: str | N
 def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result:
     """Total, grade, the budget-rate and total audits; the finished :class:`Result`."""
     form = coll.form
-    total = sum(top_scores, ZERO)
+    total = add_up(tuple(top_scores))
     if total > model.full:  # cannot happen when the checker passed; defence in depth
         coll.add("error", "score-clamped", "$", f"总分 {fmt_number(total)} 超过满分 {fmt_number(model.full)}")
         total = model.full
@@ -491,10 +505,11 @@ def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Val
             for k, d in enumerate(node.deducts):
                 count = evaluate(d.count, env, None, node.weight)
                 assert isinstance(count, Decimal)
-                lost = min(d.per * count, d.limit)
-                if d.per * count >= d.limit:
+                asked = multiply(d.per, count)
+                lost = minimum(asked, d.limit)
+                if asked >= d.limit:
                     coll.reached.add(f"cap:{node.id}:{k + 1}")
-                raw -= lost
+                raw = subtract(raw, lost)
                 parts.append(f" − min({fmt_number(d.per)} × {fmt_number(count)}, {fmt_number(d.limit)})")
             trace = ("text", fmt_number(node.weight) + "".join(parts) + " = {score}")
         else:
@@ -513,6 +528,8 @@ def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Val
         path = missing_path(err.name) if err.name else "$"
         coll.add("error", err.code, path, f"{node.name} 无法计分：{err.message}")
         raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
+    except NonFiniteValue as err:
+        raise engine_error(model, node.span.line, node.span.column, f"{node.name} 的得分", err) from None
     return finish_item(model, coll, node.id, node.name, section, node.weight, raw, declared, dpath, dpath, "item",
                        trace, None, audit, node.span.line)
 
@@ -534,11 +551,14 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
         local = {"actual": plan.actual, "target": plan.target, "__row__": row}
         expr = policy.formulas[plan.direction]
         try:
-            raw = weight * evaluate(expr, env, local, weight)  # type: ignore[operator]
+            raw = multiply(weight, evaluate(expr, env, local, weight))  # type: ignore[arg-type]
             trace = ("row", weight, expr, env, local)
         except EvalError as err:
             coll.add("error", err.code, path, f"{row.name} 无法计分：{err.message}")
             raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
+        except NonFiniteValue as err:
+            raise engine_error(model, policy.span.line, policy.span.column, f"{row.name}（{path}）的得分",
+                               err) from None
     elif plan.kind == "qual":
         assert plan.band is not None
         coll.reached.add("tier:" + plan.tier)
@@ -607,6 +627,8 @@ def _one_check(model: Model, coll: Collector, check: Any, env: dict[str, Value],
                prefix: str, evaluate: Callable[[Any, dict[str, Value], "dict[str, Any] | None"], Value]) -> None:
     try:
         ok = evaluate(check, env, local)
+    except NonFiniteValue as err:
+        raise engine_error(model, check.span.line, check.span.column, f"检查 {check.name} ", err) from None
     except EvalError as err:
         # a check over optional data the form left out does not apply: say so quietly (info)
         spec = model.facts.get(err.name or "")
