@@ -23,7 +23,7 @@ from . import ast
 from .errors import Diagnostic
 from .interpreter import eval_expr
 from .intervals import INF, Interval
-from .operations import ARITHMETIC, FUNCTIONS
+from .operations import ARITHMETIC, FUNCTIONS, MAX_PLACES, PRECISION, fits, in_engine_context
 from .model import (
     FACT_TYPES,
     NUMERIC_TYPES,
@@ -292,7 +292,10 @@ def _merge(chain: list[ast.RulesetFile], ctx: _Ctx) -> _Merged:
 def _infer(expr: ast.Expr, scope: _Scope, c: _Ctx) -> str | None:
     """The type of `expr` (number/bool/text), reporting problems; None after an error."""
     match expr:
-        case ast.Num():
+        case ast.Num(value=value):
+            if not fits(value, MAX_PLACES) or len(value.as_tuple().digits) > PRECISION:
+                c.error("magnitude", f"常数 {expr.text} 超出 perfrules 的精度（{PRECISION} 位有效数字，整数部分至多 "
+                        f"{PRECISION - MAX_PLACES} 位）", expr.span, "缩小这个常数；金额请以万元或元为单位写成合理的数")
             return NUM
         case ast.Str():
             return TEXT
@@ -658,12 +661,15 @@ class _Checker:
                                 _did_you_mean(r.mode, ROUNDING_MODES) or "可选: " + "、".join(ROUNDING_MODES))
             else:
                 mode = r.mode
-            if not 0 <= r.places <= 6:
-                self.c(f).error("rounding", f"小数位数 {r.places} 超出 0–6", r.span)
+            if not 0 <= r.places <= MAX_PLACES:
+                self.c(f).error("rounding", f"小数位数 {r.places} 超出 0–{MAX_PLACES}", r.span)
             else:
                 places = r.places
         out["rounding_mode"], out["places"] = mode, places
         self.places = places
+        if full and not fits(Decimal(full[1].value), places):
+            self.c(full[0]).error("magnitude", _too_big("满分", full[1].value, places), full[1].span,
+                                  _fit_hint(places))
         return out
 
     # -- grades
@@ -878,6 +884,8 @@ class _Checker:
             c.error("duplicate", f"编号 {n.id} 重复", n.span, "每个 section/item 的编号必须唯一")
         ids[n.id] = n.span
         w = n.weight
+        if not fits(w, self.places):
+            c.error("magnitude", _too_big("分值", n.weight_text, self.places), n.weight_span, _fit_hint(self.places))
         if w.as_tuple().exponent < -self.places:  # type: ignore[operator]
             c.error("rounding", f"分值 {n.weight_text} 的小数位多于舍入位数 {self.places}", n.weight_span,
                     "分值应能按规则的舍入精度表示")
@@ -1051,6 +1059,16 @@ class _Checker:
         )
 
 
+def _too_big(what: str, text: str, places: int) -> str:
+    return (f"{what} {text} 保留 {places} 位小数后超过 {PRECISION} 位有效数字，超出 perfrules 的精度，"
+            f"得分无法精确计算")
+
+
+def _fit_hint(places: int) -> str:
+    return (f"分值与满分的整数部分至多 {PRECISION - places} 位（舍入 {places} 位小数时）；"
+            "缩小分值，或减少 rounding 的小数位数")
+
+
 def _amount_value(a: ast.Amount) -> Decimal:
     return a.value / 100 if a.percent else a.value
 
@@ -1066,6 +1084,7 @@ def _deduct_expr(weight: Decimal, deducts: tuple[DeductSpec, ...]) -> ast.Expr:
     return expr
 
 
+@in_engine_context
 def check_chain(chain: list[ast.RulesetFile], prove: bool = True) -> tuple[Model | None, list[Diagnostic]]:
     """Check a ruleset given as its ``extends`` chain (the root first, the file itself last).
 

@@ -18,6 +18,7 @@ This module imports nothing of the runtime: only :mod:`decimal` and
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,8 +29,9 @@ from decimal import (
     ROUND_HALF_UP,
     Context,
     Decimal,
+    localcontext,
 )
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from .intervals import Interval
 
@@ -44,6 +46,19 @@ CONTEXT = Context(prec=PRECISION, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def in_engine_context(fn: _F) -> _F:
+    """Run `fn` under perfrules' own decimal context, whatever the caller's thread context is."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with localcontext(CONTEXT):
+            return fn(*args, **kwargs)
+
+    return cast(_F, wrapper)
 
 
 class EvalError(Exception):
