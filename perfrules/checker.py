@@ -23,6 +23,8 @@ from . import ast
 from .errors import Diagnostic
 from .interpreter import eval_expr
 from .intervals import INF, Interval
+from .header import read_header
+from .names import BOOL, FORM_NAMES, LIST, NUM, ROW_FIELDS, ROW_NAMES, TEXT
 from .operations import ARITHMETIC, FUNCTIONS, MAX_PLACES, PRECISION, fits, in_engine_context
 from .model import (
     FACT_TYPES,
@@ -37,29 +39,6 @@ from .model import (
     Policy,
 )
 from .values import BUILTIN_DOCS, BUILTINS, CONTEXT, LIST_FUNCTIONS, ROUNDING_MODES, EvalError, Value, fmt_number
-
-NUM, BOOL, TEXT, LIST = "number", "bool", "text", "list"
-
-#: Names every ruleset may read from a form, with their type and range.
-FORM_NAMES: dict[str, tuple[str, Interval]] = {
-    "budget.initial": (NUM, Interval.non_negative()),
-    "budget.adjusted": (NUM, Interval.positive()),
-    "budget.executed": (NUM, Interval.non_negative()),
-    "budget.declared_score": (NUM, Interval.non_negative()),
-    "budget.declared_rate": (NUM, Interval.non_negative()),
-    "declared_total": (NUM, Interval.non_negative()),
-    "year": (NUM, Interval(Decimal(1949), Decimal(2200))),
-}
-
-#: Names an indicator policy formula reads, for one row.
-ROW_NAMES: dict[str, tuple[str, Interval]] = {
-    "actual": (NUM, Interval.non_negative()),
-    "target": (NUM, Interval.non_negative()),
-}
-
-#: Names a ``rows where`` selector reads.
-ROW_FIELDS: dict[str, str] = {"goal": NUM, "level1": TEXT, "level2": TEXT, "name": TEXT, "weight": NUM,
-                              "unit": TEXT}
 
 DIRECTIONS = ("positive", "reverse")
 SEVERITY_NAMES = ("error", "warning", "info")
@@ -609,50 +588,15 @@ class _Checker:
         return self.merged.settings.get(key)
 
     def header(self) -> dict[str, object]:
-        out: dict[str, object] = {}
-        top = self.ctx.at(self.top)
-        start = ast.Span(1, 1, 1, 1)
-        rid = self._setting("ruleset")
-        if rid is None or rid[0] is not self.top:
-            top.error("header", "缺少 ruleset 编号", start, '在文件开头写: ruleset "省/市/年度/类别" 形式的唯一编号')
-        out["id"] = rid[1].value if rid else "?"
-        for key, hint in (("kind", "例如: kind project"), ("jurisdiction", '例如: jurisdiction "湖北省/黄石市"'),
-                          ("full", "例如: full 100")):
-            if self._setting(key) is None:
-                top.error("header", f"缺少 {key}", start, hint)
-        if self.merged.years is None:
-            top.error("header", "缺少 years（适用年度）", start, "例如: years 2022 或 years 2022..2024")
-        title = self._setting("title")
-        out["title"] = title[1].value if title else str(out["id"])
-        version = self._setting("version")
-        out["version"] = version[1].value if version and version[0] is self.top else "1"
-        jur = self._setting("jurisdiction")
-        parts: tuple[str, ...] = ()
-        if jur:
-            parts = tuple(p.strip() for p in jur[1].value.split("/") if p.strip())
-            if not parts and jur[1].value.strip() not in ("", "全国", "中国"):
-                self.c(jur[0]).error("header", "jurisdiction 不能为空", jur[1].span)
-            if parts in (("全国",), ("中国",)):
-                parts = ()
-        out["jurisdiction"] = parts
-        kind = self._setting("kind")
-        out["kind"] = kind[1].value if kind else "project"
+        h = read_header(self.chain)  # the one reading of the header, shared with the registry
+        for p in h.problems:
+            self.c(p.file).error(p.code, p.message, p.span, p.hint)
+        out: dict[str, object] = {
+            "id": h.id, "title": h.title, "version": h.version, "jurisdiction": h.jurisdiction, "kind": h.kind,
+            "full": h.full, "tolerance": h.tolerance, "extends": h.extends, "first_year": h.first_year,
+            "last_year": h.last_year,
+        }
         full = self._setting("full")
-        out["full"] = Decimal(full[1].value) if full else Decimal(100)
-        if full and Decimal(full[1].value) == 0:
-            self.c(full[0]).error("header", "满分不能为 0", full[1].span)
-        tol = self._setting("tolerance")
-        out["tolerance"] = Decimal(tol[1].value) if tol else Decimal(0)
-        ext = self._setting("extends")
-        out["extends"] = ext[1].value if ext and ext[0] is self.top else None
-        years = self.merged.years
-        if years:
-            f, y = years
-            if y.last is not None and y.last < y.first:
-                self.c(f).error("header", f"年度范围 {y.first}..{y.last} 的终止年早于起始年", y.span, "交换两个年份")
-            out["first_year"], out["last_year"] = y.first, y.last
-        else:
-            out["first_year"], out["last_year"] = 0, None
         mode, places = "half_up", 2
         if self.merged.rounding:
             f, r = self.merged.rounding
@@ -903,7 +847,7 @@ class _Checker:
                 c.error("policy", f"{name} 选取了指标行，但规则没有 indicators 计分方法", n.rows.span,
                         "加一个 indicators { positive: … reverse: … qualitative: … } 块")
             if n.rows.where is not None:
-                scope = _Scope(dict(ROW_FIELDS), {}, None, what="rows where 条件")
+                scope = _Scope(dict(ROW_FIELDS), {}, None, Interval.non_negative(), what="rows where 条件")
                 t = _infer(n.rows.where, scope, c)
                 if t not in (BOOL, None):
                     c.error("type", "rows where 后应为条件", n.rows.where.span, '例如: rows where goal == 1')
@@ -1012,11 +956,13 @@ class _Checker:
                 types.update(ROW_FIELDS)
                 types.update({k: v[0] for k, v in ROW_NAMES.items()})
                 if ch.rows.where is not None:
-                    wt = _infer(ch.rows.where, _Scope(dict(ROW_FIELDS), {}, None, what="rows where 条件"), c)
+                    wt = _infer(ch.rows.where, _Scope(dict(ROW_FIELDS), {}, None, Interval.non_negative(),
+                                                      what="rows where 条件"), c)
                     if wt not in (BOOL, None):
                         c.error("type", "rows where 后应为条件", ch.rows.where.span)
                     where = ch.rows.where
-            scope = _Scope(types, self.domains, None, what="check 条件")
+            row_weight = Interval.non_negative() if ch.rows is not None else None  # `weight`: the row's
+            scope = _Scope(types, self.domains, None, row_weight, what="check 条件")
             t = _infer(ch.expr, scope, c)
             if t not in (BOOL, None):
                 c.error("type", "check 的内容应为条件（真/假）", ch.expr.span, "例如: { 左边 == 右边 within 0.01 }")

@@ -15,7 +15,7 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from . import ast
-from .checker import ROW_FIELDS, ROW_NAMES
+from .names import ROW_FIELDS, ROW_NAMES
 from .forms import Form, Row
 from .model import Model, NodeSpec
 from .result import Result, SectionResult
@@ -70,6 +70,9 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
 
             return ref
         case ast.WeightRef():
+            if on_row:  # in `rows where`, weight is the row's own weight (names.ROW_FIELDS)
+                return lambda env, row, w: row.weight
+
             def weight(env: Env, loc: Local, w: Any) -> Any:
                 if w is None:
                     raise EvalError("此处没有 weight")
@@ -297,7 +300,8 @@ class Program:
             return assemble(model, coll, top)
 
     def _check(self, check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> Value:
-        value: Value = self._checks[id(check)](env, local or _EMPTY, None)
+        weight = local.get("weight") if local else None  # `check … for rows`: the row's weight
+        value: Value = self._checks[id(check)](env, local or _EMPTY, weight)
         return value
 
     def _check_matches(self, check: Any, row: Row) -> bool:

@@ -124,11 +124,12 @@ def _interpret(model: Model, form: Form) -> Result:
 
 def _check(check: CheckSpec, env: dict[str, Value], local: dict[str, object] | None) -> Value:
     scope: Mapping[str, Value] = ChainMap(local, env) if local else env  # type: ignore[arg-type]
-    return eval_expr(check.expr, scope, None, check.tolerance)
+    weight = local.get("weight") if local else None  # `check … for rows`: the row's weight
+    return eval_expr(check.expr, scope, weight, check.tolerance)  # type: ignore[arg-type]
 
 
 def _check_matches(check: CheckSpec, row: Row) -> bool:
-    return check.rows_where is None or bool(eval_expr(check.rows_where, row_fields(row)))
+    return check.rows_where is None or bool(eval_expr(check.rows_where, row_fields(row), row.weight))
 
 
 def _node(model: Model, node: NodeSpec, parent: str | None, env: dict[str, Value], coll: Collector,
@@ -137,7 +138,7 @@ def _node(model: Model, node: NodeSpec, parent: str | None, env: dict[str, Value
         where = node.rows_where
 
         def matches(row: Row) -> bool:
-            return where is None or bool(eval_expr(where, row_fields(row)))
+            return where is None or bool(eval_expr(where, row_fields(row), row.weight))
 
         rows = select_rows(coll, node, coll.form, claimed, matches)
         weights_audit(coll, node, rows)

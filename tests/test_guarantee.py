@@ -192,3 +192,44 @@ def test_expressions_just_under_the_limit_work_everywhere(make: Any) -> None:
     assert rs.interpret(FORM).to_dict() == result.to_dict()
     assert result.explain()
     assert format_text(HEADER.format(full="100") + make(n))
+
+
+# ---------------------------------------------------------------- 6. row weights finer than the rounding
+
+ROWS = '''bands 三档 { "达成" 80% .. 100%  "部分达成" 50% .. 80%  "未达成" 0% .. 50% }
+indicators {
+  positive: if target > 0 then min(actual / target, 1) else 1
+  reverse: if actual > 0 then min(target / actual, 1) else 1
+  qualitative: 三档
+}
+section r "产出" weight 70 { rows }
+item b "预算执行" weight 30 { score 30 * ratio(budget.executed, budget.adjusted) }
+'''
+
+
+def _indicator(name: str, weight: str) -> dict[str, Any]:
+    return {"goal": 1, "level1": "产出指标", "name": name, "weight": Decimal(weight), "target": "≥100",
+            "actual": "100"}
+
+
+def test_row_weights_with_too_many_decimals_are_a_form_finding() -> None:
+    """main: 69.995 + 0.005 gave `score-clamped` "这是规则的缺陷" while the table printed 70 and 0."""
+    rs = ruleset(ROWS)
+    form = dict(FORM, indicators=[_indicator("甲", "69.995"), _indicator("乙", "0.005")])
+    for run in (rs.evaluate, rs.interpret):
+        result = run(form)
+        found = {(f.code, f.path) for f in result.findings}
+        assert ("row-weight-precision", "$.indicators[0].weight") in found
+        assert ("row-weight-precision", "$.indicators[1].weight") in found
+        assert not [f for f in result.findings if f.code == "score-clamped"]
+        message = next(f.message for f in result.findings if f.code == "row-weight-precision")
+        assert "69.995" in message and "2 位" in message and "规则的缺陷" not in message
+        assert all(0 <= it.score <= it.weight for it in result.items)
+        assert result.exit_status == 1
+
+
+def test_row_weights_at_the_ruleset_precision_are_fine() -> None:
+    rs = ruleset(ROWS)
+    result = rs.evaluate(dict(FORM, indicators=[_indicator("甲", "69.99"), _indicator("乙", "0.010")]))
+    assert not [f for f in result.findings if f.code in ("row-weight-precision", "score-clamped")]
+    assert result.section("r").score == Decimal(70)
