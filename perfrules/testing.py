@@ -33,8 +33,8 @@ from .api import Ruleset, load_ruleset
 from .forms import Form, read_form
 from .model import FactSpec, Model, NodeSpec
 from .notation import Quantity
-from .result import Result
 from .operations import in_engine_context
+from .result import Result
 from .values import fmt_number
 
 __all__ = ["GuaranteeViolation", "assert_guarantees", "check_guarantees", "forms", "guarantee_test", "load",
@@ -65,7 +65,7 @@ def _amount() -> st.SearchStrategy[Decimal]:
         st.just(Decimal(0)),
         _decimal(Decimal("0.0001"), Decimal(1), 4),
         _decimal(Decimal(1), Decimal(100000), 2),
-        _decimal(Decimal(100000), Decimal("1000000000"), 0),
+        _decimal(Decimal(100000), Decimal(1000000000), 0),
         _decimal(Decimal(0), Decimal(1000), 8),
     )
 

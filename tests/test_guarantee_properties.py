@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perfrules
-from perfrules.errors import RuleSyntaxError, RulesetError
+from perfrules.errors import RulesetError, RuleSyntaxError
 from perfrules.testing import check_guarantees, forms, rulesets
 
 
