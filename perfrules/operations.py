@@ -107,15 +107,18 @@ def finite(x: Decimal, what: str = "计算结果") -> Decimal:
 
 
 def add(a: Decimal, b: Decimal) -> Decimal:
-    return finite(CONTEXT.add(a, b))
+    r = CONTEXT.add(a, b)
+    return r if r.is_finite() else finite(r)  # the common case without a call
 
 
 def subtract(a: Decimal, b: Decimal) -> Decimal:
-    return finite(CONTEXT.subtract(a, b))
+    r = CONTEXT.subtract(a, b)
+    return r if r.is_finite() else finite(r)  # the common case without a call
 
 
 def multiply(a: Decimal, b: Decimal) -> Decimal:
-    return finite(CONTEXT.multiply(a, b))
+    r = CONTEXT.multiply(a, b)
+    return r if r.is_finite() else finite(r)  # the common case without a call
 
 
 def divide(a: Decimal, b: Decimal) -> Decimal:
