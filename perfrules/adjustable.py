@@ -9,9 +9,9 @@ still holds for every weight the form may give:
   as its own weight × a share the checker proves lies in [0, 1], so a section never exceeds
   the weight the form gives it);
 * ``0 ≤ lo ≤ weight ≤ hi ≤ full``;
-* some choice of form weights adds up to ``full`` together with the fixed parts, and the
-  nominal weights do (checked elsewhere): the run time uses form weights only when they add
-  up to ``full``, so the total never exceeds ``full`` (see :mod:`perfrules.formweights`).
+* the nominal weights add up to ``full`` (checked with the other weights), so some choice of
+  form weights does; the run time uses form weights only when they add up to ``full``, so the
+  total never exceeds ``full`` (see :mod:`perfrules.formweights`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import ast
-from .model import NodeSpec
 from .values import fmt_number
 
 
@@ -52,14 +51,3 @@ def node_problems(node: ast.Node, full: Decimal, top: bool = True) -> list[Probl
         out.extend(node_problems(child, full, top=False))
     return out
 
-
-def total_problems(root: tuple[NodeSpec, ...], full: Decimal, span: ast.Span) -> list[Problem]:
-    """Whether some choice of form weights adds up to `full` (else no form could use its own)."""
-    if not any(n.adjust for n in root):
-        return []
-    low = sum((n.adjust[0] if n.adjust else n.weight for n in root), Decimal(0))
-    high = sum((n.adjust[1] if n.adjust else n.weight for n in root), Decimal(0))
-    if low <= full <= high:
-        return []
-    return [Problem(span, f"按 adjustable 的上下限，各部分分值合计只能在 {fmt_number(low)}–{fmt_number(high)} 之间，"
-                          f"达不到满分 {fmt_number(full)}", "放宽 adjustable 的上下限")]

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import ast
-from .adjustable import node_problems, total_problems
+from .adjustable import node_problems
 from .errors import Diagnostic
 from .interpreter import eval_expr
 from .intervals import INF, Interval
@@ -1059,9 +1059,6 @@ class _Checker:
         for f, n in self.merged.nodes:
             for problem in node_problems(n, full):
                 self.ctx.at(f).error("adjustable", problem.message, problem.span, problem.hint)
-        if root:
-            for problem in total_problems(root, full, self.merged.nodes[0][1].weight_span):
-                self.ctx.at(self.merged.nodes[0][0]).error("adjustable", problem.message, problem.span, problem.hint)
         checks = self.checks()
         if any(d.severity == "error" for d in self.ctx.diags):
             return None
