@@ -153,3 +153,23 @@ def test_form_weights_keep_every_bound(case: tuple[list[int], dict[str, Any]]) -
         assert {k: s.weight for k, s in top.items()} == {"预算执行": 10, "产出": 50, "效益": 30, "满意度": 10}
         (said,) = [f for f in r.findings if f.code in ("form-weights-total", "form-weights-out-of-range")][:1]
         assert said.severity == "error"
+
+
+def test_the_authoring_guide_example_checks_and_scores() -> None:
+    """The guide's adjustable example is a complete ruleset: it passes the checker and behaves as described."""
+    import re
+
+    text = (RULESETS.parent / "docs" / "authoring.zh.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```rules\n(.*?)```", text, flags=re.S) if "adjustable 30 .. 70" in b]
+    rs = perfrules.ruleset_from_text(block)
+    assert {n.id: n.adjust for n in rs.model.root} == {
+        "预算执行": None, "产出": (D(30), D(70)), "效益": (D(10), D(50)), "满意度": (D(0), D(20))}
+    rows = [{"level1": "产出指标(60分)", "name": "a", "weight": 60, "target": "≥10个", "actual": "10个"},
+            {"level1": "效益指标(30分)", "name": "b", "weight": 30, "target": "好", "actual": "好"}]
+    form = {"kind": "project", "jurisdiction": "安徽省/池州市", "year": 2024,
+            "budget": {"adjusted": 100, "executed": 100}, "indicators": rows}
+    r = rs.evaluate(form)
+    assert r.total == D(100) and [f.code for f in r.findings] == ["form-weights"]
+    rows[0]["weight"], rows[0]["level1"] = 75, "产出指标(75分)"  # above 70: refused
+    r = rs.evaluate(form)
+    assert "form-weights-out-of-range" in {f.code for f in r.findings}
