@@ -13,6 +13,9 @@ section (checked in :mod:`perfrules.adjustable`).  Before a form is scored, :fun
 * otherwise keeps the ruleset's weights and says why in an ``error`` finding that names both
   numbers.  Nothing is clamped or rescaled silently.
 
+Labels are read off in every ruleset (so ``产出指标(50分)`` still selects the 产出指标 rows); on a
+fixed section a label that differs from the ruleset's weight is an error (``form-weights-fixed``).
+
 The result is an ordinary model with different weights: both runners score it unchanged,
 and the bound proof carries over (rows score at most their own weights; the weights add up
 to ``full``).
@@ -48,7 +51,7 @@ class Plan:
 
 def adapt(model: Model, form: Form) -> tuple[Model, Form]:
     """The model and form to score: the form's own weights where the ruleset admits them."""
-    if not any(n.adjust for n in model.root):
+    if not any(n.adjust for n in model.root) and not any(_labelled(r) for r in form.rows):
         return model, form
     plan = plan_weights(model, form)
     if plan.rows is not form.rows or plan.findings:
@@ -74,11 +77,17 @@ def weights_key(model: Model) -> tuple[tuple[str, Decimal], ...]:
     return tuple((n.id, n.weight) for n in model.root)
 
 
+def _labelled(row: Row) -> bool:
+    return "分" in row.level1 or "分" in row.level2
+
+
 def _strip_labels(form: Form) -> tuple[tuple[Row, ...], dict[str, set[Decimal]]]:
     labels: dict[str, set[Decimal]] = {}
     rows = list(form.rows)
     changed = False
     for i, row in enumerate(rows):
+        if not _labelled(row):
+            continue
         m = LABEL.match(row.level1)
         m2 = LABEL.match(row.level2)  # 二级 labels (``数量指标(10分)``) are read off too, their points unused
         if m is None and m2 is None:
@@ -122,10 +131,14 @@ def plan_weights(model: Model, form: Form) -> Plan:
 
     given: dict[str, Decimal] = {}
     for node in model.root:
-        if node.adjust is None:
-            continue
         mine = drawn.get(node.id, [])
         written = set().union(*(labels.get(r.level1, set()) for r in mine)) if mine else set()
+        if node.adjust is None:
+            if written and written != {node.weight}:
+                say("error", "form-weights-fixed",
+                    f"{node.name}: 表上标注 {'、'.join(fmt_number(w) for w in sorted(written))} 分，"
+                    f"规则规定 {fmt_number(node.weight)} 分，不能由表单调整；按规则的分值计分")
+            continue
         if len(written) > 1:
             say("error", "form-weights-label", f"{node.name}: 表上标注了不同的分值 "
                 f"{'、'.join(fmt_number(w) for w in sorted(written))}，按各行分值之和计")

@@ -88,3 +88,32 @@ def test_hubei_template_matches_huangshi_on_every_seed_table() -> None:
         a, b = hubei.evaluate(form), huangshi.evaluate(form)
         assert a.total == b.total, path.name
         assert [(i.name, i.score) for i in a.items] == [(i.name, i.score) for i in b.items]
+
+
+def test_shandong_jinan_licheng_2019_local_rules_before_2020() -> None:
+    """山东济南历城区 2019 文化馆: the district's own pre-2020 rules, printed in the table itself.
+
+    Only the part our copy shows is transcribed (it is cut inside the 社会效益 row), so the score
+    below covers those rows; the two findings are the cut, not the unit's doing.
+    执行率 45 ÷ 45 → 10 × 100% = 10 (declared 10).  产出: four rows of 12.5, each 100% of 100% (and
+    45万 of 45万, read as 万元) → 50.  经济效益 100% of 100% → 10.  Visible total 10 + 50 + 10 = 70.
+    The labels 产出指标(50分), 效益指标(30分) match the district's fixed weights: read off, no finding.
+    """
+    r = _score(str(FIELD / "shandong-jinan-licheng-2019-wenhuaguan.yaml"))
+    assert r.ruleset_id == "shandong/jinan/licheng/project-2019"  # in force for 2019: no fallback
+    assert r.total == D(70)
+    assert r.item("预算执行").score == D(10) and r.item("实际成本与工作内容的匹配程度").score == D("12.5")
+    assert {s.id: s.score for s in r.sections if s.parent is None} == {"预算执行": D(10), "产出": D(50),
+                                                                       "效益": D(10), "满意度": D(0)}
+    assert {f.code for f in r.findings} == {"weights-mismatch", "missing-rows"}  # the rows our copy lacks
+
+
+def test_a_label_against_a_fixed_weight_is_an_error() -> None:
+    """历城 fixes 产出 at 50: a table labelled 产出指标(60分) is told so, and scored at 50."""
+    (doc,) = load_documents(FIELD / "shandong-jinan-licheng-2019-wenhuaguan.yaml")
+    data = dict(doc.data)
+    data["indicators"] = [dict(r, level1=r["level1"].replace("(50分)", "(60分)")) for r in data["indicators"]]
+    r = perfrules.load_ruleset("shandong/jinan/licheng/project-2019").evaluate(data)
+    (fixed,) = [f for f in r.findings if f.code == "form-weights-fixed"]
+    assert fixed.severity == "error" and "60" in fixed.message and "50" in fixed.message
+    assert {s.id: s.weight for s in r.sections if s.parent is None}["产出"] == D(50)

@@ -91,3 +91,18 @@ def test_ningxia_yinchuan_2021_decision_management_family() -> None:
     assert r.item("完整性").score == D(4) and r.item("预算执行率").score == D(10)
     assert r.item("公用经费完成时间").score == D(4) and r.item("效果显著").score == D(13)
     assert any(f.code == "declared-total-mismatch" for f in r.findings)
+
+
+@pytest.mark.xfail(strict=True, reason="branch field: null = blank cell; an unfilled table says it is unfilled")
+def test_sichuan_qingshen_2023_split_target_template_published_unfilled() -> None:
+    """四川青神 2023 工资性支出 (split 指标性质 / 指标值 / 度量单位 template), national baseline.
+
+    Form weights 产出 60 + 效益 30 + 满意度 0 + 执行率 10 = 100 → used (info form-weights).
+    执行率 10 × 251.89 ÷ 251.89 = 10 (the 得分 cell is blank).  Both rows: 完成值 blank → not filled, 0.
+    Total 10 (差).
+    """
+    r = _score("sichuan-qingshen-2023-gongzi.yaml")
+    assert r.ruleset_id == "national/project-2020"
+    assert r.total == D(10) and r.grade == "差"
+    assert {s.id: s.weight for s in r.sections if s.parent is None} == {"预算执行": 10, "产出": 60, "效益": 30}
+    assert any(f.code == "form-weights" for f in r.findings)
