@@ -173,3 +173,12 @@ def test_the_authoring_guide_example_checks_and_scores() -> None:
     rows[0]["weight"], rows[0]["level1"] = 75, "产出指标(75分)"  # above 70: refused
     r = rs.evaluate(form)
     assert "form-weights-out-of-range" in {f.code for f in r.findings}
+
+
+def test_diff_says_when_a_weight_stops_being_adjustable(capsys: pytest.CaptureFixture[str]) -> None:
+    from perfrules.cli import main
+
+    main(["diff", str(RULESETS / "national/2020/project.rules"),
+          str(RULESETS / "hunan/yueyang/yueyanglou/2023/project.rules")])
+    out = capsys.readouterr().out
+    assert "表上自定分值：产出（产出指标） 可在 0–90 之间 → 不可调" in out
