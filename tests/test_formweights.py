@@ -71,10 +71,10 @@ def test_an_extending_ruleset_fixes_or_rebounds_a_weight() -> None:
     base = "national/project-2020"
     fixed = perfrules.ruleset_from_text(f'ruleset "t/fixed"\nextends "{base}"\nyears 2030\nweight 产出 50\n')
     assert {n.id: n.adjust for n in fixed.model.root}["产出"] is None
-    rebound = perfrules.ruleset_from_text(f'ruleset "t/re"\nextends "{base}"\nyears 2030\n'
-                                          'weight 产出 60 adjustable 40 .. 60\nweight 效益 20\n')
+    text = f'ruleset "t/re"\nextends "{base}"\nyears 2030\nweight 产出 60 adjustable 40 .. 60\nweight 效益 20\n'
+    rebound = perfrules.ruleset_from_text(text)
     assert {n.id: n.adjust for n in rebound.model.root}["产出"] == (D(40), D(60))
-    assert format_text(rebound._chain[-1].text).count("weight 产出 60 adjustable 40 .. 60") == 1
+    assert format_text(text).count("weight 产出 60 adjustable 40 .. 60") == 1
 
 
 def _form(rows: list[dict[str, Any]], executed: str = "100") -> dict[str, Any]:
