@@ -145,7 +145,8 @@ def plan_weights(model: Model, form: Form) -> Plan:
         given[node.id] = written.pop() if len(written) == 1 else sum((r.weight for r in mine), Decimal(0))
 
     nominal = {n.id: n.weight for n in model.root}
-    if all(given[k] == nominal[k] for k in given):
+    supplied = any(drawn.get(k) for k in given)  # a form without indicator rows gives no weights
+    if not supplied or all(given[k] == nominal[k] for k in given):
         return Plan({}, tuple(findings), rows)
     names = {n.id: n.name for n in model.root}
     fixed = [n for n in model.root if n.adjust is None]

@@ -182,3 +182,10 @@ def test_diff_says_when_a_weight_stops_being_adjustable(capsys: pytest.CaptureFi
           str(RULESETS / "hunan/yueyang/yueyanglou/2023/project.rules")])
     out = capsys.readouterr().out
     assert "表上自定分值：产出（产出指标） 可在 0–90 之间 → 不可调" in out
+
+
+def test_a_form_without_rows_supplies_no_weights() -> None:
+    """No indicator rows at all: nothing to adapt — the ruleset's weights, reported as missing rows only."""
+    r = NATIONAL.evaluate(_form([]))
+    codes = [f.code for f in r.findings]
+    assert "missing-rows" in codes and not [c for c in codes if c.startswith("form-weights")]
