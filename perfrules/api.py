@@ -24,8 +24,8 @@ from .forms import Form, RawForm, read_form
 from .interpreter import interpret
 from .model import Model
 from .parser import parse_text
-from .registry import Registry
-from .result import Result
+from .registry import Entry, Registry
+from .result import Finding, Result
 
 
 class Ruleset:
@@ -76,15 +76,66 @@ class Ruleset:
         Raises :class:`~perfrules.errors.FormError` if the form cannot be read;
         everything else it finds is in ``result.findings``.
         """
-        return self.program.run(self._form(form))
+        read = self._form(form)
+        return _noting(self.program.run(read), mismatches(self.model, read))
 
     def interpret(self, form: Form | RawForm | Mapping[str, Any]) -> Result:
         """Score a form with the plain tree-walking interpreter (same result as :meth:`evaluate`)."""
-        return interpret(self.model, self._form(form))
+        read = self._form(form)
+        return _noting(interpret(self.model, read), mismatches(self.model, read))
 
     # -- pickling: rebuild from source in the receiving process
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, ([(f.path, f.text) for f in self._chain], self._prove))
+
+
+def mismatches(model: Model, form: Form) -> list[Finding]:
+    """Warnings (``ruleset-mismatch``) where a form's kind, year or jurisdiction is not the ruleset's."""
+    out = []
+    where = "/".join(model.jurisdiction) or "全国"
+    if form.kind != model.kind:
+        out.append(Finding("warning", "ruleset-mismatch", "$.kind",
+                           f"表单类别为 {form.kind}，而规则 {model.id} 用于 {model.kind} 表单", _line(form, "$.kind")))
+    if not model.in_force(form.year):
+        out.append(Finding("warning", "ruleset-mismatch", "$.year",
+                           f"表单年度为 {form.year}，而规则 {model.id} 适用于 {model.years_text()} 年",
+                           _line(form, "$.year")))
+    if form.jurisdiction[:len(model.jurisdiction)] != model.jurisdiction:
+        out.append(Finding("warning", "ruleset-mismatch", "$.jurisdiction",
+                           f"表单地区为 {'/'.join(form.jurisdiction)}，而规则 {model.id} 是 {where} 的规则",
+                           _line(form, "$.jurisdiction")))
+    return out
+
+
+def _line(form: Form, path: str) -> int | None:
+    where = form.lines.get(path)
+    return where[0] if where else None
+
+
+def _noting(result: Result, extra: list[Finding]) -> Result:
+    """`result` with `extra` findings among its own, errors first (the order ``assemble`` keeps)."""
+    if extra:
+        order = ("error", "warning", "info")
+        result.findings = sorted([*result.findings, *extra],
+                                 key=lambda f: order.index(f.severity) if f.severity in order else len(order))
+    return result
+
+
+def _fallback(form: Form, entry: Entry, registry: Registry) -> Finding:
+    """The ``ruleset-fallback`` finding: the area asked for has no ruleset of its own; a wider area's is used.
+
+    A warning when the form's top-level area is unknown to every ruleset (``火星``: probably a typo),
+    information otherwise (``湖北省/黄石市/铁山区`` scored by 黄石市's rules, as the rules intend).
+    """
+    top = form.jurisdiction[:1]
+    known = any(e.jurisdiction[:1] == top for e in registry.entries())
+    asked = "/".join(form.jurisdiction)
+    used = entry.jurisdiction_text()
+    message = (f"没有 {asked} 的 {form.kind} 规则；按上级地区 {used} 的规则 {entry.id}（{entry.years_text()}）计分"
+               if known else f"没有任何规则属于地区 {asked}；按 {used} 的规则 {entry.id}（{entry.years_text()}）计分。"
+               "请核对 jurisdiction 的写法")
+    return Finding("info" if known else "warning", "ruleset-fallback", "$.jurisdiction", message,
+                   _line(form, "$.jurisdiction"))
 
 
 def _rebuild(sources: list[tuple[str, str]], prove: bool) -> Ruleset:
@@ -99,7 +150,8 @@ def load_ruleset(path_or_id: str | Path, *, paths: Iterable[str | Path] = (), pr
     """
     registry = Registry(paths)
     p = Path(path_or_id)
-    path = str(p) if p.is_file() else registry.path_of(str(path_or_id))
+    # the caller's own choice of file; a path that is not a regular file gets the reader's message
+    path = str(p) if p.exists() else registry.path_of(str(path_or_id))
     return Ruleset(registry.chain(path), prove=prove)
 
 
@@ -133,22 +185,29 @@ class Scorer:
         self._cache: dict[str, Ruleset] = {}
 
     def ruleset_for(self, form: Form) -> Ruleset:
+        """The ruleset that scores `form`: the given one, the one the form names, or the one in force."""
+        return self._choose(form)[0]
+
+    def _choose(self, form: Form) -> tuple[Ruleset, Finding | None]:
         if self.ruleset is not None:
-            return self.ruleset
+            return self.ruleset, None
+        fallback = None
         if form.ruleset:
-            p = Path(form.ruleset)
-            if not p.is_file() and not p.is_absolute():
-                p = Path(form.source).parent / form.ruleset
-            path = str(p) if p.is_file() else self.registry.path_of(form.ruleset)
+            path = self.registry.named(form.ruleset)
         else:
-            path = self.registry.find(form.kind, form.jurisdiction, form.year).path
+            entry = self.registry.find(form.kind, form.jurisdiction, form.year)
+            path = entry.path
+            if entry.jurisdiction != form.jurisdiction:
+                fallback = _fallback(form, entry, self.registry)
         if path not in self._cache:
             self._cache[path] = Ruleset(self.registry.chain(path))
-        return self._cache[path]
+        return self._cache[path], fallback
 
     def score(self, raw: RawForm | Mapping[str, Any], source: str = "<form>") -> Result:
+        """Score one form with its ruleset; a fallback to a wider area's ruleset is a finding."""
         form = read_form(raw) if isinstance(raw, RawForm) else read_form(dict(raw), source)
-        return self.ruleset_for(form).evaluate(form)
+        ruleset, fallback = self._choose(form)
+        return _noting(ruleset.evaluate(form), [fallback] if fallback else [])
 
     def score_files(self, paths: Iterable[str]) -> list[Scored]:
         """Every form in `paths`; a bad one is reported and the others still scored."""
