@@ -70,6 +70,18 @@ def read_user_bytes(path: str | Path, limit: int, what: str,
     return b"".join(chunks)
 
 
+def read_user_text(path: str | Path, limit: int, what: str,
+                   error: type[PerfrulesError] = PerfrulesError) -> str:
+    """The UTF-8 text of the regular file `path` (a BOM is dropped), as :func:`read_user_bytes` bounds it."""
+    data = read_user_bytes(path, limit, what, error)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise error([Diagnostic("error", "encoding", f"{what}不是 UTF-8 编码", str(path), line, 1,
+                                hint="用 UTF-8 编码另存此文件 (Save as UTF-8)")]) from None
+
+
 def is_regular_file(path: str | Path) -> bool:
     """Whether `path` names a regular file (following symbolic links); never raises."""
     try:

@@ -22,12 +22,14 @@ from hypothesis import strategies as st
 
 from .api import Ruleset
 from .coverage import Coverage
-from .errors import PerfrulesError
+from .errors import Diagnostic, PerfrulesError
+from .forms import parse_documents
 from .testing import GuaranteeViolation, check_guarantees, forms
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # forms refuse anchors and aliases: a value shared by two fields is written twice
 
 
 def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
@@ -39,7 +41,12 @@ _Dumper.add_representer(Decimal, _decimal)
 
 def form_yaml(form: dict[str, Any]) -> str:
     """A form as YAML that ``perfrules score`` reads back exactly (decimals stay decimals)."""
-    return yaml.dump(form, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+    text = yaml.dump(form, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+    (again,) = parse_documents(text, "<counterexample>")  # what is printed must replay with `score`
+    if again.data != form:
+        raise PerfrulesError([Diagnostic("error", "fuzz", "反例表单写成 YAML 后读回的内容不同（这是 perfrules 的缺陷，请报告）",
+                                         "<counterexample>")])
+    return text
 
 
 @dataclass

@@ -26,7 +26,7 @@ from lark.exceptions import (
 from . import ast
 from ._resources import data_dir
 from .errors import Diagnostic, RuleSyntaxError
-from .files import read_user_bytes
+from .files import read_user_text
 
 #: Ruleset sources larger than this are refused before parsing.
 MAX_SOURCE_BYTES = 2_000_000
@@ -539,11 +539,4 @@ def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
 
 def parse_file(path: str) -> ast.RulesetFile:
     """Read and parse the ruleset file at `path` (a regular file, UTF-8, a BOM is tolerated)."""
-    data = read_user_bytes(path, MAX_SOURCE_BYTES, "规则文件", RuleSyntaxError)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise RuleSyntaxError([Diagnostic("error", "encoding", "文件不是 UTF-8 编码", str(path), line, 1,
-                                          hint="用 UTF-8 编码另存此文件 (Save as UTF-8)")]) from None
-    return parse_text(text, str(path))
+    return parse_text(read_user_text(path, MAX_SOURCE_BYTES, "规则文件", RuleSyntaxError), str(path))
