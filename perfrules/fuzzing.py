@@ -33,7 +33,8 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+    text = format(value, "f")  # plain, never a tagged string: "1" is an int to YAML, "1.50" a float
+    return dumper.represent_scalar("tag:yaml.org,2002:" + ("float" if "." in text else "int"), text)
 
 
 _Dumper.add_representer(Decimal, _decimal)
