@@ -90,21 +90,25 @@ class Ruleset:
 
 
 def mismatches(model: Model, form: Form) -> list[Finding]:
-    """Warnings (``ruleset-mismatch``) where a form's kind, year or jurisdiction is not the ruleset's."""
+    """``ruleset-mismatch`` warnings: the form's kind, year or area is not the ruleset's."""
     out = []
+    rid = model.id
     where = "/".join(model.jurisdiction) or "全国"
+    asked = "/".join(form.jurisdiction)
     if form.kind != model.kind:
-        out.append(Finding("warning", "ruleset-mismatch", "$.kind",
-                           f"表单类别为 {form.kind}，而规则 {model.id} 用于 {model.kind} 表单", _line(form, "$.kind")))
+        out.append(_warn(form, "$.kind",
+                         f"表单类别为 {form.kind}，而规则 {rid} 用于 {model.kind} 表单"))
     if not model.in_force(form.year):
-        out.append(Finding("warning", "ruleset-mismatch", "$.year",
-                           f"表单年度为 {form.year}，而规则 {model.id} 适用于 {model.years_text()} 年",
-                           _line(form, "$.year")))
+        out.append(_warn(form, "$.year",
+                         f"表单年度为 {form.year}，而规则 {rid} 适用于 {model.years_text()} 年"))
     if form.jurisdiction[:len(model.jurisdiction)] != model.jurisdiction:
-        out.append(Finding("warning", "ruleset-mismatch", "$.jurisdiction",
-                           f"表单地区为 {'/'.join(form.jurisdiction)}，而规则 {model.id} 是 {where} 的规则",
-                           _line(form, "$.jurisdiction")))
+        out.append(_warn(form, "$.jurisdiction",
+                         f"表单地区为 {asked}，而规则 {rid} 是 {where} 的规则"))
     return out
+
+
+def _warn(form: Form, path: str, message: str) -> Finding:
+    return Finding("warning", "ruleset-mismatch", path, message, _line(form, path))
 
 
 def _line(form: Form, path: str) -> int | None:
@@ -115,25 +119,25 @@ def _line(form: Form, path: str) -> int | None:
 def _noting(result: Result, extra: list[Finding]) -> Result:
     """`result` with `extra` findings among its own, errors first (the order ``assemble`` keeps)."""
     if extra:
-        order = ("error", "warning", "info")
-        result.findings = sorted([*result.findings, *extra],
-                                 key=lambda f: order.index(f.severity) if f.severity in order else len(order))
+        rank = {"error": 0, "warning": 1, "info": 2}
+        result.findings = sorted([*result.findings, *extra], key=lambda f: rank.get(f.severity, 3))
     return result
 
 
 def _fallback(form: Form, entry: Entry, registry: Registry) -> Finding:
-    """The ``ruleset-fallback`` finding: the area asked for has no ruleset of its own; a wider area's is used.
+    """The ``ruleset-fallback`` finding: no ruleset of the form's own area, a wider area's is used.
 
-    A warning when the form's top-level area is unknown to every ruleset (``火星``: probably a typo),
-    information otherwise (``湖北省/黄石市/铁山区`` scored by 黄石市's rules, as the rules intend).
+    A warning when no ruleset knows the form's top-level area (``火星``: probably a typo),
+    information otherwise (``湖北省/黄石市/铁山区`` scored by 黄石市's rules, as intended).
     """
     top = form.jurisdiction[:1]
     known = any(e.jurisdiction[:1] == top for e in registry.entries())
     asked = "/".join(form.jurisdiction)
     used = entry.jurisdiction_text()
-    message = (f"没有 {asked} 的 {form.kind} 规则；按上级地区 {used} 的规则 {entry.id}（{entry.years_text()}）计分"
-               if known else f"没有任何规则属于地区 {asked}；按 {used} 的规则 {entry.id}（{entry.years_text()}）计分。"
-               "请核对 jurisdiction 的写法")
+    rule = f"{entry.id}（{entry.years_text()}）"
+    message = (f"没有 {asked} 的 {form.kind} 规则；按上级地区 {used} 的规则 {rule}计分" if known
+               else f"没有任何规则属于地区 {asked}；按 {used} 的规则 {rule}计分。"
+                    "请核对 jurisdiction 的写法")
     return Finding("info" if known else "warning", "ruleset-fallback", "$.jurisdiction", message,
                    _line(form, "$.jurisdiction"))
 
@@ -185,7 +189,7 @@ class Scorer:
         self._cache: dict[str, Ruleset] = {}
 
     def ruleset_for(self, form: Form) -> Ruleset:
-        """The ruleset that scores `form`: the given one, the one the form names, or the one in force."""
+        """The ruleset for `form`: the given one, the one the form names, or the one in force."""
         return self._choose(form)[0]
 
     def _choose(self, form: Form) -> tuple[Ruleset, Finding | None]:

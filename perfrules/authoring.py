@@ -49,8 +49,9 @@ def _verify(text: str, settings: dict[str, str]) -> None:
     parsed = parse_text(text, "<new-year>")
     got = {d.key: d.value for d in parsed.decls if isinstance(d, ast.Setting)}
     if any(got.get(k) != v for k, v in settings.items()):
-        raise PerfrulesError([Diagnostic("error", "new-year", "生成的规则文本与预期不符，未写入（这是 perfrules 的缺陷，请报告）",
-                                         "<new-year>")])
+        raise PerfrulesError([Diagnostic(
+            "error", "new-year", "生成的规则文本与预期不符，未写入（perfrules 的缺陷，请报告）",
+            "<new-year>")])
 
 
 def new_year_path(rs: Ruleset, year: int) -> Path:

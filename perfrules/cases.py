@@ -34,7 +34,14 @@ from .api import Ruleset, Scorer
 from .coverage import Coverage
 from .errors import Diagnostic, FormError, PerfrulesError
 from .files import read_user_bytes
-from .forms import MAX_FORM_BYTES, RawForm, _plain_scalar, load_documents, parse_documents, read_form
+from .forms import (
+    MAX_FORM_BYTES,
+    RawForm,
+    _plain_scalar,
+    load_documents,
+    parse_documents,
+    read_form,
+)
 from .registry import Registry
 from .result import Result
 from .values import fmt_number, fmt_score
@@ -305,11 +312,12 @@ def update_file(path: Path, results: list[CaseResult]) -> None:
         else:
             lines.append("      findings: []")
     new_text = "\n".join(lines) + "\n"
-    again = parse_documents(new_text, str(path))[0].data  # re-read before writing: same cases, same names
+    again = parse_documents(new_text, str(path))[0].data  # re-read before writing: same cases
     if [c.get("name") for c in again["cases"]] != [str(c.get("name", f"case {i + 1}"))
                                                     for i, c in enumerate(raw.data["cases"])]:
-        raise PerfrulesError([Diagnostic("error", "update", "改写后的测试文件读回的内容不同，未写入（这是 perfrules 的缺陷，请报告）",
-                                         str(path))])
+        raise PerfrulesError([Diagnostic(
+            "error", "update", "改写后的测试文件读回的内容不同，未写入（perfrules 的缺陷，请报告）",
+            str(path))])
     path.write_text(new_text, encoding="utf-8")
 
 

@@ -173,7 +173,7 @@ def render_result(result: Any, full: bool = False) -> str:
         lines.append("  未发现问题")
     if result.findings:
         lines.append("")
-        lines.append(f"说明 {len(result.findings)} 项:" if only_notes else f"发现 {len(result.findings)} 项:")
+        lines.append(f"{'说明' if only_notes else '发现'} {len(result.findings)} 项:")
         for f in result.findings:
             where = f.path + (f" (第 {f.line} 行)" if f.line else "")
             lines.append(f"  {f.severity:<7} {f.code:<24} {where}")

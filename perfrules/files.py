@@ -16,8 +16,13 @@ from pathlib import Path
 
 from .errors import Diagnostic, PerfrulesError
 
-_KINDS = ((stat.S_ISDIR, "目录"), (stat.S_ISFIFO, "命名管道 (FIFO)"), (stat.S_ISCHR, "字符设备"),
-          (stat.S_ISBLK, "块设备"), (stat.S_ISSOCK, "套接字 (socket)"))
+_KINDS = (
+    (stat.S_ISDIR, "目录"),
+    (stat.S_ISFIFO, "命名管道 (FIFO)"),
+    (stat.S_ISCHR, "字符设备"),
+    (stat.S_ISBLK, "块设备"),
+    (stat.S_ISSOCK, "套接字 (socket)"),
+)
 
 
 def _kind(mode: int) -> str:
@@ -27,8 +32,9 @@ def _kind(mode: int) -> str:
     return "特殊文件"
 
 
-def read_user_bytes(path: str | Path, limit: int, what: str,
-                    error: type[PerfrulesError] = PerfrulesError) -> bytes:
+def read_user_bytes(
+    path: str | Path, limit: int, what: str, error: type[PerfrulesError] = PerfrulesError
+) -> bytes:
     """The bytes of the regular file `path`, at most `limit` of them.
 
     `what` names the file for messages (``表单``, ``规则文件``, ``测试文件``);
@@ -48,11 +54,15 @@ def read_user_bytes(path: str | Path, limit: int, what: str,
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise fail("not-a-file", f"{name} 是{_kind(info.st_mode)}，不是普通文件；{what}只能从普通文件读取",
-                       f"给出一个{what}文件的路径")
+            raise fail(
+                "not-a-file",
+                f"{name} 是{_kind(info.st_mode)}，不是普通文件；{what}只能从普通文件读取",
+                f"给出一个{what}文件的路径",
+            )
         if info.st_size > limit:
-            raise fail("too-large", f"{what}有 {info.st_size} 字节，超过上限 {limit}",
-                       "拆分或删除多余内容")
+            raise fail(
+                "too-large", f"{what}有 {info.st_size} 字节，超过上限 {limit}", "拆分或删除多余内容"
+            )
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
@@ -70,16 +80,28 @@ def read_user_bytes(path: str | Path, limit: int, what: str,
     return b"".join(chunks)
 
 
-def read_user_text(path: str | Path, limit: int, what: str,
-                   error: type[PerfrulesError] = PerfrulesError) -> str:
-    """The UTF-8 text of the regular file `path` (a BOM is dropped), as :func:`read_user_bytes` bounds it."""
+def read_user_text(
+    path: str | Path, limit: int, what: str, error: type[PerfrulesError] = PerfrulesError
+) -> str:
+    """The UTF-8 text of the regular file `path` (BOM dropped), bounded as by `read_user_bytes`."""
     data = read_user_bytes(path, limit, what, error)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        raise error([Diagnostic("error", "encoding", f"{what}不是 UTF-8 编码", str(path), line, 1,
-                                hint="用 UTF-8 编码另存此文件 (Save as UTF-8)")]) from None
+        raise error(
+            [
+                Diagnostic(
+                    "error",
+                    "encoding",
+                    f"{what}不是 UTF-8 编码",
+                    str(path),
+                    line,
+                    1,
+                    hint="用 UTF-8 编码另存此文件 (Save as UTF-8)",
+                )
+            ]
+        ) from None
 
 
 def is_regular_file(path: str | Path) -> bool:

@@ -27,8 +27,9 @@ def quote(text: str) -> str:
     text (``fmt``, ``new-year``) quotes through here.
     """
     if "\n" in text or "\r" in text or ('"' in text and "”" in text):
-        raise PerfrulesError([Diagnostic("error", "unquotable", f"文字 {text!r} 无法写成规则中的字符串",
-                                         hint='规则中的字符串不能换行，也不能同时含有 " 和 ”；改写这段文字')])
+        raise PerfrulesError([Diagnostic(
+            "error", "unquotable", f"文字 {text!r} 无法写成规则中的字符串",
+            hint='规则中的字符串不能换行，也不能同时含有 " 和 ”；改写这段文字')])
     return f"“{text}”" if '"' in text else f'"{text}"'
 
 

@@ -306,7 +306,7 @@ def _check_magnitudes(value: Any, path: str, source: str, depth: int = 0) -> Non
 
 
 def load_documents(path: str | Path) -> list[RawForm]:
-    """Read every form in a YAML (one or more ``---`` documents) or JSON file (a regular file only)."""
+    """Every form in a YAML (one or more ``---`` documents) or JSON file; regular files only."""
     data = read_user_bytes(path, MAX_FORM_BYTES, "表单", FormError)
     return parse_documents(data, str(path), json_=Path(path).suffix.lower() == ".json")
 
@@ -471,13 +471,14 @@ def _numeric_fields() -> dict[tuple[str, ...], str]:
     return numeric_fields(form_schema())
 
 
-def _number_diagnostic(issue: NumberIssue, source: str, lines: Lines, text: str | None) -> Diagnostic:
+def _number_diagnostic(issue: NumberIssue, source: str, lines: Lines,
+                       text: str | None) -> Diagnostic:
     path = "$"
     for part in issue.parts:
         path = _path_key(path, part)
     line, col = lines.get(path, (0, 0))
-    return Diagnostic("error", "number", f"{path}: {issue.message}", source, line, col, hint=issue.hint,
-                      source=text)
+    return Diagnostic("error", "number", f"{path}: {issue.message}", source, line, col,
+                      hint=issue.hint, source=text)
 
 
 def _dec(x: Any) -> Decimal:

@@ -29,7 +29,7 @@ from .testing import GuaranteeViolation, check_guarantees, forms
 
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
-        return True  # forms refuse anchors and aliases: a value shared by two fields is written twice
+        return True  # forms refuse anchors and aliases: a shared value is written twice
 
 
 def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
@@ -45,8 +45,9 @@ def form_yaml(form: dict[str, Any]) -> str:
     text = yaml.dump(form, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
     (again,) = parse_documents(text, "<counterexample>")  # what is printed must replay with `score`
     if again.data != form:
-        raise PerfrulesError([Diagnostic("error", "fuzz", "反例表单写成 YAML 后读回的内容不同（这是 perfrules 的缺陷，请报告）",
-                                         "<counterexample>")])
+        raise PerfrulesError([Diagnostic(
+            "error", "fuzz", "反例表单写成 YAML 后读回的内容不同（这是 perfrules 的缺陷，请报告）",
+            "<counterexample>")])
     return text
 
 

@@ -77,7 +77,7 @@ def from_float(x: float) -> Decimal:
 
 
 def read_numeral(text: str, integer: bool = False) -> Decimal | int | None:
-    """A plain decimal numeral read exactly (an ``int`` if `integer`), or None if `text` is not one."""
+    """A plain decimal numeral read exactly (an ``int`` if `integer`); None if `text` is not one."""
     if integer:
         return int(text) if _INTEGER.match(text) else None
     if not _NUMERAL.match(text) or not any(ch.isdigit() for ch in text):
@@ -91,7 +91,9 @@ def read_numeral(text: str, integer: bool = False) -> Decimal | int | None:
 Pattern = tuple[str, ...]
 
 
-def normalize(data: Any, fields: Mapping[Pattern, str], everywhere: bool) -> tuple[Any, list[NumberIssue]]:
+def normalize(
+    data: Any, fields: Mapping[Pattern, str], everywhere: bool
+) -> tuple[Any, list[NumberIssue]]:
     """`data` with floats and numeric strings read as exact numbers, and the issues found.
 
     `fields` maps a field pattern (``("indicators", "*", "weight")``) to
@@ -163,7 +165,10 @@ def numeric_fields(schema: Mapping[str, Any]) -> dict[Pattern, str]:
             return
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            node = {**defs.get(ref.split("/")[-1], {}), **{k: v for k, v in node.items() if k != "$ref"}}
+            node = {
+                **defs.get(ref.split("/")[-1], {}),
+                **{k: v for k, v in node.items() if k != "$ref"},
+            }
         kind = node.get("type")
         if kind in ("number", "integer") and pattern:
             out[pattern] = str(kind)

@@ -539,4 +539,5 @@ def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
 
 def parse_file(path: str) -> ast.RulesetFile:
     """Read and parse the ruleset file at `path` (a regular file, UTF-8, a BOM is tolerated)."""
-    return parse_text(read_user_text(path, MAX_SOURCE_BYTES, "规则文件", RuleSyntaxError), str(path))
+    text = read_user_text(path, MAX_SOURCE_BYTES, "规则文件", RuleSyntaxError)
+    return parse_text(text, str(path))

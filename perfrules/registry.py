@@ -146,7 +146,7 @@ class Registry:
         return paths[0]
 
     def named(self, name: str) -> str:
-        """The file of the ruleset a form names: by id, or by a path to one of this registry's files.
+        """The file of the ruleset a form names: by id, or by a path to one of this registry's.
 
         A form comes from outside, so it may not choose a file to read: a path
         is accepted only when it resolves to a ``.rules`` file under the bundled
@@ -173,9 +173,11 @@ class Registry:
                 return str(hit)
         if given.is_absolute() or given.suffix == SUFFIX or ".." in given.parts:
             raise LookupFailure([Diagnostic(
-                "error", "ruleset-outside-folders", f"表单指定的规则 {name} 不是已知的规则编号，也不在规则目录中",
-                name, hint="表单的 ruleset 字段只能写规则编号（perfrules rulesets 可列出），或规则目录（内置目录、"
-                           "--path 给出的目录）中的 .rules 文件的路径；要用别处的规则文件，请在命令行用 --ruleset 指定")])
+                "error", "ruleset-outside-folders",
+                f"表单指定的规则 {name} 不是已知的规则编号，也不在规则目录中", name,
+                hint="表单的 ruleset 字段只能写规则编号（perfrules rulesets 可列出），"
+                     "或规则目录（内置目录、--path 给出的目录）中 .rules 文件的路径；"
+                     "要用别处的规则文件，请在命令行用 --ruleset 指定")])
         return self.path_of(name)
 
     def chain(self, path: str) -> list[ast.RulesetFile]:

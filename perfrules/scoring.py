@@ -35,7 +35,8 @@ _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": Tr
 
 @dataclass
 class Collector:
-    """Findings and items of one evaluation; only true repeats (same severity, code, path, message) folded."""
+    """Findings and items of one evaluation; only true repeats (same severity, code, path and
+    message) are folded."""
 
     form: Form
     findings: list[Finding] = field(default_factory=list)
