@@ -438,11 +438,16 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     if not isinstance(data, dict):
         raise _err(source, f"表单应为映射（键: 值），这里是{_describe(data)}", 1, 1, text,
                    "表单以 kind: project 这样的字段开头")
-    data, issues = normalize(data, _numeric_fields(), everywhere=not isinstance(raw, RawForm))
-    if issues:
-        raise FormError([_number_diagnostic(i, source, lines, text) for i in issues])
+    # A file's numbers were bounded by its reader, so a valid one needs no more; a dict from
+    # Python may hold floats and unbounded numbers anywhere, so it is always walked.
+    from_file = isinstance(raw, RawForm)
+    valid = from_file and is_valid_form(data)
+    if not valid:
+        data, issues = normalize(data, _numeric_fields(), everywhere=not from_file)
+        if issues:
+            raise FormError([_number_diagnostic(i, source, lines, text) for i in issues])
     notices: list[Finding] = []
-    if not is_valid_form(data):
+    if not valid and not is_valid_form(data):
         validator = _validator()
         diags: list[Diagnostic] = []
         for err in sorted(validator.iter_errors(data), key=lambda e: [str(x) for x in e.absolute_path]):

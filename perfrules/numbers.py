@@ -35,6 +35,7 @@ _NUMERAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+]?[0-9]{1,6})?$
 _INTEGER = re.compile(r"^[-+]?(0|[1-9][0-9]{0,17})$")
 
 _HINT_BIG = "金额以万元计，分值以分计；检查是否多写了位数"
+_HINT_FINITE = "写出一个有限的数字"
 
 
 @dataclass(frozen=True)
@@ -52,19 +53,20 @@ def number_problem(value: Decimal | int) -> tuple[str, str | None] | None:
     Works without any decimal context: nothing here can overflow or round.
     """
     if isinstance(value, int):
-        if abs(value) > MAX_MAGNITUDE:
-            return "过大（绝对值不能超过 10^15）", _HINT_BIG
-        return None
-    if not value.is_finite():
-        return "不是有效的数值", "写出一个有限的数字"
-    if value.is_zero():
-        return None
-    if value.copy_abs() > MAX_MAGNITUDE:
+        if -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+            return None
         return "过大（绝对值不能超过 10^15）", _HINT_BIG
-    if value.adjusted() < MIN_ADJUSTED:
+    if not value.is_finite():
+        return "不是有效的数值", _HINT_FINITE
+    if not value:
+        return None
+    adjusted = value.adjusted()
+    if adjusted >= 15 and value.copy_abs() > MAX_MAGNITUDE:
+        return "过大（绝对值不能超过 10^15）", _HINT_BIG
+    if adjusted < MIN_ADJUSTED:
         return "过小（非零数值的绝对值不能小于 10^-15）", "检查指数或小数位数；确实为零就写 0"
-    significant = len("".join(map(str, value.as_tuple().digits)).rstrip("0"))
-    if significant > MAX_DIGITS:
+    digits = value.as_tuple().digits
+    if len(digits) > MAX_DIGITS and len("".join(map(str, digits)).rstrip("0")) > MAX_DIGITS:
         return f"有效数字超过 {MAX_DIGITS} 位", "保留到实际需要的小数位"
     return None
 
@@ -89,11 +91,22 @@ def read_numeral(text: str, integer: bool = False) -> Decimal | int | None:
 
 
 Pattern = tuple[str, ...]
+#: Numeric fields as a tree: key (or "*" for list items) → subtree; a leaf holds its kind.
+_Trie = dict[str, "_Trie | str"]
 
 
-def normalize(
-    data: Any, fields: Mapping[Pattern, str], everywhere: bool
-) -> tuple[Any, list[NumberIssue]]:
+def _trie(fields: Mapping[Pattern, str]) -> _Trie:
+    root: _Trie = {}
+    for pattern, kind in fields.items():
+        node = root
+        for key in pattern[:-1]:
+            node = node.setdefault(key, {})  # type: ignore[assignment]
+        node[pattern[-1]] = kind
+    return root
+
+
+def normalize(data: Any, fields: Mapping[Pattern, str],
+              everywhere: bool) -> tuple[Any, list[NumberIssue]]:
     """`data` with floats and numeric strings read as exact numbers, and the issues found.
 
     `fields` maps a field pattern (``("indicators", "*", "weight")``) to
@@ -103,56 +116,65 @@ def normalize(
     readers already bounded) only the numeric fields.  Containers that change
     are copied; the caller's data is never modified.
     """
-    prefixes = {p[:i] for p in fields for i in range(len(p) + 1)}
     issues: list[NumberIssue] = []
 
-    def leaf(value: Any, parts: tuple[str | int, ...], pattern: Pattern) -> Any:
-        if isinstance(value, bool):
-            return value
+    def path(at: tuple[Any, ...]) -> tuple[str | int, ...]:
+        parts: list[str | int] = []
+        while at:
+            at, key = at
+            parts.append(key)
+        return tuple(reversed(parts))
+
+    def leaf(value: Any, at: tuple[Any, ...], kind: str | None) -> Any:
         if isinstance(value, float):
             if not math.isfinite(value):
-                issues.append(NumberIssue(parts, f"{value} 不是有效的数值", "写出一个有限的数字"))
+                issues.append(NumberIssue(path(at), f"{value} 不是有效的数值", _HINT_FINITE))
                 return value
             value = from_float(value)
         elif isinstance(value, str):
-            kind = fields.get(pattern)
             if kind is None:
                 return value
             number = read_numeral(value.strip(), integer=kind == "integer")
             if number is None:
                 return value
             value = number
-        if isinstance(value, (int, Decimal)):
-            problem = number_problem(value)
-            if problem is not None:
-                issues.append(NumberIssue(parts, f"数值 {value} {problem[0]}", problem[1]))
+        elif isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            return value
+        problem = number_problem(value)
+        if problem is not None:
+            issues.append(NumberIssue(path(at), f"数值 {value} {problem[0]}", problem[1]))
         return value
 
-    def walk(value: Any, parts: tuple[str | int, ...], pattern: Pattern) -> Any:
-        if len(parts) > MAX_DEPTH:
-            issues.append(NumberIssue(parts, f"嵌套超过 {MAX_DEPTH} 层"))
-            return value
+    def walk(value: Any, at: tuple[Any, ...], depth: int, node: _Trie | str | None) -> Any:
         if isinstance(value, dict):
+            if depth >= MAX_DEPTH:
+                issues.append(NumberIssue(path(at), f"嵌套超过 {MAX_DEPTH} 层"))
+                return value
             out: dict[Any, Any] | None = None
             for k, v in value.items():
-                sub = (*pattern, str(k))
-                if not everywhere and sub not in prefixes:
+                sub = node.get(str(k)) if isinstance(node, dict) else None
+                if sub is None and (not everywhere or type(v) is str):
+                    continue  # nothing to read or bound here
+                if type(v) is int and -MAX_MAGNITUDE <= v <= MAX_MAGNITUDE:
                     continue
-                new = walk(v, (*parts, k), sub)
+                new = walk(v, (at, k), depth + 1, sub)
                 if new is not v:
                     out = dict(value) if out is None else out
                     out[k] = new
             return value if out is None else out
         if isinstance(value, (list, tuple)):
-            sub = (*pattern, "*")
-            if not everywhere and sub not in prefixes:
+            if depth >= MAX_DEPTH:
+                issues.append(NumberIssue(path(at), f"嵌套超过 {MAX_DEPTH} 层"))
                 return value
-            items = [walk(v, (*parts, i), sub) for i, v in enumerate(value)]
+            sub = node.get("*") if isinstance(node, dict) else None
+            if sub is None and not everywhere:
+                return value
+            items = [walk(v, (at, i), depth + 1, sub) for i, v in enumerate(value)]
             same = isinstance(value, list) and all(a is b for a, b in zip(items, value))
             return value if same else items
-        return leaf(value, parts, pattern)
+        return leaf(value, at, node if isinstance(node, str) else None)
 
-    return walk(data, (), ()), issues
+    return walk(data, (), 0, _trie(fields)), issues
 
 
 def numeric_fields(schema: Mapping[str, Any]) -> dict[Pattern, str]:
