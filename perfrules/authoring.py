@@ -8,8 +8,8 @@ from pathlib import Path
 from . import ast
 from .api import Ruleset
 from .errors import Diagnostic, PerfrulesError
-from .formatter import quote
 from .parser import parse_text
+from .unparse import quote
 
 
 def _bump(text: str, old: int, new: int) -> str:

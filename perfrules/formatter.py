@@ -13,24 +13,10 @@ from __future__ import annotations
 from . import ast, unparse
 from .errors import Diagnostic, PerfrulesError, display_width
 from .parser import parse_text
+from .unparse import quote as quote  # the one escaping printer, re-exported
 
 WIDTH = 100
 HEADER = ("ruleset", "extends", "title", "version", "jurisdiction", "years", "kind", "full", "rounding", "tolerance")
-
-
-def quote(text: str) -> str:
-    """`text` as a ruleset string literal: ``"…"``, or ``“…”`` when it contains ``"``.
-
-    The language has no escapes, so a text holding both ``"`` and ``”`` (or a
-    line break) cannot be written; that raises :class:`PerfrulesError` rather
-    than produce a file that does not parse.  Every tool that writes ruleset
-    text (``fmt``, ``new-year``) quotes through here.
-    """
-    if "\n" in text or "\r" in text or ('"' in text and "”" in text):
-        raise PerfrulesError([Diagnostic(
-            "error", "unquotable", f"文字 {text!r} 无法写成规则中的字符串",
-            hint='规则中的字符串不能换行，也不能同时含有 " 和 ”；改写这段文字')])
-    return f"“{text}”" if '"' in text else f'"{text}"'
 
 
 def _q(text: str) -> str:

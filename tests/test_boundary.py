@@ -27,7 +27,7 @@ from perfrules.authoring import new_year_text
 from perfrules.cli import main
 from perfrules.errors import FormError, PerfrulesError, caret_excerpt
 from perfrules.files import read_user_bytes
-from perfrules.formatter import quote
+from perfrules.formatter import format_text, quote
 from perfrules.forms import Form, load_documents, parse_documents, read_form
 from perfrules.fuzzing import form_yaml
 from perfrules.parser import parse_text
@@ -463,3 +463,11 @@ def test_findings_from_the_lookup_keep_errors_first() -> None:
     r = Scorer().score(doc)
     ranks = [("error", "warning", "info").index(f.severity) for f in r.findings]
     assert ranks == sorted(ranks) and isinstance(r.findings[-1], Finding)
+
+
+def test_fmt_and_diff_print_a_string_literal_with_quotes_through_the_one_printer() -> None:
+    text = (RULESETS / "hubei/huangshi/2022/project.rules").read_text(encoding="utf-8")
+    assert '"成本指标"' in text
+    odd = text.replace('"成本指标"', '“成本"指标”')
+    formatted = format_text(odd)  # re-parsed inside: raised "含义不一致" before
+    assert '“成本"指标”' in formatted and format_text(formatted) == formatted
