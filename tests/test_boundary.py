@@ -471,3 +471,23 @@ def test_fmt_and_diff_print_a_string_literal_with_quotes_through_the_one_printer
     odd = text.replace('"成本指标"', '“成本"指标”')
     formatted = format_text(odd)  # re-parsed inside: raised "含义不一致" before
     assert '“成本"指标”' in formatted and format_text(formatted) == formatted
+
+
+_AREA_NAMES = ["湖北省", "黄石市", "铁山区", "湖南省", "岳阳市", "临湘市", "火星", "某县"]
+_AREAS = st.lists(st.sampled_from(_AREA_NAMES), min_size=1, max_size=3, unique=True)
+
+
+@settings(max_examples=60)
+@given(_AREAS, st.sampled_from([2020, 2022, 2023, 2024]))
+def test_a_fallback_is_reported_exactly_when_a_wider_areas_ruleset_is_used(areas: list[str],
+                                                                         year: int) -> None:
+    data = dict(load_documents(EX2)[0].data, jurisdiction="/".join(areas), year=year)
+    try:
+        r = Scorer().score(data)
+    except PerfrulesError:
+        return  # no ruleset in force (a LookupFailure naming the nearest ones)
+    used = perfrules.load_ruleset(r.ruleset_id).model.jurisdiction
+    notes = [f for f in r.findings if f.code == "ruleset-fallback"]
+    assert bool(notes) == (used != tuple(areas))
+    if notes:
+        assert "/".join(areas) in notes[0].message and r.ruleset_id in notes[0].message
