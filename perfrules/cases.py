@@ -193,7 +193,7 @@ def run_case(tf: TestFile, i: int, scorer: Scorer) -> CaseResult:
     try:
         form = read_form(raw)
         ruleset = tf.ruleset or scorer.ruleset_for(form)
-        result = ruleset.evaluate(form)
+        result = ruleset.evaluate(form, coverage=True)
     except PerfrulesError as e:
         out.error = e.render()
         return out

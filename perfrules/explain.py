@@ -7,106 +7,14 @@ and the rounded result.  Also the text report of a whole result.
 
 from __future__ import annotations
 
-from collections import ChainMap
-from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
-from . import ast
-from . import unparse
 from .errors import display_width
-from .interpreter import eval_expr
-from .values import EvalError, Value, fmt_number, fmt_score
 from .operations import in_engine_context
+from .trace import render, render_trace
+from .values import fmt_number, fmt_score
 
-def _value_text(v: Value, display: str | None = None) -> str:
-    if display is not None:
-        return display
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    if isinstance(v, Decimal):
-        return fmt_number(v)
-    if isinstance(v, tuple):
-        return "[" + ", ".join(fmt_number(x) for x in v) + "]"
-    return f"“{v}”"
-
-
-@in_engine_context
-def render(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None = None,
-           display: Mapping[str, str] | None = None, parent: int = 0) -> str:
-    """`expr` with the form's values in place of names, only the taken branch of each ``if``."""
-    shown = display or {}
-
-    def again(e: ast.Expr, p: int = 0) -> str:
-        return render(e, env, weight, shown, p)
-
-    def hook(e: ast.Expr, p: int) -> str | None:
-        match e:
-            case ast.Str(value=value):
-                return f"“{value}”"
-            case ast.BoolLit(value=value):
-                return "是" if value else "否"
-            case ast.WeightRef():
-                return fmt_number(weight) if weight is not None else "weight"
-            case ast.Ref(name=name):
-                return _value_text(env[name], shown.get(name)) if name in env else f"{name}(缺)"
-            case ast.InSet(operand=operand, options=options):
-                text = f"{again(operand, 5)} ∈ {{{'，'.join(again(o) for o in options)}}}"
-                return f"({text})" if 4 < p else text
-            case ast.Call(func="ratio", args=(b, a)):
-                return f"ratio({again(b, 6)} ÷ {again(a, 7)})"
-            case ast.If(cond=cond, then=then, else_=else_):
-                return _taken(cond, then, else_, p)
-        return None
-
-    def _taken(cond: ast.Expr, then: ast.Expr, else_: ast.Expr, p: int) -> str:
-        try:
-            taken = eval_expr(cond, env, weight)
-        except (EvalError, ArithmeticError, TypeError):
-            text = f"若 {again(cond)} 则 {again(then)} 否则 {again(else_)}"
-            return f"({text})" if p > 0 else text
-        branch = again(then if taken else else_, p)
-        flag = cond.operand if isinstance(cond, ast.Not) else cond
-        if isinstance(flag, ast.Ref) and isinstance(env.get(flag.name), bool):
-            return f"{flag.name}为{'是' if env[flag.name] else '否'} → {branch}"
-        if isinstance(then if taken else else_, ast.Num):
-            return f"({again(cond) if taken else '非 ' + again(cond, 3)} → {branch})"
-        return branch
-
-    return unparse.expr(expr, parent, hook, unparse.MATH)
-
-
-@in_engine_context
-def render_trace(trace: tuple[Any, ...], score: Decimal, places: int) -> str:
-    """Turn an item's trace (recorded by either runner) into its explanation line."""
-    if not trace:
-        return ""
-    kind = trace[0]
-    if kind == "text":
-        return str(trace[1]).replace("{score}", fmt_score(score, places))
-    if kind == "qual":
-        _, tier, lo, hi, declared, violated = trace
-        band = f"{fmt_number(lo)}–{fmt_number(hi)}"
-        got = fmt_score(score, places)
-        if declared is None:
-            return f"{tier}：{band} 分，未填报得分，取上限 {got}"
-        if violated:
-            return f"{tier}：{band} 分，填报 {fmt_number(declared)} 在区间外，取 {got}"
-        return f"{tier}：{band} 分，采用填报得分 {got}"
-    if kind == "expr":
-        _, expr, env, weight = trace
-        if isinstance(expr, ast.Ref):
-            return f"{expr.name} = {fmt_score(score, places)}"
-        return f"{render(expr, env, weight)} = {fmt_score(score, places)}"
-    if kind == "row":
-        _, weight, expr, env, local = trace
-        scope = ChainMap(local, env)
-        row = local["__row__"]
-        display = {"target": row.target.display(),
-                   "actual": row.actual.display() if local["actual"] == row.actual.value else fmt_number(local["actual"])}
-        share = render(expr, scope, weight, display, 6)
-        return f"{fmt_number(weight)} × {share} = {fmt_score(score, places)}"
-    return str(trace)  # pragma: no cover
+__all__ = ["render", "render_result", "render_trace"]
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:

@@ -27,7 +27,7 @@ from .errors import Diagnostic, FormError
 from .files import read_user_bytes
 from .notation import Quantity, read_cell
 from .numbers import NumberIssue, normalize, number_problem, numeric_fields
-from .result import Finding
+from .findings import Finding
 
 MAX_FORM_BYTES = 10_000_000
 MAX_DEPTH = 24

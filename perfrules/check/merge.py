@@ -1,0 +1,193 @@
+"""``extends``: a ruleset chain merged into one set of declarations (later files win)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .. import nodes
+from .context import _Ctx, _did_you_mean
+
+
+@dataclass
+class _Merged:
+    settings: dict[str, tuple[nodes.RulesetFile, nodes.Setting]] = field(default_factory=dict)
+    years: tuple[nodes.RulesetFile, nodes.Years] | None = None
+    rounding: tuple[nodes.RulesetFile, nodes.Rounding] | None = None
+    grades: tuple[nodes.RulesetFile, nodes.Grades] | None = None
+    indicators: tuple[nodes.RulesetFile, nodes.Indicators] | None = None
+    bands: dict[str, tuple[nodes.RulesetFile, nodes.Bands]] = field(default_factory=dict)
+    facts: dict[str, tuple[nodes.RulesetFile, nodes.Fact]] = field(default_factory=dict)
+    lets: dict[str, tuple[nodes.RulesetFile, nodes.Let]] = field(default_factory=dict)
+    checks: dict[str, tuple[nodes.RulesetFile, nodes.Check]] = field(default_factory=dict)
+    tree: list[tuple[nodes.RulesetFile, nodes.Node]] = field(default_factory=list)  # sections and items, in order
+
+
+def _replace_node(entries: list[tuple[nodes.RulesetFile, nodes.Node]], new: nodes.Node,
+                  file: nodes.RulesetFile) -> bool:
+    """Replace the node with `new`'s id anywhere in the tree; True if found."""
+    for i, (f, n) in enumerate(entries):
+        if n.id == new.id:
+            entries[i] = (file, new)
+            return True
+        replaced = _replace_child(n, new)
+        if replaced is not None:
+            entries[i] = (f, replaced)
+            return True
+    return False
+
+
+def _replace_child(node: nodes.Node, new: nodes.Node) -> nodes.Node | None:
+    for i, c in enumerate(node.children):
+        if c.id == new.id:
+            kids = node.children[:i] + (new,) + node.children[i + 1:]
+            return _with_children(node, kids)
+        deeper = _replace_child(c, new)
+        if deeper is not None:
+            kids = node.children[:i] + (deeper,) + node.children[i + 1:]
+            return _with_children(node, kids)
+    return None
+
+
+def _remove_node(entries: list[tuple[nodes.RulesetFile, nodes.Node]], ident: str) -> bool:
+    for i, (f, n) in enumerate(entries):
+        if n.id == ident:
+            del entries[i]
+            return True
+        pruned = _prune(n, ident)
+        if pruned is not None:
+            entries[i] = (f, pruned)
+            return True
+    return False
+
+
+def _prune(node: nodes.Node, ident: str) -> nodes.Node | None:
+    for i, c in enumerate(node.children):
+        if c.id == ident:
+            return _with_children(node, node.children[:i] + node.children[i + 1:])
+        deeper = _prune(c, ident)
+        if deeper is not None:
+            return _with_children(node, node.children[:i] + (deeper,) + node.children[i + 1:])
+    return None
+
+
+def _reweight(entries: list[tuple[nodes.RulesetFile, nodes.Node]], change: nodes.Reweight) -> bool:
+    """Set the weight of the node named in `change`, wherever it is; True if found."""
+
+    def visit(n: nodes.Node) -> nodes.Node | None:
+        if n.id == change.name:
+            return nodes.Node(n.kind, n.id, n.title, change.weight, change.weight_text, n.children, n.rows, n.leaf,
+                            n.span, n.weight_span, change.adjust)
+        for i, k in enumerate(n.children):
+            new = visit(k)
+            if new is not None:
+                return _with_children(n, n.children[:i] + (new,) + n.children[i + 1:])
+        return None
+
+    for i, (f, n) in enumerate(entries):
+        new = visit(n)
+        if new is not None:
+            entries[i] = (f, new)
+            return True
+    return False
+
+
+def _with_children(node: nodes.Node, kids: tuple[nodes.Node, ...]) -> nodes.Node:
+    return nodes.Node(node.kind, node.id, node.title, node.weight, node.weight_text, kids, node.rows, node.leaf,
+                    node.span, node.weight_span, node.adjust)
+
+
+def _all_node_ids(entries: Iterable[nodes.Node]) -> Iterator[str]:
+    for n in entries:
+        yield n.id
+        yield from _all_node_ids(n.children)
+
+
+def _merge(chain: list[nodes.RulesetFile], ctx: _Ctx) -> _Merged:
+    m = _Merged()
+    for index, f in enumerate(chain):
+        c = ctx.at(f)
+        own: set[str] = set()
+        inherited = index > 0
+        for d in f.decls:
+            if isinstance(d, nodes.Setting):
+                if d.key in own:
+                    c.error("duplicate", f"{d.key} 重复声明", d.span, "删除多余的一行")
+                own.add(d.key)
+                m.settings[d.key] = (f, d)
+            elif isinstance(d, nodes.Years):
+                if "years" in own:
+                    c.error("duplicate", "years 重复声明", d.span, "删除多余的一行")
+                own.add("years")
+                m.years = (f, d)
+            elif isinstance(d, nodes.Rounding):
+                if "rounding" in own:
+                    c.error("duplicate", "rounding 重复声明", d.span, "删除多余的一行")
+                own.add("rounding")
+                m.rounding = (f, d)
+            elif isinstance(d, nodes.Grades):
+                if "grades" in own:
+                    c.error("duplicate", "grades 重复声明", d.span, "合并成一个 grades 块")
+                own.add("grades")
+                m.grades = (f, d)
+            elif isinstance(d, nodes.Indicators):
+                if "indicators" in own:
+                    c.error("duplicate", "indicators 重复声明", d.span, "合并成一个 indicators 块")
+                own.add("indicators")
+                m.indicators = (f, d)
+            elif isinstance(d, nodes.Bands):
+                key = "bands " + d.name
+                if key in own:
+                    c.error("duplicate", f"bands {d.name} 重复声明", d.span, "换一个名称或删除其一")
+                own.add(key)
+                m.bands[d.name] = (f, d)
+            elif isinstance(d, nodes.Fact):
+                key = "name " + d.name
+                if key in own:
+                    c.error("duplicate", f"名称 {d.name} 重复声明", d.span, "换一个名称或删除其一")
+                own.add(key)
+                m.lets.pop(d.name, None)
+                m.facts[d.name] = (f, d)
+            elif isinstance(d, nodes.Let):
+                key = "name " + d.name
+                if key in own:
+                    c.error("duplicate", f"名称 {d.name} 重复声明", d.span, "换一个名称或删除其一")
+                own.add(key)
+                m.facts.pop(d.name, None)
+                m.lets[d.name] = (f, d)
+            elif isinstance(d, nodes.Check):
+                key = "check " + d.name
+                if key in own:
+                    c.error("duplicate", f"check {d.name} 重复声明", d.span, "换一个名称或删除其一")
+                own.add(key)
+                m.checks[d.name] = (f, d)
+            elif isinstance(d, nodes.Node):
+                key = "node " + d.id
+                if key in own:
+                    c.error("duplicate", f"编号 {d.id} 重复", d.span, "每个 section/item 的编号必须唯一")
+                own.add(key)
+                if not (inherited and _replace_node(m.tree, d, f)):
+                    m.tree.append((f, d))
+            elif isinstance(d, nodes.Reweight):
+                if not inherited:
+                    c.error("reweight", f"weight {d.name} {d.weight_text} 只能用在 extends 的规则中", d.span,
+                            "直接修改该 section/item 的 weight")
+                    continue
+                if not _reweight(m.tree, d):
+                    cands = list(_all_node_ids(n for _, n in m.tree))
+                    c.error("unknown-name", f"要修改分值的 {d.name} 在上级规则中不存在", d.span,
+                            _did_you_mean(d.name, cands) or "可修改: " + "、".join(cands))
+            elif isinstance(d, nodes.Remove):
+                if not inherited:
+                    c.error("remove", f"remove {d.name} 只能用在 extends 的规则中", d.span,
+                            "删除这一行，或先写 extends 指明上一年的规则")
+                    continue
+                removed = _remove_node(m.tree, d.name)
+                for table in (m.facts, m.lets, m.checks):
+                    if d.name in table:
+                        del table[d.name]
+                        removed = True
+                if not removed:
+                    cands = list(_all_node_ids(n for _, n in m.tree)) + list(m.facts) + list(m.checks)
+                    c.error("unknown-name", f"要删除的 {d.name} 在上级规则中不存在", d.span, _did_you_mean(d.name, cands))
+    return m

@@ -1,0 +1,155 @@
+"""Typed traces: what an item's score was computed from, kept so it can be put in words.
+
+Scoring records one small trace per item (references to values it already has, no
+text); the words — ``20 × min(11789 ÷ 13000, 1) = 18.14`` — are built only when
+someone asks (:attr:`perfrules.result.ItemResult.explain`, ``perfrules explain``,
+``to_dict``).  :func:`render` puts a form's values into a rule's expression.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from . import nodes, unparse
+from .evaluate import eval_expr
+from .operations import in_engine_context
+from .values import EvalError, Value, fmt_number, fmt_score
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A score stated in words; ``{score}`` in `text` stands for the rounded score."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFormula:
+    """An item scored by its ``score`` expression over the form's values."""
+
+    expr: nodes.Expr
+    env: Mapping[str, Value]
+    weight: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RowFormula:
+    """An indicator row scored as ``weight × formula(actual, target)``."""
+
+    weight: Decimal
+    expr: nodes.Expr
+    env: Mapping[str, Value]
+    local: Mapping[str, Any]  # the row's values; ``__row__`` is the row, for its cells as written
+
+
+@dataclass(frozen=True, slots=True)
+class TierScore:
+    """A qualitative row: its tier's band in points and the declared score, if any."""
+
+    tier: str
+    lo: Decimal
+    hi: Decimal
+    declared: Decimal | None
+    violated: bool
+
+
+#: What an item's score was computed from.
+Trace = Said | ItemFormula | RowFormula | TierScore
+
+
+def _value_text(v: Value, display: str | None = None) -> str:
+    if display is not None:
+        return display
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, Decimal):
+        return fmt_number(v)
+    if isinstance(v, tuple):
+        return "[" + ", ".join(fmt_number(x) for x in v) + "]"
+    return f"“{v}”"
+
+
+@in_engine_context
+def render(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None = None,
+           display: Mapping[str, str] | None = None, parent: int = 0) -> str:
+    """`expr` with the form's values in place of names, only the taken branch of each ``if``."""
+    shown = display or {}
+
+    def again(e: nodes.Expr, p: int = 0) -> str:
+        return render(e, env, weight, shown, p)
+
+    def hook(e: nodes.Expr, p: int) -> str | None:
+        match e:
+            case nodes.Str(value=value):
+                return f"“{value}”"
+            case nodes.BoolLit(value=value):
+                return "是" if value else "否"
+            case nodes.WeightRef():
+                return fmt_number(weight) if weight is not None else "weight"
+            case nodes.Ref(name=name):
+                return _value_text(env[name], shown.get(name)) if name in env else f"{name}(缺)"
+            case nodes.InSet(operand=operand, options=options):
+                text = f"{again(operand, 5)} ∈ {{{'，'.join(again(o) for o in options)}}}"
+                return f"({text})" if 4 < p else text
+            case nodes.Call(func="ratio", args=(b, a)):
+                return f"ratio({again(b, 6)} ÷ {again(a, 7)})"
+            case nodes.If(cond=cond, then=then, else_=else_):
+                return _taken(cond, then, else_, p)
+        return None
+
+    def _taken(cond: nodes.Expr, then: nodes.Expr, else_: nodes.Expr, p: int) -> str:
+        try:
+            taken = eval_expr(cond, env, weight)
+        except (EvalError, ArithmeticError, TypeError):
+            text = f"若 {again(cond)} 则 {again(then)} 否则 {again(else_)}"
+            return f"({text})" if p > 0 else text
+        branch = again(then if taken else else_, p)
+        flag = cond.operand if isinstance(cond, nodes.Not) else cond
+        if isinstance(flag, nodes.Ref) and isinstance(env.get(flag.name), bool):
+            return f"{flag.name}为{'是' if env[flag.name] else '否'} → {branch}"
+        if isinstance(then if taken else else_, nodes.Num):
+            return f"({again(cond) if taken else '非 ' + again(cond, 3)} → {branch})"
+        return branch
+
+    return unparse.expr(expr, parent, hook, unparse.MATH)
+
+
+@in_engine_context
+def render_trace(trace: Trace | None, score: Decimal, places: int) -> str:
+    """An item's trace (recorded by either runner) as its explanation line."""
+    if trace is None:
+        return ""
+    got = fmt_score(score, places)
+    match trace:
+        case Said(text=text):
+            return text.replace("{score}", got)
+        case TierScore(tier=tier, lo=lo, hi=hi, declared=declared, violated=violated):
+            band = f"{fmt_number(lo)}–{fmt_number(hi)}"
+            if declared is None:
+                return f"{tier}：{band} 分，未填报得分，取上限 {got}"
+            if violated:
+                return f"{tier}：{band} 分，填报 {fmt_number(declared)} 在区间外，取 {got}"
+            return f"{tier}：{band} 分，采用填报得分 {got}"
+        case ItemFormula(expr=expr, env=env, weight=weight):
+            if isinstance(expr, nodes.Ref):
+                return f"{expr.name} = {got}"
+            return f"{render(expr, env, weight)} = {got}"
+        case RowFormula(weight=weight, expr=expr, env=env, local=local):
+            scope: Mapping[str, Any] = ChainMap(local, env)  # type: ignore[arg-type]
+            row = local["__row__"]
+            display = {"target": row.target.display(),
+                       "actual": row.actual.display() if local["actual"] == row.actual.value
+                       else fmt_number(local["actual"])}
+            share = render(expr, scope, weight, display, 6)
+            return f"{fmt_number(weight)} × {share} = {got}"
+        case _:
+            _unknown(trace)
+
+
+def _unknown(trace: NoReturn) -> NoReturn:
+    """A trace kind render_trace does not know (mypy fails here when a kind is added and not worded)."""
+    raise TypeError(f"unknown trace {trace!r}")  # pragma: no cover
