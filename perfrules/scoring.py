@@ -27,7 +27,7 @@ from .operations import total as add_up
 from .result import Finding, ItemResult, Result, SectionResult
 from .rows import RowSource, plan_row, qualitative_score
 from .trace import ItemFormula, RowFormula, Said, TierScore, Trace
-from .values import ZERO, EvalError, Value, fmt_number, fmt_score, quantizer, round_to
+from .values import CONTEXT, ZERO, EvalError, Value, fmt_number, fmt_score, quantizer, round_to
 
 _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": True, "否": False, "有": True,
                "无": False, "对": True, "错": False, "符合": True, "不符合": False}
@@ -462,8 +462,7 @@ def _row_weight_problem(model: Model, row: Row) -> str | None:
     if not fits(w, model.places):
         return (f"{row.name}: 分值 {fmt_number(w)} 过大，超出 perfrules 的精度（34 位有效数字），无法计分；"
                 "请核对该行的分值")
-    exponent = w.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -model.places and w != w.quantize(quantizer(model.places)):
+    if w != w.quantize(quantizer(model.places), context=CONTEXT):  # exact: it fits (checked above)
         return (f"{row.name}: 分值 {fmt_number(w)} 的小数位多于规则 {model.id} 的舍入位数（{model.places} 位），"
                 f"得分无法按规则的精度表示；请把各行分值写成至多 {model.places} 位小数（合计仍等于本部分的分值）")
     return None
