@@ -43,6 +43,8 @@ class RawForm:
     source: str
     lines: Lines
     text: str | None = None
+    places: dict[str, str] = field(default_factory=dict)  # JSON path → cell (``Sheet1!F12``), for tables
+    notices: tuple[Finding, ...] = ()  # what the table reader found
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,25 @@ class Form:
     rows: tuple[Row, ...] = ()
     notices: list[Finding] = field(default_factory=list)
     lines: Lines = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
+
+    def place_of(self, path: str) -> str | None:
+        """The cell a field was read from (or its nearest enclosing field's), for forms read from tables."""
+        return place_of(self.places, path)
+
+
+def place_of(places: dict[str, str], path: str) -> str | None:
+    """The place of `path` or of the nearest enclosing path that has one."""
+    if not places:
+        return None
+    while path:
+        if path in places:
+            return places[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        if cut <= 0:
+            break
+        path = path[:cut]
+    return places.get("$")
 
 
 # ---------------------------------------------------------------- YAML reading
@@ -422,14 +443,15 @@ def _schema_messages(err: Any) -> tuple[str, str | None]:
 
 def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     """Validate a form against the schema and convert it; raise :class:`FormError` if it cannot be read."""
+    places: dict[str, str] = {}
     if isinstance(raw, RawForm):
-        data, lines, text, source = raw.data, raw.lines, raw.text, raw.source
+        data, lines, text, source, places = raw.data, raw.lines, raw.text, raw.source, raw.places
     else:
         data, lines, text = raw, {}, None
     if not isinstance(data, dict):
         raise _err(source, f"表单应为映射（键: 值），这里是{_describe(data)}", 1, 1, text,
                    "表单以 kind: project 这样的字段开头")
-    notices: list[Finding] = []
+    notices: list[Finding] = list(raw.notices) if isinstance(raw, RawForm) else []
     if not is_valid_form(data):
         validator = _validator()
         diags: list[Diagnostic] = []
@@ -444,14 +466,18 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
                     close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
                     hint = f"；是不是 {close[0]}？" if close else f"；可用字段: {'、'.join(allowed)}"
                     notices.append(Finding("warning", "unknown-field", p, f"未知字段 {extra}，已忽略{hint}",
-                                           lines.get(p, (None,))[0]))
+                                           lines.get(p, (None,))[0], place_of(places, p)))
                 continue
             message, why = _schema_messages(err)
             line, col = lines.get(path, (0, 0))
-            diags.append(Diagnostic("error", "schema", f"{path}: {message}", source, line, col, hint=why, source=text))
+            cell = place_of(places, path)
+            where = f"{source}:{cell}" if cell else source
+            diags.append(Diagnostic("error", "schema", f"{path}: {message}", where, line, col, hint=why, source=text))
         if diags:
             raise FormError(diags)
-    return _convert(data, source, lines, notices)
+    form = _convert(data, source, lines, notices)
+    form.places = places
+    return form
 
 
 def _dec(x: Any) -> Decimal:

@@ -51,7 +51,8 @@ class Collector:
             return
         self._seen.add(key)
         where = self.form.lines.get(path)
-        self.findings.append(Finding(severity, code, path, message, where[0] if where else None))
+        self.findings.append(Finding(severity, code, path, message, where[0] if where else None,
+                                     self.form.place_of(path)))
 
 
 # ---------------------------------------------------------------- inputs
