@@ -123,11 +123,12 @@ class _Reader:
     # -- the whole table
     def read(self) -> TableRead:
         reg = self.reg
-        self.read_title()
         budget_end = self.read_budget()
         self.read_header_labels(budget_end)
+        self.read_title()
         self.read_indicators()
         self.read_total()
+        self.read_facts()
         self.report_unplaced()
         return TableRead(self.data, self.places, self.cell(reg.top, 0).place, self.notices, self.problems)
 
@@ -161,12 +162,14 @@ class _Reader:
             self.problem(where, "表格标题中没有年度", "加上 --year 2023 这样的选项")
         else:
             self.put(self.data, "year", year, "$.year", where)
-        if d.jurisdiction:
+        if "jurisdiction" in self.data:
+            pass  # the table names its area (a template's 地区 row)
+        elif d.jurisdiction:
             self.data["jurisdiction"] = d.jurisdiction
         elif d.ruleset is None:
             self.problem(where, "表格中没有写明地区（jurisdiction），无法确定适用的计分规则",
                          "加上 --jurisdiction 湖北省/黄石市/铁山区 这样的选项，或用 --ruleset 指定规则")
-        if d.ruleset:
+        if d.ruleset and "ruleset" not in self.data:
             self.data["ruleset"] = d.ruleset
         if title:
             self.data["title"] = title
@@ -186,11 +189,8 @@ class _Reader:
                 self.used.add(r)
                 value = next((x for x in row[c + 1:] if not x.blank and x.text != cell.text), None)
                 target = HEADER_LABELS[key]
-                if value is not None and target is not None and target not in ("title",) + tuple(
-                        k for k in ("unit",) if "unit" in self.data):
+                if value is not None and target is not None and not (target == "unit" and "unit" in self.data):
                     self.put(self.data, target, value.text.strip(), f"$.{target}", value)
-                elif value is not None and target == "title":
-                    self.put(self.data, "title", value.text.strip(), "$.title", value)
                 c += 1
 
     # -- budget
@@ -204,19 +204,19 @@ class _Reader:
         head_r = next((r for r in range(total_r - 1, reg.top - 1, -1)
                        if any("执行数" in label_key(c.text) for c in grid.rows[r])), None)
         if head_r is None:
-            cell = next(c for c in grid.rows[total_r] if label_key(c.text) in BUDGET_TOTAL_LABELS)
-            self.problem(cell, "找不到资金表的表头（预算数、执行数、执行率、得分）", "在年度资金总额一行的上方写出表头")
+            total_label = next(c for c in grid.rows[total_r] if label_key(c.text) in BUDGET_TOTAL_LABELS)
+            self.problem(total_label, "找不到资金表的表头（预算数、执行数、执行率、得分）", "在年度资金总额一行的上方写出表头")
             return total_r
         self.used.update((head_r, total_r))
         roles: dict[str, list[int]] = {}
-        for c, cell in enumerate(grid.rows[head_r]):
-            key = label_key(cell.text)
+        for c, head in enumerate(grid.rows[head_r]):
+            key = label_key(head.text)
             role = BUDGET_HEADERS.get(key) or next((v for k, v in BUDGET_HEADERS.items() if key.startswith(k)), None)
             if role:
                 roles.setdefault(role, []).append(c)
-            elif key and not cell.continued and c > 0 and key not in ("项目资金", "年度预算申请", "预算执行情况"):
+            elif key and not head.continued and c > 0 and key not in ("项目资金", "年度预算申请", "预算执行情况"):
                 self.notices.append(Finding("warning", "unknown-column", "$.budget",
-                                            f"{cell.place}: 资金表中不认识的列“{cell.text.strip()}”，未读取"))
+                                            f"{head.place}: 资金表中不认识的列“{head.text.strip()}”，未读取"))
         label = next((c for c in grid.rows[head_r] if not c.blank), grid.rows[head_r][0])
         self.budget_points = points_in(label.text)
         budget: dict[str, Any] = {}
@@ -274,16 +274,16 @@ class _Reader:
                     self.places.setdefault("$.budget.sources", label_cell.place)
                     self.places[f"$.budget.sources.{part}"] = label_cell.place
             else:  # 部门整体表: 其中：一般公共预算：2277.28 written inside the cell
-                for cell in grid.rows[r]:
-                    text = squash(cell.text)
-                    if cell.continued or ":" not in text:
+                for part_cell in grid.rows[r]:
+                    text = squash(part_cell.text)
+                    if part_cell.continued or ":" not in text:
                         continue
                     fname, _, fvalue = re.sub(r"^其中:", "", text).rpartition(":")
                     if fvalue:
-                        num = self.number(Cell(fvalue, cell.place), fname)
+                        num = self.number(Cell(fvalue, part_cell.place), fname)
                         if num is not None and fname:
                             facts[fname] = num
-                            self.places[f"$.facts.{fname}"] = cell.place
+                            self.places[f"$.facts.{fname}"] = part_cell.place
             r += 1
         if sources:
             budget["sources"] = sources
@@ -298,9 +298,9 @@ class _Reader:
     def read_indicators(self) -> None:
         reg, grid = self.reg, self.grid
         self.used.add(reg.header_row)
-        for cell in reg.unknown_headers:
+        for head in reg.unknown_headers:
             self.notices.append(Finding("warning", "unknown-column", "$.indicators",
-                                        f"{cell.place}: 指标表中不认识的列“{cell.text.strip()}”，未读取"))
+                                        f"{head.place}: 指标表中不认识的列“{head.text.strip()}”，未读取"))
         rows: list[dict[str, Any]] = []
         weight_rows: list[WeightRow] = []
         goal, level1, level2 = 1, "", ""
@@ -442,6 +442,33 @@ class _Reader:
         value = self.number(cell, "总分")
         if value is not None:
             self.put(self.data, "declared_total", value, "$.declared_total", cell)
+
+    def read_facts(self) -> None:
+        """The 数据项 block after 总分 (perfrules' template): fact name → value."""
+        reg, grid = self.reg, self.grid
+        start = next((r for r in range((reg.total_row or reg.header_row) + 1, reg.bottom + 1)
+                      if _first_key_of(grid.rows[r]) == "数据项"), None)
+        if start is None:
+            return
+        self.used.add(start)
+        value_col = next((c for c, cell in enumerate(grid.rows[start]) if label_key(cell.text) == "数值"), None)
+        if value_col is None:
+            self.problem(grid.rows[start][0], "数据项一栏没有“数值”列", "在“数据项”一行写出“数值”列")
+            return
+        facts: dict[str, Any] = {}
+        for r in range(start + 1, reg.bottom + 1):
+            name = _first_text(grid.rows[r]).strip()
+            if not name or name.startswith("填表人"):
+                break
+            self.used.add(r)
+            cell = self.cell(r, value_col)
+            if cell.blank:
+                continue
+            value: Any = cell.text.strip() if cell.percent or cell.number is None else normalized(cell.number)
+            facts[name] = value
+            self.places[f"$.facts.{name}"] = cell.place
+        if facts:
+            self.data.setdefault("facts", {}).update(facts)
 
     def report_unplaced(self) -> None:
         reg, grid = self.reg, self.grid
