@@ -186,3 +186,60 @@ def workbook_bytes(wb: Workbook) -> bytes:
 
 def yaml_text(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def sheet_to_docx(ws: Worksheet, title_above: bool = True) -> bytes:
+    """The worksheet as a Word table (texts as shown, merged ranges merged); row 1 (the title) becomes the
+    paragraph above the table when `title_above`."""
+    import docx
+
+    from perfrules.tables.backends import read_xlsx
+
+    wb = ws.parent
+    grid = read_xlsx(workbook_bytes(wb))[wb.worksheets.index(ws)]
+    rows = grid.rows[1:] if title_above else grid.rows
+    document = docx.Document()
+    document.add_paragraph("附件 4")
+    if title_above:
+        document.add_paragraph(grid.rows[0][0].text)
+    table = document.add_table(rows=len(rows), cols=grid.width)
+    offset = 1 if title_above else 0
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if not cell.continued:
+                table.cell(r, c).text = cell.text
+    for rng in ws.merged_cells.ranges:
+        r0, r1 = rng.min_row - 1 - offset, rng.max_row - 1 - offset
+        if r0 < 0:
+            continue
+        table.cell(r0, rng.min_col - 1).merge(table.cell(r1, rng.max_col - 1))
+        table.cell(r0, rng.min_col - 1).text = grid.rows[r0 + offset][rng.min_col - 1].text
+    document.add_paragraph("填表人：童璇")
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def sheet_to_xls(ws: Worksheet) -> bytes:
+    """The worksheet as a legacy .xls (xlwt): numbers with their number formats, merged ranges merged."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet(ws.title)
+    merged = {(rng.min_row, rng.min_col): rng for rng in ws.merged_cells.ranges}
+    inside = {(r, c) for rng in ws.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)
+              for c in range(rng.min_col, rng.max_col + 1)} - set(merged)
+    for row in ws.iter_rows():
+        for cell in row:
+            if (cell.row, cell.column) in inside or cell.value is None and (cell.row, cell.column) not in merged:
+                continue
+            style = xlwt.easyxf(num_format_str=cell.number_format or "General")
+            if (cell.row, cell.column) in merged:
+                rng = merged[(cell.row, cell.column)]
+                sheet.write_merge(rng.min_row - 1, rng.max_row - 1, rng.min_col - 1, rng.max_col - 1,
+                                  cell.value, style)
+            else:
+                sheet.write(cell.row - 1, cell.column - 1, cell.value, style)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

@@ -45,7 +45,7 @@ HEADER_LABELS: dict[str, str | None] = {
     "预算单位名称": "unit", "项目实施单位": "unit", "实施单位": "unit", "单位名称": "unit",
     "预算单位": "unit", "项目单位": None, "主管部门": None, "项目类别": None, "项目属性": None,
     "项目类型": None, "项目负责人": None, "联系电话": None,
-    "适用规则": "ruleset", "地区": "jurisdiction",
+    "适用规则": "ruleset", "地区": "jurisdiction", "规则名称": None,
 }
 
 #: Rows perfrules reads and knows it does not score (descriptions, signatures, notes).

@@ -171,27 +171,37 @@ class _Reader:
                          "加上 --jurisdiction 湖北省/黄石市/铁山区 这样的选项，或用 --ruleset 指定规则")
         if d.ruleset and "ruleset" not in self.data:
             self.data["ruleset"] = d.ruleset
-        if title:
+        if title and "title" not in self.data:  # 项目名称 wins over the table's title
             self.data["title"] = title
             self.places["$.title"] = where.place
 
     def read_header_labels(self, before: int) -> None:
+        """项目名称 / 实施单位 / … label–value pairs above the budget; a cell neither label nor value is named."""
         grid = self.grid
         for r in range(self.reg.top, before):
             row = grid.rows[r]
-            c = 0
-            while c < len(row):
-                cell = row[c]
+            consumed: set[int] = set()
+            for c, cell in enumerate(row):
                 key = label_key(cell.text)
-                if cell.continued or key not in HEADER_LABELS:
-                    c += 1
+                if cell.continued or key not in HEADER_LABELS or c in consumed:
                     continue
-                self.used.add(r)
-                value = next((x for x in row[c + 1:] if not x.blank and x.text != cell.text), None)
+                consumed.add(c)
+                at = next((k for k in range(c + 1, len(row)) if not row[k].blank and row[k].text != cell.text), None)
+                if at is None:
+                    continue
+                consumed.add(at)
+                value = row[at]
                 target = HEADER_LABELS[key]
-                if value is not None and target is not None and not (target == "unit" and "unit" in self.data):
+                if target is not None and not (target == "unit" and "unit" in self.data):
                     self.put(self.data, target, value.text.strip(), f"$.{target}", value)
-                c += 1
+            if not consumed:
+                continue
+            self.used.add(r)
+            stray = next((x for k, x in enumerate(row) if k not in consumed and not x.blank and not x.continued), None)
+            if stray is not None:
+                self.notices.append(Finding("warning", "unplaced-cell", "$",
+                                            f"{stray.place}: “{stray.text.strip()[:30]}”不是表头中认识的栏目，未读取",
+                                            place=stray.place))
 
     # -- budget
     def read_budget(self) -> int:
@@ -216,7 +226,8 @@ class _Reader:
                 roles.setdefault(role, []).append(c)
             elif key and not head.continued and c > 0 and key not in ("项目资金", "年度预算申请", "预算执行情况"):
                 self.notices.append(Finding("warning", "unknown-column", "$.budget",
-                                            f"{head.place}: 资金表中不认识的列“{head.text.strip()}”，未读取"))
+                                            f"{head.place}: 资金表中不认识的列“{head.text.strip()}”，未读取",
+                                            place=head.place))
         label = next((c for c in grid.rows[head_r] if not c.blank), grid.rows[head_r][0])
         self.budget_points = points_in(label.text)
         budget: dict[str, Any] = {}
@@ -300,7 +311,8 @@ class _Reader:
         self.used.add(reg.header_row)
         for head in reg.unknown_headers:
             self.notices.append(Finding("warning", "unknown-column", "$.indicators",
-                                        f"{head.place}: 指标表中不认识的列“{head.text.strip()}”，未读取"))
+                                        f"{head.place}: 指标表中不认识的列“{head.text.strip()}”，未读取",
+                                        place=head.place))
         rows: list[dict[str, Any]] = []
         weight_rows: list[WeightRow] = []
         goal, level1, level2 = 1, "", ""
@@ -487,7 +499,8 @@ class _Reader:
             if r > (reg.total_row or reg.bottom):
                 continue  # after 总分: notes and signatures
             self.notices.append(Finding("warning", "unplaced-row", "$",
-                                        f"{first.place}: 这一行（“{first.text.strip()[:30]}”）不属于表中任何一栏，未读取"))
+                                        f"{first.place}: 这一行（“{first.text.strip()[:30]}”）不属于表中任何一栏，未读取",
+                                        place=first.place))
 
 
 def _first_key_of(row: list[Cell]) -> str:

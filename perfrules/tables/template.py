@@ -84,6 +84,7 @@ def build_template(model: Model, rows_per_section: int = ROWS_PER_SECTION) -> by
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     label(2, 1, "适用规则")
     ws.cell(2, 2, f"{model.id}")
+    label(2, 4, "规则名称")
     ws.cell(2, 5, f"{model.title}（第 {model.version} 版）")
     label(3, 1, "地区")
     ws.cell(3, 2, "/".join(model.jurisdiction) or "全国")
