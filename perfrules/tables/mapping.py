@@ -95,6 +95,17 @@ class _Reader:
     def cell(self, r: int, c: int) -> Cell:
         return self.grid.cell(r, c)
 
+    def origin(self, r: int, c: int) -> Cell:
+        """The first cell of the merged range (r, c) lies in (up and left), where the text was written."""
+        cell = self.cell(r, c)
+        while cell.continued and r > 0 and self.cell(r - 1, c).text == cell.text:
+            r -= 1
+            cell = self.cell(r, c)
+        while cell.continued and c > 0 and self.cell(r, c - 1).text == cell.text:
+            c -= 1
+            cell = self.cell(r, c)
+        return cell
+
     def problem(self, cell: Cell, message: str, hint: str = "") -> None:
         self.problems.append(CellProblem(cell.place, message, hint))
 
@@ -329,8 +340,8 @@ class _Reader:
                     if new_goal != goal:
                         level1 = level2 = ""
                     goal = new_goal
-                    if goal not in block_points or points_in(text) is not None:
-                        block_points[goal] = (points_in(text), self.cell(r, c))
+                    if goal not in block_points or (block_points[goal][0] is None and points_in(text) is not None):
+                        block_points[goal] = (points_in(text), self.origin(r, c))
             got = {role: self._text(r, role) for role in ("level1", "level2", "name", "target", "actual",
                                                              "weight", "declared_score", "reason", "tier")}
             if got["level1"]:
