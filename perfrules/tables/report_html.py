@@ -28,7 +28,7 @@ th.sortable{cursor:pointer} th.sortable:after{content:" ⇅";color:#8a99ab}
 tr.bad td{background:#f8d7da} td.bad{background:#f8d7da;font-weight:bold}
 .sev-error{color:#b02a37;font-weight:bold} .sev-warning{color:#997404} .sev-info{color:#526173}
 .charts{display:flex;gap:32px;flex-wrap:wrap} .meta{color:#526173;font-size:13px}
-.sec td{background:#f3f6fa;font-weight:bold}
+.sec td{background:#f3f6fa;font-weight:bold} td.unit{min-width:9em} #summary td:last-child{max-width:28em}
 """
 
 _SORT_JS = """
@@ -80,7 +80,9 @@ def _summary_table(rows: list[SummaryRow]) -> str:
         cls = ' class="bad"' if r.error else ""
         diff_cls = ' bad' if r.difference else ""
         cells = [
-            f'<td class="n">{r.number}</td>', f"<td>{escape(r.source)}</td>", f"<td>{escape(r.unit)}</td>",
+            f'<td class="n">{r.number}</td>',
+            f'<td title="{escape(r.source)}">{escape(r.source.replace(chr(92), "/").rsplit("/", 1)[-1])}</td>',
+            f'<td class="unit">{escape(r.unit)}</td>',
             f"<td>{escape(r.title)}</td>", f"<td>{escape(r.ruleset)}{' v' + escape(r.version) if r.version else ''}</td>",
             f'<td class="n" data-v="{number_text(r.total) or -1}">{escape(r.total_text)}</td>',
             f"<td>{escape(r.grade)}</td>", f'<td class="n">{number_text(r.declared_total)}</td>',
@@ -138,7 +140,8 @@ def build_report_html(items: Sequence[Scored], title: str = "绩效自评表计�
     """The HTML text of the report on `items` (in input order)."""
     rows, findings = summarize(items)
     counts = grade_counts(rows)
-    grade_bars = [(g, Decimal(c), _GRADE_COLOURS[k % len(_GRADE_COLOURS)]) for k, (g, c) in enumerate(counts.items())]
+    grade_bars = [(g, Decimal(c), "#8a99ab" if g == "无法读取" else _GRADE_COLOURS[k % (len(_GRADE_COLOURS) - 1)])
+                  for k, (g, c) in enumerate(counts.items())]
     total_bars = [(r.title or r.source, r.total, "#4c8cbf") for r in rows if r.total is not None]
     full = max((it.result.max for it in items if it.result is not None), default=Decimal(100))
     scored = [r for r in rows if r.total is not None]
