@@ -120,9 +120,10 @@ def _jsonl_forms(path: str) -> Iterator[tuple[str, RawForm | PerfrulesError]]:
         yield source, RawForm(doc, source, {"$": (no, 1)})
 
 
-def iter_inputs(paths: Iterable[str], defaults: ReadDefaults = ReadDefaults()) -> Iterator[
+def iter_inputs(paths: Iterable[str], defaults: ReadDefaults | None = None) -> Iterator[
         tuple[str, RawForm | PerfrulesError]]:
     """Each form of every input, in order, or the error that kept it from being read."""
+    defaults = defaults or ReadDefaults()
     for path in expand_inputs(paths):
         suffix = Path(path).suffix.lower()
         if suffix in JSONL_SUFFIXES:
@@ -138,7 +139,7 @@ def iter_inputs(paths: Iterable[str], defaults: ReadDefaults = ReadDefaults()) -
             yield from iter_forms([path])
 
 
-def score_inputs(scorer: Scorer, paths: Iterable[str], defaults: ReadDefaults = ReadDefaults()) -> Iterator[BatchItem]:
+def score_inputs(scorer: Scorer, paths: Iterable[str], defaults: ReadDefaults | None = None) -> Iterator[Scored]:
     """Score every form of `paths` in input order; an unreadable one is an item with its error."""
     for source, raw in iter_inputs(paths, defaults):
         if isinstance(raw, PerfrulesError):

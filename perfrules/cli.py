@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from collections.abc import Callable, Sequence
 
-from . import __version__, cli_tables
+from . import __version__
 from .errors import PerfrulesError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -463,7 +463,10 @@ def build_parser() -> argparse.ArgumentParser:
                        description="打印安装包中示例表单的路径，可直接交给 perfrules score。")
     x.set_defaults(func=cmd_examples)
 
-    cli_tables.register(sub)
+    # the table commands (import, template, report)
+    from .cli_tables import register as register_tables
+
+    register_tables(sub)
     for extra in _EXTRA_COMMANDS:
         extra(sub)
     return p

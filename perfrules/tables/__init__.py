@@ -60,13 +60,14 @@ def _problems_error(source: str, problems: list[CellProblem]) -> FormError:
                                  hint=p.hint or None) for p in problems])
 
 
-def read_tables(data: bytes, filename: str, *, defaults: ReadDefaults = ReadDefaults()) -> list[TableForm | TableError]:
+def read_tables(data: bytes, filename: str, *, defaults: ReadDefaults | None = None) -> list[TableForm | TableError]:
     """Every self-evaluation table in a workbook or document, in order; a bad one as a :class:`TableError`.
 
     `filename` chooses the format by its suffix and names the forms (``book.xlsx``,
     or ``book.xlsx#2`` for the second table of a file with several).  Never raises
     for bad input.
     """
+    defaults = defaults or ReadDefaults()
     try:
         grids = read_grids(data, filename)
     except TableFileError as e:
@@ -93,4 +94,4 @@ def read_tables(data: bytes, filename: str, *, defaults: ReadDefaults = ReadDefa
     return out
 
 
-__all__ = ["ReadDefaults", "TableError", "TableForm", "TABLE_SUFFIXES", "is_table_file", "read_tables"]
+__all__ = ["TABLE_SUFFIXES", "ReadDefaults", "TableError", "TableForm", "is_table_file", "read_tables"]

@@ -78,7 +78,7 @@ _FIXED = re.compile(r"0(?:\.(0+))?")
 _EXCEL_PRECISION = Context(prec=15)
 
 
-def shown_number(value: float | int | Decimal, number_format: str) -> tuple[str, Decimal, bool]:
+def shown_number(value: float | Decimal, number_format: str) -> tuple[str, Decimal, bool]:
     """A numeric cell as Excel shows it: (text, exact value, is a percentage).
 
     The value is taken from the shortest decimal that round-trips the float

@@ -440,10 +440,9 @@ class _Reader:
         value = self._text(r, "target")
         relation = self._text(r, "relation") if "relation" in self.reg.columns else ""
         unit = self._text(r, "unit") if "unit" in self.reg.columns else ""
-        if relation and relation in ("≥", "≤", "=", "＝", ">", "<", "＞", "＜", ">=", "<="):
-            value = relation + value if value else value
-        elif relation and relation not in ("定性", "定量", "正向", "反向"):
-            value = relation + value if value else value
+        relation = {"正向": "≥", "反向": "≤", "定性": "", "定量": ""}.get(relation, relation)
+        if relation and value:
+            value = relation + value
         if unit and value and not value.endswith(unit):
             value = value + unit
         return value

@@ -56,8 +56,8 @@ def _bar_chart(title: str, bars: list[tuple[str, Decimal, str]], maximum: Decima
     """A horizontal bar chart as inline SVG: (label, value, colour) per bar."""
     row_h, label_w, bar_w = 24, 220, 320
     height = 30 + row_h * max(1, len(bars))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 70}" height="{height}" '
-             f'role="img" aria-label="{escape(title)}">',
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 70}" height="{height}" '
+              f'role="img" aria-label="{escape(title)}">'),
              f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>']
     for k, (label, value, colour) in enumerate(bars):
         y = 26 + k * row_h
@@ -101,10 +101,10 @@ def _form_section(n: int, it: Scored) -> str:
                 f'<pre class="sev-error">{escape(message)}</pre>')
     r: Result = it.result
     out = [f'<h2 id="form-{n}">{n}. {escape(r.title or r.form)}</h2>',
-           f'<p class="meta">{escape(r.unit or "")} · {escape(r.form)} · 规则 {escape(r.ruleset_id)} 第 '
-           f'{escape(r.ruleset_version)} 版</p>',
-           '<table><thead><tr><th>部分 / 指标</th><th>分值</th><th>填报</th><th>计算</th><th>计算过程</th>'
-           '<th>位置</th></tr></thead><tbody>']
+           (f'<p class="meta">{escape(r.unit or "")} · {escape(r.form)} · 规则 {escape(r.ruleset_id)} 第 '
+            f'{escape(r.ruleset_version)} 版</p>'),
+           ('<table><thead><tr><th>部分 / 指标</th><th>分值</th><th>填报</th><th>计算</th><th>计算过程</th>'
+            '<th>位置</th></tr></thead><tbody>')]
     sections = {s.id: s for s in r.sections}
     shown: set[str] = set()
     for item in r.items:
@@ -148,8 +148,8 @@ def build_report_html(items: Sequence[Scored], title: str = "绩效自评表计�
     errors = sum(1 for f in findings if f.severity == "error")
     body = [
         f"<h1>{escape(title)}</h1>",
-        f'<p class="meta">{len(rows)} 张表单：{len(scored)} 张已计分，{len(rows) - len(scored)} 张无法读取；'
-        f"error 级发现 {errors} 项。perfrules {escape(__version__)} 生成；点击表头排序。</p>",
+        (f'<p class="meta">{len(rows)} 张表单：{len(scored)} 张已计分，{len(rows) - len(scored)} 张无法读取；'
+         f"error 级发现 {errors} 项。perfrules {escape(__version__)} 生成；点击表头排序。</p>"),
         _summary_table(rows),
         '<div class="charts">',
         _bar_chart("等级分布（张）", grade_bars, max((b[1] for b in grade_bars), default=Decimal(1))),
