@@ -243,3 +243,42 @@ def sheet_to_xls(ws: Worksheet) -> bytes:
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def national_department_sheet(ws: Worksheet, form: dict[str, Any]) -> int:
+    """Seed 004 附件 2's layout: 年度预算申请 with the 按收入性质分 / 按支出性质分 breakdown written inside
+    the cells (其中：一般公共预算：2277.28), 年度总体目标, 绩效指标 with 分值, 总分."""
+    facts = form.get("facts", {})
+    ws.append([f"{form['year']} 年度预算单位整体支出绩效自评表"])
+    ws.merge_cells("A1:I1")
+    ws.append(["预算单位名称", form["unit"]])
+    ws.append(["年度预算申请\n(万元)", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    b = form["budget"]
+    ws.append(["", "年度资金总额", _num(b["initial"]), _num(b["adjusted"]), _num(b["executed"]), 10, None,
+               _num(b["declared_score"])])
+    _rate_cell(ws, "G4", b["declared_rate"])
+    ws.append(["", "按收入性质分：", "", "", "按支出性质分："])
+    ws.append(["", f"其中：一般公共预算：{facts['一般公共预算']}", "", "", f"其中：基本支出：{facts['基本支出']}"])
+    ws.append(["", "政府性基金拨款：", "", "", f"项目支出：{facts['项目支出']}"])
+    ws.append(["", "纳入专户管理的非税收入拨款："])
+    ws.append(["", f"其他资金：{facts['其他资金']}"])
+    ws.merge_cells("A3:A9")
+    ws.append(["年度总体目标", "预期目标", "", "", "实际完成情况"])
+    ws.append(["", "1、城乡居民参保率达 95%。", "", "", "1、城乡居民参保率达 96.19%。"])
+    ws.merge_cells("A10:A11")
+    ws.append(["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+               "偏差原因分析及改进措施"])
+    start = ws.max_row
+    points = {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
+    previous = ""
+    for row in form["indicators"]:
+        level1 = row["level1"] if row["level1"] != previous else ""
+        previous = row["level1"]
+        ws.append(["", f"{level1} ({points[level1]}分)" if level1 else "", row["level2"], row["name"],
+                   str(row["target"]), str(row["actual"]), _num(row["weight"]), _num(row["declared_score"])])
+        if row["level2"] == "社会效益指标":
+            ws.append(["", "", "生态效益指标"])  # a template line left empty, as in the seed
+    ws.merge_cells(start_row=start, start_column=1, end_row=ws.max_row, end_column=1)
+    ws.append(["总分", "", "", "", "", "", 100, _num(form["declared_total"])])
+    ws.append(["填表人：童璇 联系电话：13873029299"])
+    return ws.max_row

@@ -109,3 +109,27 @@ def test_sources_field_reaches_the_engine_or_is_named() -> None:
     assert bool(unknown) != known
     if unknown:
         assert unknown[0].place == "Sheet!B6"  # the 其中：当年财政拨款 label
+
+
+def test_national_department_table_scores_as_the_yaml() -> None:
+    """Seed 004 附件 2: the income/expenditure breakdown written inside cells becomes the four facts the
+    ruleset declares for it; the 基础数据表 (附件 1) facts are not part of this table."""
+    from tests.tables_build import national_department_sheet
+
+    path = YUEYANGLOU / "department-2023.yaml"
+    form = example(path)
+    wb = Workbook()
+    national_department_sheet(wb.active, form)
+    [item] = read_tables(workbook_bytes(wb), "d.xlsx", defaults=ReadDefaults(jurisdiction="湖南省/岳阳市/岳阳楼区"))
+    assert isinstance(item, TableForm), getattr(item, "error", None) and item.error.render()
+    data = item.raw.data
+    assert data["kind"] == "department" and data["year"] == 2023 and data["title"] == form["title"]
+    breakdown = ("一般公共预算", "其他资金", "基本支出", "项目支出")
+    assert _same(data["facts"], {k: form["facts"][k] for k in breakdown})
+    expected = {**form, "facts": {k: form["facts"][k] for k in breakdown},
+                "indicators": [{k: v for k, v in r.items() if k != "tier"} for r in form["indicators"]]}
+    assert _same(data, expected)
+    from_table, from_yaml = Scorer().score(item.raw), Scorer().score(expected)
+    assert from_table.total == from_yaml.total
+    assert _findings(from_table) == _findings(from_yaml)
+    assert all(f.place for f in from_table.findings)

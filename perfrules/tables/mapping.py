@@ -141,6 +141,7 @@ class _Reader:
         self.read_total()
         self.read_facts()
         self.report_unplaced()
+        self.places.setdefault("$", self.places.get("$.title") or self.cell(reg.top, 0).place)
         return TableRead(self.data, self.places, self.cell(reg.top, 0).place, self.notices, self.problems)
 
     def read_title(self) -> None:
