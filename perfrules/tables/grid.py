@@ -10,6 +10,7 @@ the text *as shown* (numbers by their number format, so ``0.675`` formatted
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
@@ -76,6 +77,7 @@ def column_letter(c: int) -> str:
 
 _FIXED = re.compile(r"0(?:\.(0+))?")
 _EXCEL_PRECISION = Context(prec=15)
+_WIDE = Context(prec=60)
 
 
 def shown_number(value: float | Decimal, number_format: str) -> tuple[str, Decimal, bool]:
@@ -86,6 +88,8 @@ def shown_number(value: float | Decimal, number_format: str) -> tuple[str, Decim
     decimals the number format shows (``0.00`` → 2, ``0%`` → 0 of the percentage).
     A ``General`` format shows the value as is.
     """
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value), Decimal(0), False  # pragma: no cover - workbooks cannot store these
     if isinstance(value, float):
         exact = _EXCEL_PRECISION.plus(Decimal(repr(value)))
     else:
@@ -97,7 +101,7 @@ def shown_number(value: float | Decimal, number_format: str) -> tuple[str, Decim
     places = len(m.group(1) or "") if m and fmt.strip().lower() != "general" else None
     shown = exact * 100 if percent else exact
     if places is not None:
-        shown = shown.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        shown = shown.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
     else:
         shown = normalized(shown)
     text = plain(shown)
@@ -113,8 +117,8 @@ def plain(x: Decimal) -> str:
 
 def normalized(x: Decimal) -> Decimal:
     """`x` without trailing zeros and never in exponent form (1E+2 → 100)."""
-    n = x.normalize()
-    return n.quantize(Decimal(1)) if n == n.to_integral_value() else n
+    n = x.normalize(_WIDE)
+    return n.quantize(Decimal(1), context=_WIDE) if n == n.to_integral_value() else n
 
 
 # ---------------------------------------------------------------- labels

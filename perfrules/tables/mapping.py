@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..forms import form_schema
+from ..forms import MAX_MAGNITUDE, form_schema
 from ..result import Finding
 from .grid import Cell, Grid, label_key, normalized, plain, points_in, squash
 from .locate import (
@@ -115,6 +115,13 @@ class _Reader:
 
     def number(self, cell: Cell, what: str) -> Decimal | None:
         """A number cell (or a number written as text, with 万元/分 allowed); None when blank."""
+        value = self._number(cell, what)
+        if value is not None and abs(value) > MAX_MAGNITUDE:
+            self.problem(cell, f"{what} {cell.text.strip()} 过大", "金额以万元计，分值以分计；检查是否多写了位数")
+            return None
+        return value
+
+    def _number(self, cell: Cell, what: str) -> Decimal | None:
         if cell.number is not None and not cell.percent:
             return normalized(cell.number)
         text = squash(cell.text).replace(",", "")
