@@ -74,6 +74,16 @@ def reading_defaults(ruleset: Ruleset | None, jurisdiction: str | None = None, y
     return ReadDefaults(jurisdiction, year, kind, ruleset.id if ruleset is not None else None)
 
 
+def scorer_and_defaults(ruleset_ref: str | None, paths: list[str], jurisdiction: str | None = None,
+                        year: int | None = None, kind: str | None = None, *,
+                        prove: bool = True) -> tuple[Scorer, ReadDefaults]:
+    """The scorer and reading defaults the command-line options ask for (``--ruleset`` loaded once)."""
+    from .api import load_ruleset
+
+    ruleset = load_ruleset(ruleset_ref, paths=paths, prove=prove) if ruleset_ref else None
+    return Scorer(ruleset, paths), reading_defaults(ruleset, jurisdiction, year, kind)
+
+
 def expand_inputs(paths: Iterable[str]) -> list[str]:
     """Files named, in the order given; a folder → its supported files, recursively, sorted by path."""
     out: list[str] = []

@@ -32,12 +32,11 @@ def _err(text: str) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .api import Scorer, load_ruleset
-    from .batch import reading_defaults, run_score
+    from .batch import run_score, scorer_and_defaults
 
-    ruleset = load_ruleset(args.ruleset, paths=args.path, prove=not args.no_prove) if args.ruleset else None
-    defaults = reading_defaults(ruleset, args.jurisdiction, args.year, args.kind)
-    return run_score(Scorer(ruleset, args.path), args.forms, defaults, args.format, full=args.command == "explain")
+    scorer, defaults = scorer_and_defaults(args.ruleset, args.path, args.jurisdiction, args.year, args.kind,
+                                           prove=not args.no_prove)
+    return run_score(scorer, args.forms, defaults, args.format, full=args.command == "explain")
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -18,13 +18,11 @@ def _table_options(sp: argparse.ArgumentParser) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .api import load_ruleset
-    from .batch import reading_defaults
+    from .batch import scorer_and_defaults
     from .tables import TableError, read_tables
     from .tables.export import form_yaml
 
-    ruleset = load_ruleset(args.ruleset, paths=args.path) if args.ruleset else None
-    defaults = reading_defaults(ruleset, args.jurisdiction, args.year, args.kind)
+    _, defaults = scorer_and_defaults(args.ruleset, args.path, args.jurisdiction, args.year, args.kind)
     docs: list[str] = []
     status = EXIT_OK
     for name in args.files:
@@ -62,18 +60,16 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .api import Scorer, load_ruleset
-    from .batch import Summary, expand_inputs, progress, reading_defaults, score_inputs
+    from .batch import Summary, expand_inputs, progress, score_inputs, scorer_and_defaults
 
     out = Path(args.output)
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".html", ".htm"):
         sys.stderr.write(f"{out}: 报告只能写成 .xlsx 或 .html\n")
         return EXIT_UNREADABLE
-    ruleset = load_ruleset(args.ruleset, paths=args.path) if args.ruleset else None
-    defaults = reading_defaults(ruleset, args.jurisdiction, args.year, args.kind)
+    scorer, defaults = scorer_and_defaults(args.ruleset, args.path, args.jurisdiction, args.year, args.kind)
     inputs = expand_inputs(args.forms)
-    items = list(progress(score_inputs(Scorer(ruleset, args.path), inputs, defaults), len(inputs), sys.stderr))
+    items = list(progress(score_inputs(scorer, inputs, defaults), len(inputs), sys.stderr))
     summary = Summary()
     for item in items:
         summary.add(item)

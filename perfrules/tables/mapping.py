@@ -258,12 +258,14 @@ class _Reader:
                     return cell
             return None
 
-        for role in ("initial", "adjusted", "executed"):
-            cell = value_cell(total_r, role)
-            if cell is not None:
-                value = self.number(cell, "金额")
-                if value is not None:
-                    self.put(budget, role, value, f"$.budget.{role}", cell)
+        def amounts(r: int, into: dict[str, Any], path: str) -> None:
+            for role in ("initial", "adjusted", "executed"):
+                cell = value_cell(r, role)
+                value = self.number(cell, "金额") if cell is not None else None
+                if cell is not None and value is not None:
+                    self.put(into, role, value, f"{path}.{role}", cell)
+
+        amounts(total_r, budget, "$.budget")
         cell = value_cell(total_r, "declared_rate")
         if cell is not None:
             self.put(budget, "declared_rate", cell.text.strip(), "$.budget.declared_rate", cell)
@@ -292,12 +294,7 @@ class _Reader:
                     else "other" if name.startswith("其他资金") and ":" not in squash(_first_text(grid.rows[r])) else None)
             if part is not None:
                 entry: dict[str, Any] = {}
-                for role in ("initial", "adjusted", "executed"):
-                    cell = value_cell(r, role)
-                    if cell is not None:
-                        value = self.number(cell, "金额")
-                        if value is not None:
-                            self.put(entry, role, value, f"$.budget.sources.{part}.{role}", cell)
+                amounts(r, entry, f"$.budget.sources.{part}")
                 if entry:
                     sources[part] = entry
                     label_cell = next(c for c in grid.rows[r] if not c.blank and not c.continued)

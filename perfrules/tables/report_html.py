@@ -17,7 +17,7 @@ from .._version import __version__
 from ..api import Scored
 from ..result import Result
 from ..values import fmt_number
-from .report_summary import SummaryRow, grade_counts, number_text, summarize, where
+from .report_summary import SummaryRow, grade_counts, item_lines, number_text, summarize, where
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#1d2733}
@@ -105,20 +105,16 @@ def _form_section(n: int, it: Scored) -> str:
             f'{escape(r.ruleset_version)} 版</p>'),
            ('<table><thead><tr><th>部分 / 指标</th><th>分值</th><th>填报</th><th>计算</th><th>计算过程</th>'
             '<th>位置</th></tr></thead><tbody>')]
-    sections = {s.id: s for s in r.sections}
-    shown: set[str] = set()
-    for item in r.items:
-        sec = sections.get(item.section)
-        if sec is not None and sec.id not in shown and item.kind == "row":
-            shown.add(sec.id)
-            out.append(f'<tr class="sec"><td>【{escape(sec.name)}】</td><td class="n">{fmt_number(sec.weight)}</td>'
-                       f'<td></td><td class="n">{fmt_number(sec.score)}</td><td></td><td></td></tr>')
-        differs = item.declared is not None and item.declared != item.score
-        place = next((where(f) for f in r.findings if f.path.startswith(item.path)), "")
-        out.append(f"<tr><td>{escape(item.name)}</td><td class=\"n\">{fmt_number(item.weight)}</td>"
-                   f'<td class="n{" bad" if differs else ""}">{number_text(item.declared)}</td>'
-                   f'<td class="n{" bad" if differs else ""}">{fmt_number(item.score)}</td>'
-                   f"<td>{escape(item.explain)}</td><td>{escape(place)}</td></tr>")
+    for line in item_lines(r):
+        if line.section:
+            out.append(f'<tr class="sec"><td>【{escape(line.name)}】</td><td class="n">{fmt_number(line.weight)}</td>'
+                       f'<td></td><td class="n">{fmt_number(line.score)}</td><td></td><td></td></tr>')
+            continue
+        bad = " bad" if line.difference is not None else ""
+        out.append(f"<tr><td>{escape(line.name)}</td><td class=\"n\">{fmt_number(line.weight)}</td>"
+                   f'<td class="n{bad}">{number_text(line.declared)}</td>'
+                   f'<td class="n{bad}">{fmt_number(line.score)}</td>'
+                   f"<td>{escape(line.explain)}</td><td>{escape(line.place)}</td></tr>")
     differs = r.declared_total is not None and r.declared_total != r.total
     out.append(f'<tr class="sec"><td>总分（等级 {escape(r.grade)}）</td><td class="n">{fmt_number(r.max)}</td>'
                f'<td class="n{" bad" if differs else ""}">{number_text(r.declared_total)}</td>'

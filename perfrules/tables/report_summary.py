@@ -88,5 +88,40 @@ def grade_counts(rows: list[SummaryRow]) -> dict[str, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class ItemLine:
+    """One line of a form's table in a report: a section heading, or an item with its figures."""
+
+    name: str
+    weight: Decimal
+    score: Decimal
+    section: bool = False
+    declared: Decimal | None = None
+    explain: str = ""
+    place: str = ""
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Declared − computed, when the form declares a score and it differs."""
+        if self.declared is None or self.declared == self.score:
+            return None
+        return self.declared - self.score
+
+
+def item_lines(r: Result) -> list[ItemLine]:
+    """The form's items in order, each section's heading before its first row; a finding's place per item."""
+    sections = {s.id: s for s in r.sections}
+    shown: set[str] = set()
+    out: list[ItemLine] = []
+    for item in r.items:
+        sec = sections.get(item.section)
+        if sec is not None and sec.id not in shown and item.kind == "row":
+            shown.add(sec.id)
+            out.append(ItemLine(sec.name, sec.weight, sec.score, section=True))
+        place = next((where(f) for f in r.findings if f.path.startswith(item.path)), "")
+        out.append(ItemLine(item.name, item.weight, item.score, False, item.declared, item.explain, place))
+    return out
+
+
 def number_text(x: Decimal | None) -> str:
     return "" if x is None else fmt_number(x)

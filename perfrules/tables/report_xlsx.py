@@ -17,7 +17,7 @@ from decimal import Decimal
 from ..api import Scored
 from ..result import Result
 from ..values import fmt_number
-from .report_summary import FindingRow, SummaryRow, summarize, where
+from .report_summary import FindingRow, SummaryRow, item_lines, summarize, where
 
 SUMMARY_COLUMNS = ("序号", "表单", "单位", "项目", "规则", "版本", "总分", "等级", "填报总分", "差额（填报−计算）",
                    "错误", "警告", "排名", "无法读取的原因")
@@ -84,19 +84,15 @@ def build_report_xlsx(items: Sequence[Scored]) -> bytes:
         sh.append([])
         sh.append(["部分 / 指标", "分值", "填报得分", "计算得分", "差额（填报−计算）", "计算过程", "位置"])
         _style_head(sh, head_fill, bold, row=5)
-        sections = {s.id: s for s in r.sections}
-        shown_sections: set[str] = set()
-        for item in r.items:
-            sec = sections.get(item.section)
-            if sec is not None and sec.id not in shown_sections and item.kind == "row":
-                shown_sections.add(sec.id)
-                sh.append([f"【{sec.name}】", _num(sec.weight), None, _num(sec.score)])
+        for line in item_lines(r):
+            if line.section:
+                sh.append([f"【{line.name}】", _num(line.weight), None, _num(line.score)])
                 sh.cell(sh.max_row, 1).font = bold
-            diff = None if item.declared is None else item.declared - item.score
-            place = next((where(f) for f in r.findings if f.path.startswith(item.path)), "")
-            sh.append(["  " + item.name, _num(item.weight), _num(item.declared) if item.declared is not None else None,
-                       _num(item.score), _num(diff) if diff else None, item.explain, place])
-            if diff:
+                continue
+            diff = line.difference
+            sh.append(["  " + line.name, _num(line.weight), _num(line.declared), _num(line.score), _num(diff),
+                       line.explain, line.place])
+            if diff is not None:
                 for c in (3, 4, 5):
                     sh.cell(sh.max_row, c).fill = alert
         total_diff = None if r.declared_total is None else r.declared_total - r.total
