@@ -189,13 +189,17 @@ def read_docx(data: bytes) -> list[Grid]:
             name = f"表{len(grids) + 1}"
             rows: list[list[Cell]] = []
             above: list[Any] = []
+            texts: dict[Any, str] = {}  # a merged cell's text, read once (keyed by the element itself)
             for r, row in enumerate(table.rows[:MAX_ROWS]):
                 out: list[Cell] = []
                 handles: list[Any] = []
                 for c, cell in enumerate(row.cells[:MAX_COLUMNS]):
                     tc = cell._tc
                     continued = bool(handles and handles[-1] is tc) or (c < len(above) and above[c] is tc)
-                    out.append(Cell(cell.text.strip(), f"{name} 第{r + 1}行第{c + 1}列", continued=continued))
+                    text = texts.get(tc)
+                    if text is None:
+                        text = texts[tc] = cell.text.strip()
+                    out.append(Cell(text, f"{name} 第{r + 1}行第{c + 1}列", continued=continued))
                     handles.append(tc)
                 rows.append(out)
                 above = handles
