@@ -52,8 +52,12 @@ def cmd_template(args: argparse.Namespace) -> int:
     from .tables.template import build_template
 
     rs = load_ruleset(args.ruleset, paths=args.path)
+    if args.year is not None and not rs.model.in_force(args.year):
+        sys.stderr.write(f"{rs.id} 适用于 {rs.model.years_text()} 年，不适用于 {args.year} 年\n"
+                         "  = 提示: 用 perfrules rulesets 查看各规则的适用年度\n")
+        return EXIT_UNREADABLE
     out = Path(args.output)
-    out.write_bytes(build_template(rs.model, args.rows))
+    out.write_bytes(build_template(rs.model, args.rows, args.year))
     sys.stdout.write(f"已生成 {out}（{rs.id} 第 {rs.version} 版的空白自评表）\n"
                      f"填好后运行: perfrules score {out}\n")
     return EXIT_OK
@@ -104,6 +108,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     t.add_argument("ruleset", metavar="RULESET", help="规则（文件或编号）")
     t.add_argument("-o", "--output", metavar="FILE", required=True, help="输出的 .xlsx 文件")
     t.add_argument("--rows", type=int, default=5, metavar="N", help="每个部分预留的指标行数（默认 5）")
+    t.add_argument("--year", type=int, metavar="YEAR", help="表格标题中的年度（默认为规则的起始年度）")
     t.add_argument("--path", action="append", default=[], metavar="DIR", help="额外的规则目录（可重复）")
     t.set_defaults(func=cmd_template)
 

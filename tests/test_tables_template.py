@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -130,3 +131,29 @@ def test_round_trip_from_the_command_line(tmp_path: Path, capsys: pytest.Capture
     wb = load_workbook(tmp_path / "r.xlsx")
     assert wb.sheetnames[:2] == ["汇总", "发现"] and len(wb.sheetnames) == 4
     assert [c.value for c in wb["汇总"][2]][6:9] == [91.64, "优", 88]
+
+
+def test_department_template_facts_block_and_year(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A ruleset with facts gets a 数据项 block; what the unit types there becomes the form's facts."""
+    rs = load_ruleset("hunan/yueyang/yueyanglou/department-2023")
+    wb = load_workbook(io.BytesIO(build_template(rs.model)))
+    ws = wb["自评表"]
+    start, _ = _find(ws, "数据项")
+    names = [ws.cell(r, 1).value for r in range(start + 1, start + 1 + len(rs.model.facts))]
+    assert names == list(rs.model.facts)
+    ws.cell(start + 1 + names.index("编制数"), 5, 47)
+    ws.cell(start + 1 + names.index("三公经费决算数"), 5, 0.13)
+    buf = io.BytesIO()
+    wb.save(buf)
+    [item] = read_tables(buf.getvalue(), "d.xlsx")
+    assert isinstance(item, TableForm)
+    assert item.raw.data["kind"] == "department" and item.raw.data["year"] == 2023
+    assert item.raw.data["facts"] == {"编制数": 47, "三公经费决算数": Decimal("0.13")}
+    assert item.raw.places["$.facts.编制数"] == f"自评表!E{start + 1 + names.index('编制数')}"
+    assert main(["template", "national/project-2020", "-o", str(tmp_path / "t.xlsx"), "--year", "2024"]) == 0
+    [blank] = read_tables((tmp_path / "t.xlsx").read_bytes(), "t.xlsx")
+    assert isinstance(blank, TableForm)  # an empty template reads as an empty form: the 100 of 分值 is no total
+    assert "declared_total" not in blank.raw.data and "indicators" not in blank.raw.data
+    assert "2024" in str(load_workbook(tmp_path / "t.xlsx")["自评表"]["A1"].value)
+    assert main(["template", "hubei/huangshi/project-2022", "-o", str(tmp_path / "h.xlsx"), "--year", "2023"]) == 2
+    assert "不适用于 2023 年" in capsys.readouterr().err

@@ -459,8 +459,10 @@ class _Reader:
         self.used.add(r)
         dc = self._cell(r, "declared_score")
         cell: Cell | None = dc if dc is not None and not dc.blank and label_key(dc.text) != "总分" else None
-        if cell is None:
-            numbers = [c for c in self.grid.rows[r] if not c.blank and not c.continued and label_key(c.text) != "总分"]
+        if cell is None:  # 黄石: the number written just after 总分, wherever the 得分 column is
+            weight_cols = set(self.reg.columns.get("weight", []))
+            numbers = [c for k, c in enumerate(self.grid.rows[r]) if not c.blank and not c.continued
+                       and label_key(c.text) != "总分" and k not in weight_cols]
             cell = numbers[-1] if numbers else None
         if cell is None:
             if _nullable("declared_total"):

@@ -52,8 +52,8 @@ def row_blocks(model: Model) -> list[RowBlock]:
     return out
 
 
-def build_template(model: Model, rows_per_section: int = ROWS_PER_SECTION) -> bytes:
-    """The .xlsx bytes of a blank form for `model`."""
+def build_template(model: Model, rows_per_section: int = ROWS_PER_SECTION, year: int | None = None) -> bytes:
+    """The .xlsx bytes of a blank form for `model` (titled for `year`, by default the ruleset's first year)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -79,7 +79,7 @@ def build_template(model: Model, rows_per_section: int = ROWS_PER_SECTION) -> by
         if fmt:
             cell.number_format = fmt
 
-    year = model.first_year
+    year = year if year is not None else model.first_year
     ws.cell(1, 1, f"{year} 年度{KIND_TITLES.get(model.kind, model.title)}").font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     label(2, 1, "适用规则")
