@@ -181,9 +181,9 @@ def read_docx(data: bytes) -> list[Grid]:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             paragraph_no += 1
-            text = Paragraph(child, document).text.strip()
-            if text:
-                heading, heading_no = text, paragraph_no
+            para = Paragraph(child, document).text.strip()
+            if para:
+                heading, heading_no = para, paragraph_no
         elif tag == "tbl":
             table = Table(child, document)
             name = f"表{len(grids) + 1}"
@@ -196,10 +196,9 @@ def read_docx(data: bytes) -> list[Grid]:
                 for c, cell in enumerate(row.cells[:MAX_COLUMNS]):
                     tc = cell._tc
                     continued = bool(handles and handles[-1] is tc) or (c < len(above) and above[c] is tc)
-                    text = texts.get(tc)
-                    if text is None:
-                        text = texts[tc] = cell.text.strip()
-                    out.append(Cell(text, f"{name} 第{r + 1}行第{c + 1}列", continued=continued))
+                    if tc not in texts:
+                        texts[tc] = cell.text.strip()
+                    out.append(Cell(texts[tc], f"{name} 第{r + 1}行第{c + 1}列", continued=continued))
                     handles.append(tc)
                 rows.append(out)
                 above = handles
