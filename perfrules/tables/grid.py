@@ -20,8 +20,6 @@ MAX_ROWS = 2000
 MAX_COLUMNS = 60
 MAX_FILE_BYTES = 20_000_000
 
-CHECKED = "☑☒✓✔■"
-UNCHECKED = "□☐"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,12 +155,3 @@ def points_in(text: str) -> Decimal | None:
         return Decimal(m.group(1))
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits
         return None
-
-
-def checked_options(text: str) -> list[str]:
-    """The options ticked in a ☑/□ line: ``1、持续性项目 ☑ 2、新增性项目 □`` → ["持续性项目"]."""
-    out: list[str] = []
-    for m in re.finditer(rf"(?:\d+[、.])?\s*([^{CHECKED}{UNCHECKED}\d、]+?)\s*([{CHECKED}{UNCHECKED}])", text):
-        if m.group(2) in CHECKED:
-            out.append(m.group(1).strip())
-    return out

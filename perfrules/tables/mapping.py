@@ -17,7 +17,7 @@ from typing import Any
 
 from ..forms import MAX_MAGNITUDE, form_schema
 from ..result import Finding
-from .grid import Cell, Grid, label_key, normalized, plain, points_in, squash
+from .grid import Cell, Grid, label_key, normalized, points_in, squash
 from .locate import (
     BUDGET_HEADERS,
     BUDGET_TOTAL_LABELS,
@@ -534,4 +534,4 @@ def read_region(region: Region, defaults: ReadDefaults) -> TableRead:
     return _Reader(region, defaults).read()
 
 
-__all__ = ["CellProblem", "ReadDefaults", "TableRead", "plain", "read_region"]
+__all__ = ["CellProblem", "ReadDefaults", "TableRead", "read_region"]
