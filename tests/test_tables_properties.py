@@ -63,3 +63,27 @@ def test_import_round_trip_scores_the_same(path: Any, text_numbers: bool) -> Non
     assert a.total == b.total
     codes = [f.code for f in a.findings if f.code != "derived-weights"]
     assert codes == [f.code for f in b.findings]
+
+
+def _flip(data: bytes, flips: list[tuple[int, int]]) -> bytes:
+    out = bytearray(data)
+    for at, value in flips:
+        out[at % len(out)] = value
+    return bytes(out)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=6),
+       st.sampled_from(["xlsx", "docx", "xls"]), st.integers(0, 4000))
+def test_corrupted_files_never_raise(flips: list[tuple[int, int]], suffix: str, cut: int) -> None:
+    """Flipped bytes or a truncated file: a form, or a TableError with a message — never an exception."""
+    from tests.tables_build import sheet_to_docx, sheet_to_xls
+
+    wb = Workbook()
+    huangshi_sheet(wb.active, example(HUANGSHI[1]))
+    data = {"xlsx": lambda: workbook_bytes(wb), "docx": lambda: sheet_to_docx(wb.active),
+            "xls": lambda: sheet_to_xls(wb.active)}[suffix]()
+    broken = _flip(data, flips)[: len(data) - cut]
+    for item in read_tables(broken, f"t.{suffix}", defaults=HS):
+        if isinstance(item, TableError):
+            assert item.error.render()
