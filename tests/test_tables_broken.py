@@ -94,6 +94,16 @@ def test_password_protected_and_corrupt() -> None:
     assert "不支持的文件类型" in _error(b"x", "form.ods")
 
 
+def test_really_password_protected_workbook() -> None:
+    """A workbook encrypted with an open password (as Excel writes it: an OLE container), via msoffcrypto."""
+    ooxml = pytest.importorskip("msoffcrypto.format.ooxml")
+    plain = io.BytesIO(workbook_bytes(_huangshi()))
+    locked = io.BytesIO()
+    ooxml.OOXMLFile(plain).encrypt("123456", locked)
+    text = _error(locked.getvalue(), "加密.xlsx")
+    assert text.startswith("加密.xlsx: error[table-file]:") and "打开密码" in text and "去掉打开密码" in text
+
+
 def test_docx_that_is_not_a_document() -> None:
     assert "不是 .docx 文件" in _error(workbook_bytes(_huangshi()), "t.docx")
 
