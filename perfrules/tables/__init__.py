@@ -56,7 +56,7 @@ def _file_error(source: str, e: TableFileError) -> TableError:
 
 
 def _problems_error(source: str, problems: list[CellProblem]) -> FormError:
-    return FormError([Diagnostic("error", "table", f"{p.place}: {p.message}", f"{source}:{p.place}",
+    return FormError([Diagnostic("error", "table", p.message, f"{source}:{p.place}",
                                  hint=p.hint or None) for p in problems])
 
 

@@ -318,7 +318,8 @@ class _Reader:
             self.data.setdefault("facts", {}).update(facts)
         if budget:
             self.data["budget"] = budget
-            self.places["$.budget"] = self.cell(total_r, 0).place
+            total_label = next(c for c in grid.rows[total_r] if label_key(c.text) in BUDGET_TOTAL_LABELS)
+            self.places["$.budget"] = total_label.place
         return head_r
 
     # -- indicators
@@ -410,8 +411,9 @@ class _Reader:
                                          str(out.get("actual") or ""), declared, name_cell.place))
         if rows:
             self.data["indicators"] = rows
-            self.places["$.indicators"] = self.cell(reg.header_row, 0).place
-        if not has_weight and rows:
+            first = next((c for c in grid.rows[reg.header_row] if not c.blank), self.cell(reg.header_row, 0))
+            self.places["$.indicators"] = first.place
+        if not has_weight and rows and not self.problems:  # a row already unreadable would only cascade
             self._derive(rows, weight_rows, block_points)
 
     def _derive(self, rows: list[dict[str, Any]], weight_rows: list[WeightRow],
