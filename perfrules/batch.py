@@ -231,7 +231,7 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
     inputs = expand_inputs(paths)
     if fmt == "csv":
         out.write(csv_header())
-    for item in progress(score_inputs(scorer, inputs, defaults), len(inputs), err):
+    for item in progress(score_inputs(scorer, inputs, defaults), batch_size(inputs), err):
         summary.add(item)
         if item.error is not None:
             err.write(item.error.render() + "\n")

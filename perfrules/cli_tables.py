@@ -64,7 +64,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .batch import Summary, expand_inputs, progress, score_inputs, scorer_and_defaults
+    from .batch import Summary, batch_size, expand_inputs, progress, score_inputs, scorer_and_defaults
 
     out = Path(args.output)
     suffix = out.suffix.lower()
@@ -73,7 +73,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     scorer, defaults = scorer_and_defaults(args.ruleset, args.path, args.jurisdiction, args.year, args.kind)
     inputs = expand_inputs(args.forms)
-    items = list(progress(score_inputs(scorer, inputs, defaults), len(inputs), sys.stderr))
+    items = list(progress(score_inputs(scorer, inputs, defaults), batch_size(inputs), sys.stderr))
     summary = Summary()
     for item in items:
         summary.add(item)

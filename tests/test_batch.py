@@ -108,3 +108,6 @@ def test_progress_bar_only_on_a_terminal(batch: Path) -> None:
     assert "计分" in loud.getvalue()
     short = Tty()
     assert list(progress(iter([1]), 3, short)) == [1] and short.getvalue() == ""  # type: ignore[arg-type]
+    from perfrules.batch import PROGRESS_THRESHOLD, batch_size
+
+    assert batch_size(["a.yaml", "b.xlsx"]) < PROGRESS_THRESHOLD <= batch_size(["forms.jsonl"])
