@@ -30,10 +30,6 @@ SUPPORTED_SUFFIXES = FORM_SUFFIXES + JSONL_SUFFIXES + TABLE_SUFFIXES
 PROGRESS_THRESHOLD = 10  # inputs; a shorter batch never shows a progress bar
 
 
-#: One form of a batch: its result, or the error that kept it from being scored.
-BatchItem = Scored
-
-
 def status_of(item: Scored) -> str:
     """``unreadable``, ``errors`` (scored with error findings) or ``scored``."""
     if item.result is None:
@@ -161,7 +157,12 @@ def score_inputs(scorer: Scorer, paths: Iterable[str], defaults: ReadDefaults | 
             yield Scored(source, None, e)
 
 
-def progress(items: Iterator[BatchItem], inputs: int, stream: TextIO) -> Iterator[BatchItem]:
+def batch_size(inputs: list[str]) -> int:
+    """How long a batch looks before reading it: files, a JSON Lines file counting as a long batch."""
+    return len(inputs) + sum(PROGRESS_THRESHOLD for p in inputs if Path(p).suffix.lower() in JSONL_SUFFIXES)
+
+
+def progress(items: Iterator[Scored], inputs: int, stream: TextIO) -> Iterator[Scored]:
     """`items` with a progress bar on `stream` when it is a terminal and the batch is long."""
     if inputs < PROGRESS_THRESHOLD or not stream.isatty():
         yield from items
@@ -175,7 +176,7 @@ def progress(items: Iterator[BatchItem], inputs: int, stream: TextIO) -> Iterato
 # ---------------------------------------------------------------- output formats
 
 
-def error_record(item: BatchItem) -> dict[str, Any]:
+def error_record(item: Scored) -> dict[str, Any]:
     assert item.error is not None
     return {"form": item.source, "error": [d.render() for d in item.error.diagnostics]}
 
@@ -184,7 +185,7 @@ CSV_COLUMNS = ("form", "unit", "title", "ruleset", "version", "total", "max", "g
                "difference", "errors", "warnings", "error")
 
 
-def csv_row(item: BatchItem) -> dict[str, str]:
+def csv_row(item: Scored) -> dict[str, str]:
     """One CSV line of the summary: the scored form's figures, or its error."""
     from .values import fmt_number
 
@@ -208,7 +209,7 @@ def csv_header() -> str:
     return buf.getvalue()
 
 
-def csv_line(item: BatchItem) -> str:
+def csv_line(item: Scored) -> str:
     buf = io.StringIO()
     csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n").writerow(csv_row(item))
     return buf.getvalue()
