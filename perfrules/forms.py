@@ -25,6 +25,7 @@ import yaml
 from ._resources import data_dir
 from .errors import Diagnostic, FormError
 from .notation import Quantity, read_cell
+from .places import place_of
 from .result import Finding
 
 MAX_FORM_BYTES = 10_000_000
@@ -114,25 +115,7 @@ class Form:
     rows: tuple[Row, ...] = ()
     notices: list[Finding] = field(default_factory=list)
     lines: Lines = field(default_factory=dict)
-    places: dict[str, str] = field(default_factory=dict)
-
-    def place_of(self, path: str) -> str | None:
-        """The cell a field was read from (or its nearest enclosing field's), for forms read from tables."""
-        return place_of(self.places, path)
-
-
-def place_of(places: dict[str, str], path: str) -> str | None:
-    """The place of `path` or of the nearest enclosing path that has one."""
-    if not places:
-        return None
-    while path:
-        if path in places:
-            return places[path]
-        cut = max(path.rfind("."), path.rfind("["))
-        if cut <= 0:
-            break
-        path = path[:cut]
-    return places.get("$")
+    places: dict[str, str] = field(default_factory=dict)  # path → cell, for forms read from tables
 
 
 # ---------------------------------------------------------------- YAML reading
@@ -451,7 +434,7 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     if not isinstance(data, dict):
         raise _err(source, f"表单应为映射（键: 值），这里是{_describe(data)}", 1, 1, text,
                    "表单以 kind: project 这样的字段开头")
-    notices: list[Finding] = list(raw.notices) if isinstance(raw, RawForm) else []
+    notices: list[Finding] = []
     if not is_valid_form(data):
         validator = _validator()
         diags: list[Diagnostic] = []
@@ -476,7 +459,8 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
         if diags:
             raise FormError(diags)
     form = _convert(data, source, lines, notices)
-    form.places = places
+    if isinstance(raw, RawForm):  # a table's form: its places, and what its reader found
+        form.places, form.notices[:0] = places, raw.notices
     return form
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from .forms import Form, Row
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
 from .notation import _read_date, direction_of, read_cell, same_text
+from .places import place_of
 from .result import Finding, ItemResult, Result, SectionResult
 from .values import ZERO, EvalError, Value, fmt_number, fmt_score, round_to
 
@@ -52,7 +53,7 @@ class Collector:
         self._seen.add(key)
         where = self.form.lines.get(path)
         self.findings.append(Finding(severity, code, path, message, where[0] if where else None,
-                                     self.form.place_of(path)))
+                                     place_of(self.form.places, path)))
 
 
 # ---------------------------------------------------------------- inputs

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Diagnostic, FormError
-from ..forms import RawForm, place_of
+from ..forms import RawForm
+from ..places import place_of
 from ..result import Finding
 from .backends import TableFileError, read_grids
 from .locate import find_regions
