@@ -64,7 +64,14 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .batch import Summary, batch_size, expand_inputs, progress, score_inputs, scorer_and_defaults
+    from .batch import (
+        Summary,
+        batch_size,
+        expand_inputs,
+        progress,
+        score_inputs,
+        scorer_and_defaults,
+    )
 
     out = Path(args.output)
     suffix = out.suffix.lower()
