@@ -17,6 +17,7 @@ from typing import Any
 
 from ..forms import MAX_MAGNITUDE, form_schema
 from ..result import Finding
+from ..values import fmt_number
 from .grid import Cell, Grid, label_key, normalized, points_in, squash
 from .locate import (
     BUDGET_HEADERS,
@@ -351,9 +352,9 @@ class _Reader:
             got = {role: self._text(r, role) for role in ("level1", "level2", "name", "target", "actual",
                                                              "weight", "declared_score", "reason", "tier")}
             if got["level1"]:
-                if label_key(got["level1"]) != level1:
+                if level_label(got["level1"]) != level1:
                     level2 = ""
-                level1 = label_key(got["level1"])
+                level1 = level_label(got["level1"])
             if got["level2"]:
                 level2 = label_key(got["level2"])
             if not any(got[k] for k in ("name", "target", "actual", "weight", "declared_score")):
@@ -520,6 +521,16 @@ class _Reader:
             self.notices.append(Finding("warning", "unplaced-row", "$",
                                         f"{first.place}: 这一行（“{first.text.strip()[:30]}”）不属于表中任何一栏，未读取",
                                         place=first.place))
+
+
+def level_label(text: str) -> str:
+    """一级指标 as written, spaces folded, a weight in its label kept: ``产出指标 (50 分)`` → ``产出指标(50分)``.
+
+    The engine reads such a weight (form-supplied level-1 weights) and takes it off the name.
+    """
+    points = points_in(text)
+    key = label_key(text)
+    return f"{key}({fmt_number(points)}分)" if points is not None else key
 
 
 def _first_key_of(row: list[Cell]) -> str:
