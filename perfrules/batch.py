@@ -238,7 +238,7 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
             err.write(item.error.render() + "\n")
         if fmt == "jsonl":
             record = item.result.to_dict() if item.result is not None else error_record(item)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")  # one compact line
             out.flush()
         elif fmt == "csv":
             out.write(csv_line(item))
