@@ -21,8 +21,10 @@ from typing import Any, TextIO
 
 from .api import Ruleset, Scored, Scorer
 from .errors import Diagnostic, FormError, PerfrulesError
-from .forms import MAX_FORM_BYTES, RawForm, iter_forms
+from .files import read_user_bytes
+from .forms import RawForm, iter_forms
 from .tables import TABLE_SUFFIXES, ReadDefaults, TableError, read_tables
+from .tables.grid import MAX_FILE_BYTES as MAX_TABLE_FILE_BYTES
 
 FORM_SUFFIXES = (".yaml", ".yml", ".json")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -93,21 +95,16 @@ def expand_inputs(paths: Iterable[str]) -> list[str]:
     return out
 
 
-def _read_bytes(path: str) -> bytes | FormError:
-    p = Path(path)
+def read_bytes(path: str, what: str = "表格文件") -> bytes | FormError:
+    """A workbook, document or JSON Lines file through perfrules' one safe reader (regular files, bounded)."""
     try:
-        if not p.is_file():
-            raise OSError("不是普通文件" if p.exists() else "文件不存在")
-        size = p.stat().st_size
-        if size > MAX_FORM_BYTES * 2:
-            return FormError([Diagnostic("error", "too-large", f"文件有 {size} 字节，超过上限", path)])
-        return p.read_bytes()
-    except OSError as e:
-        return FormError([Diagnostic("error", "io", f"无法读取: {e.strerror or e}", path, hint="检查文件路径")])
+        return read_user_bytes(path, MAX_TABLE_FILE_BYTES, what, FormError)
+    except FormError as e:
+        return e
 
 
 def _jsonl_forms(path: str) -> Iterator[tuple[str, RawForm | PerfrulesError]]:
-    data = _read_bytes(path)
+    data = read_bytes(path, "JSON Lines 文件")
     if isinstance(data, FormError):
         yield path, data
         return
@@ -135,7 +132,7 @@ def iter_inputs(paths: Iterable[str], defaults: ReadDefaults | None = None) -> I
         if suffix in JSONL_SUFFIXES:
             yield from _jsonl_forms(path)
         elif suffix in TABLE_SUFFIXES:
-            data = _read_bytes(path)
+            data = read_bytes(path)
             if isinstance(data, FormError):
                 yield path, data
                 continue

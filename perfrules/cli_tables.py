@@ -18,7 +18,7 @@ def _table_options(sp: argparse.ArgumentParser) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .batch import scorer_and_defaults
+    from .batch import read_bytes, scorer_and_defaults
     from .tables import TableError, read_tables
     from .tables.export import form_yaml
 
@@ -26,10 +26,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     docs: list[str] = []
     status = EXIT_OK
     for name in args.files:
-        try:
-            data = Path(name).read_bytes()
-        except OSError as e:
-            sys.stderr.write(f"{name}: 无法读取: {e.strerror or e}\n")
+        data = read_bytes(name)
+        if not isinstance(data, bytes):
+            sys.stderr.write(data.render() + "\n")
             status = EXIT_UNREADABLE
             continue
         for item in read_tables(data, name, defaults=defaults):

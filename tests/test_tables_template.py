@@ -97,8 +97,10 @@ def test_filled_huangshi_template_scores_as_the_yaml(path: Path) -> None:
     from_table = Scorer().score(item.raw)
     from_yaml = Scorer().score(form)
     assert from_table.total == from_yaml.total
+    # the template names the ruleset's own area (湖北省/黄石市); the YAML the district, scored by the city's
+    # rules with a ruleset-fallback note
     assert [(f.code, f.path, f.message) for f in from_table.findings] == \
-        [(f.code, f.path, f.message) for f in from_yaml.findings]
+        [(f.code, f.path, f.message) for f in from_yaml.findings if f.code != "ruleset-fallback"]
     assert all(f.place and f.place.startswith("自评表!") for f in from_table.findings)
 
 

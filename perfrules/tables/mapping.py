@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..forms import MAX_MAGNITUDE, form_schema
+from ..forms import form_schema
+from ..numbers import number_problem
 from ..result import Finding
 from ..values import fmt_number
 from .grid import Cell, Grid, label_key, normalized, points_in, squash
@@ -117,8 +118,10 @@ class _Reader:
     def number(self, cell: Cell, what: str) -> Decimal | None:
         """A number cell (or a number written as text, with 万元/分 allowed); None when blank."""
         value = self._number(cell, what)
-        if value is not None and abs(value) > MAX_MAGNITUDE:
-            self.problem(cell, f"{what} {cell.text.strip()} 过大", "金额以万元计，分值以分计；检查是否多写了位数")
+        trouble = number_problem(value) if value is not None else None
+        if trouble is not None:  # the bounds every form number keeps (perfrules.numbers)
+            message, hint = trouble
+            self.problem(cell, f"{what} {cell.text.strip()[:30]}: {message}", hint or "检查是否多写了位数")
             return None
         return value
 
@@ -149,7 +152,8 @@ class _Reader:
         self.read_total()
         self.read_facts()
         self.report_unplaced()
-        self.places.setdefault("$", self.places.get("$.title") or self.cell(reg.top, 0).place)
+        origin = self.places.get("$.kind") or self.places.get("$.title") or self.cell(reg.top, 0).place
+        self.places.setdefault("$", origin)  # the table itself: its title
         return TableRead(self.data, self.places, self.cell(reg.top, 0).place, self.notices, self.problems)
 
     def read_title(self) -> None:
@@ -496,7 +500,9 @@ class _Reader:
             cell = self.cell(r, value_col)
             if cell.blank:
                 continue
-            value: Any = cell.text.strip() if cell.percent or cell.number is None else normalized(cell.number)
+            value: Any = cell.text.strip() if cell.percent or cell.number is None else self.number(cell, name)
+            if value is None:
+                continue  # a number beyond the bounds: a located problem already
             facts[name] = value
             self.places[f"$.facts.{name}"] = cell.place
         if facts:
