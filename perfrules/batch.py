@@ -249,6 +249,8 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
     if summary.total != 1:
         err.write(summary.line() + "\n")
     if summary.total == 0:
-        err.write("没有找到表单（支持 .yaml/.yml/.json/.jsonl/.xlsx/.xls/.docx）\n")
+        folders = "、".join(p for p in paths if Path(p).is_dir())
+        where = f"目录 {folders} 中" if folders else ""
+        err.write(f"{where}没有找到表单（支持 .yaml/.yml/.json/.jsonl/.xlsx/.xls/.docx）\n")
         return 2
     return summary.exit_status
