@@ -24,6 +24,7 @@ from .names import FORM_PATHS
 from .notation import _read_date, read_cell
 from .operations import NON_FINITE, fits, minimum, multiply, non_finite, subtract
 from .operations import total as add_up
+from .places import place_of
 from .result import Finding, ItemResult, Result, SectionResult
 from .rows import RowSource, plan_row, qualitative_score
 from .trace import ItemFormula, RowFormula, Said, TierScore, Trace
@@ -57,7 +58,8 @@ class Collector:
             return
         self._seen.add(key)
         where = self.form.lines.get(path)
-        self.findings.append(Finding(severity, code, path, message, where[0] if where else None))
+        self.findings.append(Finding(severity, code, path, message, where[0] if where else None,
+                                     place_of(self.form.places, path)))
 
 
 def engine_error(model: Model, line: int, column: int, what: str, err: Exception) -> EngineError:
