@@ -188,7 +188,7 @@ def check_row_values(row: Row) -> dict[str, Any]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per scored row (a frozen __init__ costs 2.5×)
 class RowSource:
     """An indicator row as scored: the row and how it was planned (worded by :func:`row_detail`)."""
 

@@ -20,14 +20,15 @@ from .operations import in_engine_context
 from .values import EvalError, Value, fmt_number, fmt_score
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one trace is built per scored item, and a frozen dataclass's __init__ costs 2.5×.
+@dataclass(slots=True)
 class Said:
     """A score stated in words; ``{score}`` in `text` stands for the rounded score."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ItemFormula:
     """An item scored by its ``score`` expression over the form's values."""
 
@@ -36,7 +37,7 @@ class ItemFormula:
     weight: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RowFormula:
     """An indicator row scored as ``weight × formula(actual, target)``."""
 
@@ -46,7 +47,7 @@ class RowFormula:
     local: Mapping[str, Any]  # the row's values; ``__row__`` is the row, for its cells as written
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TierScore:
     """A qualitative row: its tier's band in points and the declared score, if any."""
 
