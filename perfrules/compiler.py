@@ -11,29 +11,25 @@ through their node's span (``ItemResult.rule_line``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from typing import Any
 
 from . import nodes
-from .checks import run_checks
 from .forms import Form, Row
 from .model import CheckSpec, Model, NodeSpec
 from .names import ROW_FIELDS, ROW_NAMES
-from .operations import ARITHMETIC, COMPARISONS, FUNCTIONS, NON_FINITE, subtract
+from .operations import ARITHMETIC, COMPARISONS, FUNCTIONS, subtract
 from .result import Result, SectionResult
+from .run import score_form
 from .scoring import (
     Collector,
-    assemble,
-    build_env,
-    engine_error,
     score_leaf,
     score_row,
     section_total,
     select_rows,
-    unclaimed_rows,
     weights_audit,
 )
-from .values import CONTEXT, EvalError, MissingValue, Value
+from .values import EvalError, MissingValue, Value
 
 Env = Mapping[str, Value]
 Local = Any  # a mapping of row values, or the Row itself for `rows where`
@@ -300,29 +296,16 @@ class Program:
     def run(self, form: Form, coverage: bool = False) -> Result:
         """Score one validated form (a value beyond the engine's precision is an EngineError);
         with `coverage`, ``result.reached`` holds the rubric cells it exercised."""
-        try:
-            return self._run(form, coverage)
-        except NON_FINITE as err:  # located where it arose when scoring knew the line
-            raise engine_error(self.model, 0, 0, "", err) from None
+        return score_form(self.model, form, self, self._walk, coverage)
 
-    def _run(self, form: Form, coverage: bool) -> Result:
-        model = self.model
-        with localcontext(CONTEXT):
-            coll = Collector(form, reached=set() if coverage else None)
-            env = build_env(model, form, coll, self)
-            claimed: dict[int, str] = {}
-            if self._dispatch is not None:
-                field, table = self._dispatch
-                buckets: dict[str, list[Row]] = {}
-                for row in form.rows:
-                    target = table.get(getattr(row, field))
-                    if target is not None:
-                        buckets.setdefault(target[0], []).append(row)
-                        claimed[row.index] = target[1]
-                coll.buckets = buckets
-            top = [step(env, coll, claimed) for step in self._steps]
-            if len(claimed) != len(form.rows):
-                unclaimed_rows(coll, form, claimed)
-            if model.checks:
-                run_checks(model, coll, env, self)
-            return assemble(model, coll, top)
+    def _walk(self, env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> list[Decimal]:
+        if self._dispatch is not None:  # each row to its section with one look-up (decided at compile time)
+            field, table = self._dispatch
+            buckets: dict[str, list[Row]] = {}
+            for row in coll.form.rows:
+                target = table.get(getattr(row, field))
+                if target is not None:
+                    buckets.setdefault(target[0], []).append(row)
+                    claimed[row.index] = target[1]
+            coll.buckets = buckets
+        return [step(env, coll, claimed) for step in self._steps]

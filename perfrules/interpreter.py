@@ -9,30 +9,25 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import Mapping
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from typing import Any
 
 from . import nodes
-from .checks import run_checks
 from .evaluate import eval_expr
 from .forms import Form, Row
 from .model import CheckSpec, Model, NodeSpec
-from .operations import NON_FINITE
 from .result import Result, SectionResult
+from .run import score_form
 from .rows import row_fields
 from .scoring import (
     Collector,
-    assemble,
-    build_env,
-    engine_error,
     score_leaf,
     score_row,
     section_total,
     select_rows,
-    unclaimed_rows,
     weights_audit,
 )
-from .values import CONTEXT, Value
+from .values import Value
 
 
 def interpret(model: Model, form: Form, coverage: bool = False) -> Result:
@@ -76,21 +71,10 @@ class Interpreter:
     def run(self, form: Form, coverage: bool = False) -> Result:
         """Score one validated form (a value beyond the engine's precision is an EngineError);
         with `coverage`, ``result.reached`` holds the rubric cells it exercised."""
-        try:
-            return self._run(form, coverage)
-        except NON_FINITE as err:  # located where it arose when scoring knew the line
-            raise engine_error(self.model, 0, 0, "", err) from None
+        return score_form(self.model, form, self, self._walk, coverage)
 
-    def _run(self, form: Form, coverage: bool) -> Result:
-        model = self.model
-        with localcontext(CONTEXT):
-            coll = Collector(form, reached=set() if coverage else None)
-            env = build_env(model, form, coll, self)
-            claimed: dict[int, str] = {}
-            top = [self._node(n, None, env, coll, claimed) for n in model.root]
-            unclaimed_rows(coll, form, claimed)
-            run_checks(model, coll, env, self)
-            return assemble(model, coll, top)
+    def _walk(self, env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> list[Decimal]:
+        return [self._node(n, None, env, coll, claimed) for n in self.model.root]
 
     def _node(self, node: NodeSpec, parent: str | None, env: dict[str, Value], coll: Collector,
               claimed: dict[int, str]) -> Decimal:
