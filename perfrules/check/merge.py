@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .. import nodes
@@ -23,78 +24,54 @@ class _Merged:
     tree: list[tuple[nodes.RulesetFile, nodes.Node]] = field(default_factory=list)  # sections and items, in order
 
 
-def _replace_node(entries: list[tuple[nodes.RulesetFile, nodes.Node]], new: nodes.Node,
-                  file: nodes.RulesetFile) -> bool:
-    """Replace the node with `new`'s id anywhere in the tree; True if found."""
-    for i, (f, n) in enumerate(entries):
-        if n.id == new.id:
-            entries[i] = (file, new)
-            return True
-        replaced = _replace_child(n, new)
-        if replaced is not None:
-            entries[i] = (f, replaced)
-            return True
-    return False
+Entries = list[tuple[nodes.RulesetFile, nodes.Node]]
 
 
-def _replace_child(node: nodes.Node, new: nodes.Node) -> nodes.Node | None:
-    for i, c in enumerate(node.children):
-        if c.id == new.id:
-            kids = node.children[:i] + (new,) + node.children[i + 1:]
-            return _with_children(node, kids)
-        deeper = _replace_child(c, new)
-        if deeper is not None:
-            kids = node.children[:i] + (deeper,) + node.children[i + 1:]
-            return _with_children(node, kids)
-    return None
+def _rewrite(entries: Entries, ident: str, change: Callable[[nodes.Node], nodes.Node | None],
+             file: nodes.RulesetFile | None = None) -> bool:
+    """The one tree rewriter of ``extends``: `change` the node `ident` wherever it is (None removes
+    it), rebuilding its ancestors; a replaced top-level node then belongs to `file`. True if found."""
 
+    def visit(node: nodes.Node) -> tuple[bool, nodes.Node | None]:
+        if node.id == ident:
+            return True, change(node)
+        for i, child in enumerate(node.children):
+            found, new = visit(child)
+            if found:
+                kept = (new,) if new is not None else ()
+                return True, _with_children(node, node.children[:i] + kept + node.children[i + 1:])
+        return False, None
 
-def _remove_node(entries: list[tuple[nodes.RulesetFile, nodes.Node]], ident: str) -> bool:
-    for i, (f, n) in enumerate(entries):
-        if n.id == ident:
+    for i, (f, top) in enumerate(entries):
+        found, new = visit(top)
+        if not found:
+            continue
+        if new is None:
             del entries[i]
-            return True
-        pruned = _prune(n, ident)
-        if pruned is not None:
-            entries[i] = (f, pruned)
-            return True
+        else:
+            entries[i] = (file if file is not None and top.id == ident else f, new)
+        return True
     return False
 
 
-def _prune(node: nodes.Node, ident: str) -> nodes.Node | None:
-    for i, c in enumerate(node.children):
-        if c.id == ident:
-            return _with_children(node, node.children[:i] + node.children[i + 1:])
-        deeper = _prune(c, ident)
-        if deeper is not None:
-            return _with_children(node, node.children[:i] + (deeper,) + node.children[i + 1:])
-    return None
+def _replace_node(entries: Entries, new: nodes.Node, file: nodes.RulesetFile) -> bool:
+    """Replace the node with `new`'s id anywhere in the tree; True if found."""
+    return _rewrite(entries, new.id, lambda _old: new, file)
 
 
-def _reweight(entries: list[tuple[nodes.RulesetFile, nodes.Node]], change: nodes.Reweight) -> bool:
+def _remove_node(entries: Entries, ident: str) -> bool:
+    """Remove the node `ident` anywhere in the tree; True if found."""
+    return _rewrite(entries, ident, lambda _old: None)
+
+
+def _reweight(entries: Entries, change: nodes.Reweight) -> bool:
     """Set the weight of the node named in `change`, wherever it is; True if found."""
-
-    def visit(n: nodes.Node) -> nodes.Node | None:
-        if n.id == change.name:
-            return nodes.Node(n.kind, n.id, n.title, change.weight, change.weight_text, n.children, n.rows, n.leaf,
-                            n.span, n.weight_span, change.adjust)
-        for i, k in enumerate(n.children):
-            new = visit(k)
-            if new is not None:
-                return _with_children(n, n.children[:i] + (new,) + n.children[i + 1:])
-        return None
-
-    for i, (f, n) in enumerate(entries):
-        new = visit(n)
-        if new is not None:
-            entries[i] = (f, new)
-            return True
-    return False
+    return _rewrite(entries, change.name, lambda old: dataclasses.replace(
+        old, weight=change.weight, weight_text=change.weight_text, adjust=change.adjust))
 
 
 def _with_children(node: nodes.Node, kids: tuple[nodes.Node, ...]) -> nodes.Node:
-    return nodes.Node(node.kind, node.id, node.title, node.weight, node.weight_text, kids, node.rows, node.leaf,
-                    node.span, node.weight_span, node.adjust)
+    return dataclasses.replace(node, children=kids)
 
 
 def _all_node_ids(entries: Iterable[nodes.Node]) -> Iterator[str]:
