@@ -104,13 +104,16 @@ def load_ruleset(path_or_id: str | Path, *, paths: Iterable[str | Path] = (), pr
 
 
 def ruleset_from_text(text: str, path: str = "<text>", *, paths: Iterable[str | Path] = (),
-                      prove: bool = True) -> Ruleset:
-    """Build a ruleset from source text (its ``extends`` parent, if any, is looked up by id)."""
+                      prove: bool = True, registry: Registry | None = None) -> Ruleset:
+    """Build a ruleset from source text (its ``extends`` parent, if any, is looked up by id).
+
+    A long-lived caller passes its `registry` so the folders are not searched again.
+    """
     f = parse_text(text, path)
     chain = [f]
     parent = next((d.value for d in f.decls if isinstance(d, ast.Setting) and d.key == "extends"), None)
     if parent:
-        registry = Registry(paths)
+        registry = registry or Registry(paths)
         chain = registry.chain(registry.path_of(parent)) + [f]
     return Ruleset(chain, prove=prove)
 

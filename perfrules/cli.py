@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from collections.abc import Callable, Sequence
 
-from . import __version__
+from . import __version__, cli_serve
 from .errors import PerfrulesError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -33,6 +33,7 @@ def _err(text: str) -> None:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from .api import Scorer, load_ruleset
+    from .output import dumps, error_entry, score_document
 
     ruleset = load_ruleset(args.ruleset, paths=args.path, prove=not args.no_prove) if args.ruleset else None
     scorer = Scorer(ruleset, args.path)
@@ -43,7 +44,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             _err(scored.error.render())
             status = EXIT_UNREADABLE
             if args.format == "json":
-                results.append({"form": scored.source, "error": [d.render() for d in scored.error.diagnostics]})
+                results.append(error_entry(scored.source, scored.error.diagnostics))
             continue
         r = scored.result
         assert r is not None
@@ -57,8 +58,7 @@ def cmd_score(args: argparse.Namespace) -> int:
             _out(render_result(r, full=args.command == "explain"))
             _out()
     if args.format == "json":
-        doc = results[0] if len(results) == 1 and len(args.forms) == 1 else results
-        _out(json.dumps(doc, ensure_ascii=False, indent=2))
+        _out(dumps(score_document(results, len(args.forms))))
     return status
 
 
@@ -127,7 +127,7 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from .api import load_ruleset
-    from .diff import diff_models
+    from .diff import GROUP_TITLES, diff_models, total_change
 
     old = load_ruleset(args.old, paths=args.path)
     new = load_ruleset(args.new, paths=args.path)
@@ -135,9 +135,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     _out(f"{old.id} v{old.version} → {new.id} v{new.version}")
     if not changes:
         _out("  两个规则的计分内容相同。")
-    titles = {"header": "基本信息", "weights": "分值", "tree": "结构", "rules": "计分方法", "bands": "定性分档",
-              "grades": "评价等次", "facts": "数据", "checks": "检查"}
-    for kind, title in titles.items():
+    for kind, title in GROUP_TITLES.items():
         group = [c.text for c in changes if c.kind == kind]
         if group:
             _out(f"【{title}】")
@@ -150,7 +148,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
         files = sorted(str(p) for d in args.forms for p in (Path(d).rglob("*") if Path(d).is_dir() else [Path(d)])
                        if p.suffix.lower() in (".yaml", ".yml", ".json"))
         from .errors import display_width
-        from .values import fmt_score
 
         def pad(text: str, width: int, right: bool = False) -> str:
             gap = " " * max(0, width - display_width(text))
@@ -170,10 +167,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 _err(e.render())
                 status = EXIT_UNREADABLE
                 continue
-            delta = b.total - a.total
-            change = ("+" if delta > 0 else "") + fmt_score(delta, new.model.places) if delta else "0"
-            _out(f"{pad(Path(source).name, 40)} {pad(fmt_score(a.total, old.model.places), 8, True)} "
-                 f"{pad(fmt_score(b.total, new.model.places), 8, True)} {pad(change, 8, True)}"
+            moved = total_change(a, b)
+            _out(f"{pad(Path(source).name, 40)} {pad(moved.old_total, 8, True)} "
+                 f"{pad(moved.new_total, 8, True)} {pad(moved.change, 8, True)}"
                  + (f"  等次 {a.grade} → {b.grade}" if a.grade != b.grade else ""))
     return status
 
@@ -475,6 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="打印安装包中示例表单的路径，可直接交给 perfrules score。")
     x.set_defaults(func=cmd_examples)
 
+    cli_serve.register(sub)
     for extra in _EXTRA_COMMANDS:
         extra(sub)
     return p
