@@ -1,0 +1,378 @@
+"""perfrules serve: every endpoint and every error class, through Starlette's test client.
+
+Expected numbers are worked out by hand from the 黄石 2022 rules (20 × 执行率 for 预算执行情况,
+weight × actual ÷ target for positive rows, half-up to 2 places).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from perfrules import cli
+from perfrules.formatter import format_text
+from perfrules.schema import ruleset_schema
+from perfrules.serve import Limits, ServeConfig, create_app
+from perfrules.serve.config import is_loopback
+from perfrules.serve.service import Service
+
+from .conftest import ROOT
+
+with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its test client; httpx works the same
+    warnings.simplefilter("ignore", UserWarning)
+    from starlette.testclient import TestClient
+
+
+HUANGSHI = "hubei/huangshi/project-2022"
+RULES = ROOT / "rulesets/hubei/huangshi/2022/project.rules"
+EXAMPLE = ROOT / "rulesets/hubei/huangshi/2022/examples/02-kaifaqu-peitao.yaml"
+PROBLEM = "application/problem+json"
+
+# 预算执行情况 20 × 4.002 ÷ 8 = 10.005 → 10.01 (half up); 人数 70 × 50 ÷ 100 = 35; 满意率 10 × 90% = 9
+SMALL_FORM: dict[str, Any] = {
+    "kind": "project", "jurisdiction": "湖北省/黄石市", "year": 2022,
+    "budget": {"adjusted": 8, "executed": 4.002},
+    "indicators": [
+        {"goal": 1, "level1": "产出指标", "level2": "数量指标", "name": "人数", "weight": 70,
+         "target": "100人", "actual": "50人"},
+        {"goal": 2, "level1": "满意度指标", "level2": "满意度", "name": "满意率", "weight": 10,
+         "target": "100%", "actual": "90%"},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+def as_json(form: dict[str, Any]) -> bytes:
+    return json.dumps(form, ensure_ascii=False).encode("utf-8")
+
+
+def post_form(client: TestClient, body: bytes, media: str = "application/json", **params: str) -> Any:
+    return client.post("/score", content=body, headers={"content-type": media}, params=params)
+
+
+def problem(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status and body["detail"]
+    assert "Traceback" not in response.text
+    if code is not None:
+        assert body["type"].endswith("/" + code), body
+    return body
+
+
+# ---------------------------------------------------------------- rulesets
+
+
+def test_healthz(client: TestClient) -> None:
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_rulesets_lists_bundled_without_server_paths(client: TestClient) -> None:
+    listing = client.get("/rulesets").json()
+    hs = next(r for r in listing if r["id"] == HUANGSHI)
+    assert hs == {"id": HUANGSHI, "jurisdiction": "湖北省/黄石市", "years": "2022", "kind": "project",
+                  "title": "黄石市项目支出绩效自评计分规则（2022 年度）", "path": "hubei/huangshi/2022/project.rules",
+                  "extends": None}
+    assert not any(r["path"].startswith("/") for r in listing)
+
+
+def test_ruleset_tree_weights_and_proved_bounds(client: TestClient) -> None:
+    r = client.get(f"/rulesets/{HUANGSHI}").json()
+    assert r["source"] == RULES.read_text(encoding="utf-8")
+    assert [(n["id"], n["weight"]) for n in r["tree"]] == [("预算执行", "20"), ("目标1", "70"), ("目标2", "10")]
+    budget = r["tree"][0]
+    assert budget["rule"] == "得分 = weight * ratio(budget.executed, budget.adjusted)"
+    assert (budget["bound"]["lo"], budget["bound"]["hi"], budget["bound"]["line"]) == ("0", "20", 44)
+    assert r["tree"][1]["bound"]["shares"] == {"positive": "[0, 1]", "reverse": "[0, 1]"}
+    assert [(p["line"], p["proved"]["hi"], p["required"]["hi"]) for p in r["proofs"]] == [
+        (31, "1", "1"), (32, "1", "1"), (44, "20", "20")]
+    assert [g["label"] for g in r["grades"]] == ["优", "良", "中", "差"]
+
+
+def test_unknown_ruleset_is_404_with_did_you_mean(client: TestClient) -> None:
+    body = problem(client.get("/rulesets/hubei/huangshi/project-2021"), 404, "unknown-ruleset")
+    assert HUANGSHI in body["diagnostics"][0]["hint"]
+    problem(client.get("/schema/no/such"), 404, "unknown-ruleset")
+
+
+def test_schema_is_perfrules_schema(client: TestClient) -> None:
+    from perfrules import load_ruleset
+
+    response = client.get(f"/schema/{HUANGSHI}")
+    assert response.headers["content-type"].startswith("application/schema+json")
+    assert response.json() == ruleset_schema(load_ruleset(HUANGSHI).model)
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def test_score_is_byte_for_byte_the_cli_json(client: TestClient, repo_root: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    name = "rulesets/hubei/huangshi/2022/examples/02-kaifaqu-peitao.yaml"
+    assert cli.main(["score", name, "--format", "json"]) == 1
+    printed = capsys.readouterr().out
+    response = post_form(client, EXAMPLE.read_bytes(), "application/yaml", name=name)
+    assert response.status_code == 200
+    assert response.text == printed
+    assert response.json()["total"] == "91.64"
+
+
+def test_score_json_body_exact_decimals(client: TestClient) -> None:
+    d = post_form(client, as_json(SMALL_FORM)).json()
+    assert [(i["name"], i["score"]) for i in d["items"]] == [("预算执行情况", "10.01"), ("人数", "35"), ("满意率", "9")]
+    assert (d["total"], d["grade"], d["findings"]) == ("54.01", "差", [])
+    assert d["items"][0]["explain"] == "20 × ratio(4.002 ÷ 8) = 10.01"
+
+
+def test_untyped_body_is_recognised(client: TestClient) -> None:
+    # curl --data-binary sends application/x-www-form-urlencoded; the service looks at the content
+    assert post_form(client, as_json(SMALL_FORM), "application/x-www-form-urlencoded").json()["total"] == "54.01"
+    assert post_form(client, EXAMPLE.read_bytes(), "").json()["total"] == "91.64"
+
+
+def test_score_with_ruleset_id(client: TestClient) -> None:
+    assert post_form(client, as_json(SMALL_FORM), ruleset=HUANGSHI).json()["ruleset"]["id"] == HUANGSHI
+    problem(post_form(client, as_json(SMALL_FORM), ruleset="../../etc/passwd"), 404, "unknown-ruleset")
+
+
+def test_form_names_ruleset_only_by_id(client: TestClient) -> None:
+    body = problem(post_form(client, as_json({**SMALL_FORM, "ruleset": str(RULES)})), 422, "unknown-ruleset")
+    body2 = problem(post_form(client, as_json({**SMALL_FORM, "ruleset": "/etc/passwd"})), 422, "unknown-ruleset")
+    assert "grades" not in json.dumps(body) and "root:" not in json.dumps(body2)
+
+
+def test_several_documents_give_a_list_with_errors_in_place(client: TestClient) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    body = f"{text}\n---\nkind: project\nyear: 2022\n---\n{text}".encode()
+    out = post_form(client, body, "application/yaml", name="three.yaml").json()
+    assert [e.get("total") for e in out] == ["91.64", None, "91.64"]
+    assert out[1]["form"] == "three.yaml#2" and "jurisdiction" in out[1]["error"][0]
+
+
+@pytest.mark.parametrize("body, media, code, line", [
+    (b"kind: [", "application/yaml", "yaml", 1),
+    (b'{"kind": "project",\n "year": }', "application/json", "json", 2),
+    (b"\xff\xfekind: project", "application/yaml", "encoding", 1),
+])
+def test_unreadable_form_is_400_with_place(client: TestClient, body: bytes, media: str, code: str, line: int) -> None:
+    d = problem(post_form(client, body, media), 400, code)["diagnostics"][0]
+    assert d["line"] == line and d["file"] == "<request>" and d["hint"]
+
+
+def test_invalid_form_is_422(client: TestClient) -> None:
+    form = dict(SMALL_FORM)
+    del form["kind"]
+    assert "kind" in problem(post_form(client, as_json(form)), 422)["detail"]
+    body = problem(post_form(client, as_json({**SMALL_FORM, "year": 1990})), 422, "no-ruleset")
+    assert "1990" in body["detail"] and body["diagnostics"][0]["hint"]
+
+
+def test_workbooks_wait_for_the_reader_and_other_types_are_415(client: TestClient) -> None:
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "YAML" in problem(post_form(client, b"PK\x03\x04", xlsx), 415, "workbook-not-yet")["diagnostics"][0]["hint"]
+    problem(post_form(client, b"\x89PNG", "image/png"), 415, "media-type")
+
+
+def test_body_over_limit_is_413() -> None:
+    small = TestClient(create_app(ServeConfig(limits=Limits(max_body_bytes=1000))))
+    problem(post_form(small, EXAMPLE.read_bytes(), "application/yaml"), 413, "too-large")
+    problem(small.post("/check", content=RULES.read_bytes()), 413, "too-large")
+
+
+def test_unknown_route_and_method(client: TestClient) -> None:
+    problem(client.get("/nope"), 404)
+    problem(client.get("/score"), 405)
+
+
+def test_internal_error_is_500_problem_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> str:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(Service, "score", broken)
+    quiet = TestClient(create_app(), raise_server_exceptions=False)
+    body = problem(post_form(quiet, as_json(SMALL_FORM)), 500, "internal")
+    assert "secret internals" not in json.dumps(body)
+
+
+def test_slow_request_is_503(monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(self: Service, text: str, name: str) -> dict[str, Any]:
+        time.sleep(1.0)
+        return {}
+
+    monkeypatch.setattr(Service, "check", slow)
+    impatient = TestClient(create_app(ServeConfig(limits=Limits(seconds_per_request=0.1))))
+    started = time.monotonic()
+    problem(impatient.post("/check", content=b"ruleset \"x\""), 503, "timeout")
+    assert time.monotonic() - started < 0.9
+
+
+# ---------------------------------------------------------------- batch
+
+
+def test_batch_jsonl_in_order_with_error_lines(client: TestClient) -> None:
+    good = json.dumps(SMALL_FORM, ensure_ascii=False)
+    body = "\n".join([good, '{"kind": "project"', "", good]).encode()
+    response = client.post("/score/batch", content=body, headers={"content-type": "application/jsonl"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/jsonl")
+    lines = response.text.splitlines()
+    assert len(lines) == 3
+    first, bad, last = (json.loads(x) for x in lines)
+    assert first["total"] == last["total"] == "54.01"
+    assert bad["form"] == "batch.jsonl:2" and bad["error"][0].startswith("batch.jsonl:2")
+    one = post_form(client, as_json(SMALL_FORM), name="batch.jsonl:1").json()
+    assert first == one
+
+
+def test_batch_over_limit_is_413() -> None:
+    few = TestClient(create_app(ServeConfig(limits=Limits(max_batch_forms=2))))
+    body = "\n".join([json.dumps(SMALL_FORM, ensure_ascii=False)] * 3).encode()
+    problem(few.post("/score/batch", content=body), 413, "too-many-forms")
+
+
+# ---------------------------------------------------------------- authoring
+
+
+def test_check_passes_the_bundled_ruleset(client: TestClient) -> None:
+    out = client.post("/check", content=RULES.read_bytes(), params={"name": "project.rules"}).json()
+    assert out["ok"] and out["diagnostics"] == [] and len(out["ruleset"]["proofs"]) == 3
+
+
+def test_check_locates_an_error_in_chinese(client: TestClient) -> None:
+    text = RULES.read_text(encoding="utf-8").replace("ratio(budget.executed,", "ratio(budget.executd,")
+    out = client.post("/check", content=text.encode(), params={"name": "project.rules"}).json()
+    assert not out["ok"]
+    (d,) = out["diagnostics"]
+    assert (d["file"], d["line"], d["column"], d["code"]) == ("project.rules", 44, 24, "unknown-name")
+    assert "budget.executd" in d["message"] and "budget.executed" in d["hint"]
+    assert "^" in d["text"]
+
+
+def test_check_syntax_error(client: TestClient) -> None:
+    out = client.post("/check", content=b'ruleset "x"\nitem a weight {\n').json()
+    assert not out["ok"] and out["diagnostics"][0]["line"] == 2
+
+
+def draft_text() -> str:
+    return RULES.read_text(encoding="utf-8").replace(
+        "score weight * ratio(budget.executed, budget.adjusted)", "score weight")
+
+
+def test_draft_scores_forms_with_the_edited_text(client: TestClient) -> None:
+    forms = [{"name": "02.yaml", "text": EXAMPLE.read_text(encoding="utf-8")}, {"name": "bad.yaml", "text": "kind: ["}]
+    out = client.post("/score/draft", json={"text": draft_text(), "name": "project.rules", "forms": forms}).json()
+    assert out["ok"]
+    good, bad = out["results"]
+    # 预算执行情况 now scores its full 20 instead of 13.5: 91.64 − 13.5 + 20
+    assert good["total"] == "98.14" and good["form"] == "02.yaml"
+    assert bad["form"] == "bad.yaml" and "YAML" in bad["error"][0]
+
+
+def test_draft_limits_and_bad_envelopes(client: TestClient) -> None:
+    problem(client.post("/score/draft", content=b"{not json"), 400, "json")
+    problem(client.post("/score/draft", json={"name": "x"}), 422, "request")
+    problem(client.post("/score/draft", json={"text": "", "forms": "a.yaml"}), 422, "request")
+    many = [{"name": f"{i}.yaml", "text": "kind: project"} for i in range(51)]
+    problem(client.post("/score/draft", json={"text": draft_text(), "forms": many}), 413, "too-many-forms")
+    problem(client.post("/score/draft", content=b"[" * 100_000), 400, "request")
+
+
+def test_diff_lists_changes_and_totals_under_both(client: TestClient) -> None:
+    forms = [{"name": "02.yaml", "text": EXAMPLE.read_text(encoding="utf-8")}]
+    out = client.post("/diff", json={"old": {"id": HUANGSHI}, "new": {"text": draft_text(), "name": "new.rules"},
+                                     "forms": forms}).json()
+    assert out["changes"] == [{"kind": "rules", "group": "计分方法",
+                               "text": "预算执行（预算执行情况）：得分 = weight * ratio(budget.executed, budget.adjusted)"
+                                       " → 得分 = weight"}]
+    assert out["forms"] == [{"form": "02.yaml", "old_total": "91.64", "new_total": "98.14", "change": "+6.5",
+                             "old_grade": "优", "new_grade": "优"}]
+
+
+def test_diff_of_a_broken_ruleset_is_422(client: TestClient) -> None:
+    body = problem(client.post("/diff", json={"old": {"id": HUANGSHI}, "new": {"text": "ruleset", "name": "n.rules"}}),
+                   422, "ruleset")
+    assert body["diagnostics"][0]["file"] == "n.rules"
+    problem(client.post("/diff", json={"old": "x", "new": {"id": HUANGSHI}}), 422, "request")
+
+
+def test_format_is_perfrules_fmt(client: TestClient) -> None:
+    messy = RULES.read_text(encoding="utf-8").replace("full 100", "full    100").replace("  score weight", "score weight")
+    response = client.post("/format", content=messy.encode(), params={"name": "p.rules"})
+    assert response.text == format_text(messy) == RULES.read_text(encoding="utf-8")
+    body = problem(client.post("/format", content=b"item x weight {", params={"name": "p.rules"}), 422)
+    assert body["diagnostics"][0]["file"] == "p.rules"
+
+
+def test_new_year_extends_and_checks(client: TestClient) -> None:
+    out = client.post("/new-year", json={"ruleset": HUANGSHI, "year": 2023}).json()
+    assert out["id"] == "hubei/huangshi/project-2023" and f'extends "{HUANGSHI}"' in out["text"]
+    checked = client.post("/check", content=out["text"].encode()).json()
+    assert checked["ok"] and checked["ruleset"]["years"] == "2023"
+    problem(client.post("/new-year", json={"ruleset": HUANGSHI, "year": "2023"}), 422, "request")
+    problem(client.post("/new-year", json={"ruleset": "nope", "year": 2023}), 404, "unknown-ruleset")
+
+
+# ---------------------------------------------------------------- token, pages, OpenAPI
+
+
+def test_token_guards_every_api_request() -> None:
+    guarded = TestClient(create_app(ServeConfig(token="s3cret")))
+    for method, path in [("GET", "/rulesets"), ("GET", f"/rulesets/{HUANGSHI}"), ("POST", "/score"),
+                         ("POST", "/check"), ("GET", f"/schema/{HUANGSHI}")]:
+        response = guarded.request(method, path)
+        problem(response, 401, "unauthorized")
+        assert response.headers["www-authenticate"].startswith("Bearer")
+        problem(guarded.request(method, path, headers={"Authorization": "Bearer wrong"}), 401)
+    ok = guarded.get("/rulesets", headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 200
+    for open_path in ["/", "/docs", "/openapi.json", "/healthz", "/static/workbench.js"]:
+        assert guarded.get(open_path).status_code == 200, open_path
+    assert guarded.get("/openapi.json").json()["security"] == [{"bearer": []}]
+
+
+def test_pages_are_served_from_the_package_without_external_urls(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "规则工作台" in page.text
+    external = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""")
+    for asset in ["/", "/static/editor.js", "/static/workbench.js", "/static/workbench.css", "/docs"]:
+        text = client.get(asset).text
+        assert not external.search(text), (asset, external.search(text))
+        assert "https://" not in text.replace("https://perfrules.invalid", ""), asset
+
+
+def test_openapi_documents_every_route(client: TestClient) -> None:
+    documented = set(client.get("/openapi.json").json()["paths"])
+    app = create_app()
+    served = {getattr(r, "path", "").replace("{rid:path}", "{rid}") for r in app.routes}
+    served -= {"/", "/docs", "/openapi.json", "/static"}
+    assert served == documented
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_serve_refuses_non_loopback_without_token(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--host", "0.0.0.0"]) == 2
+    assert "--token" in capsys.readouterr().err
+
+
+@given(st.ip_addresses())
+def test_is_loopback_only_for_loopback_addresses(address: Any) -> None:
+    assert is_loopback(str(address)) == address.is_loopback
+
+
+def test_is_loopback_names() -> None:
+    assert is_loopback("localhost") and is_loopback("[::1]") and is_loopback("127.8.9.10")
+    assert not is_loopback("0.0.0.0") and not is_loopback("example.org") and not is_loopback("::")
