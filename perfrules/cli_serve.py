@@ -37,8 +37,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     shown = f"[{args.host}]" if ":" in args.host else args.host
     sys.stderr.write(f"perfrules serve: 工作台 http://{shown}:{args.port}/  接口文档 http://{shown}:{args.port}/docs\n")
+    from .serve.protocol import NoDelayH11Protocol
+
     uvicorn.run("perfrules.serve.app:app_from_env", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level, server_header=False)
+                workers=args.workers, log_level=args.log_level, server_header=False, http=NoDelayH11Protocol)
     return EXIT_OK
 
 
