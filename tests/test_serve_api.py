@@ -231,8 +231,8 @@ def test_batch_jsonl_in_order_with_error_lines(client: TestClient) -> None:
     assert len(lines) == 3
     first, bad, last = (json.loads(x) for x in lines)
     assert first["total"] == last["total"] == "54.01"
-    assert bad["form"] == "batch.jsonl:2" and bad["error"][0].startswith("batch.jsonl:2")
-    one = post_form(client, as_json(SMALL_FORM), name="batch.jsonl:1").json()
+    assert bad["form"] == "batch.jsonl#2" and bad["error"][0].startswith("batch.jsonl#2")
+    one = post_form(client, as_json(SMALL_FORM), name="batch.jsonl#1").json()
     assert first == one
 
 
@@ -376,3 +376,12 @@ def test_is_loopback_only_for_loopback_addresses(address: Any) -> None:
 def test_is_loopback_names() -> None:
     assert is_loopback("localhost") and is_loopback("[::1]") and is_loopback("127.8.9.10")
     assert not is_loopback("0.0.0.0") and not is_loopback("example.org") and not is_loopback("::")
+
+
+def test_service_guide_has_a_curl_example_for_every_endpoint(client: TestClient) -> None:
+    guide = (ROOT / "docs" / "service.md").read_text(encoding="utf-8")
+    for path, ops in client.get("/openapi.json").json()["paths"].items():
+        for method in ops:
+            assert f"### `{method.upper()} {path.replace('{rid}', '{id}')}`" in guide, (method, path)
+        concrete = path.replace("{rid}", "hubei/huangshi/project-2022")
+        assert re.search(rf"curl [^\n]*(\\\n[^\n]*)?http://127\.0\.0\.1:8000{re.escape(concrete)}\b", guide), path

@@ -68,7 +68,7 @@ def openapi_document(config: ServeConfig) -> dict[str, Any]:
             "tags": ["scoring"], "parameters": [_RULESET_Q, _NAME_Q],
             "requestBody": {"required": True, "content": {"application/jsonl": {"schema": {"type": "string"}}}},
             "responses": {"200": {"description": "one line per input line, in order: a result, or "
-                                                 "`{\"form\": \"batch.jsonl:3\", \"error\": [...]}` in its place",
+                                                 "`{\"form\": \"batch.jsonl#3\", \"error\": [...]}` in its place",
                                   "content": {"application/jsonl": {"schema": {"type": "string"}}}}, **errors}}},
         "/score/draft": {"post": {
             "summary": "Check a draft ruleset text and score forms with it (the workbench)", "tags": ["authoring"],

@@ -142,7 +142,7 @@ class Service:
     def batch_lines(self, data: bytes, name: str) -> list[tuple[str, str]]:
         """The forms of a JSON Lines body as (source, line); 413 when there are more than the limit."""
         text = text_of(data, name)
-        lines = [(f"{name}:{n}", line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        lines = [(f"{name}#{n}", line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
         limit = self.config.limits.max_batch_forms
         if len(lines) > limit:
             raise Problem(413, "too-many-forms", f"一批最多 {limit} 个表单，这里有 {len(lines)} 个",

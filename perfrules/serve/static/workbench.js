@@ -275,6 +275,7 @@
     if (!file) return;
     state.name = file.name;
     state.opened = extendsOf(await file.text());
+    if (state.opened) $("base-select").value = state.opened;
     $("file-name").textContent = file.name;
     editor.setText(await file.text());
     e.target.value = "";
