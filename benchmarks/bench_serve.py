@@ -17,10 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -30,31 +27,11 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from perfrules.serve import local
+
 EXAMPLE = ROOT / "rulesets/hubei/huangshi/2022/examples/02-kaifaqu-peitao.yaml"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start(workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    exe = Path(sys.executable).parent / "perfrules"
-    command = [str(exe), "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
-    if shutil.which("timeout"):
-        command = ["timeout", "900", *command]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("perfrules serve did not start")
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
@@ -75,13 +52,14 @@ def main() -> None:
     as_json = json.dumps(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")), ensure_ascii=False)
     body = EXAMPLE.read_bytes() if args.body == "yaml" else as_json.encode("utf-8")
     headers = {"Content-Type": "application/yaml" if args.body == "yaml" else "application/json"}
-    proc, base = start(args.workers)
-    local = threading.local()
+    server = local.start("--workers", str(args.workers), "--log-level", "warning")
+    base = server.base
+    per_thread = threading.local()
 
     def one(_: int) -> float:
-        client = getattr(local, "client", None)
+        client = getattr(per_thread, "client", None)
         if client is None:
-            client = local.client = httpx.Client(base_url=base, timeout=30)
+            client = per_thread.client = httpx.Client(base_url=base, timeout=30)
         started = time.perf_counter()
         response = client.post("/score", content=body, headers=headers)
         elapsed = time.perf_counter() - started
@@ -110,8 +88,7 @@ def main() -> None:
             print(f"  POST /score/batch of {args.batch} forms: {n} lines back in {wall:.2f} s "
                   f"({args.batch / wall:,.0f} forms/s)")
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        server.stop()
 
 
 if __name__ == "__main__":

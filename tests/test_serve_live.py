@@ -1,17 +1,13 @@
 """perfrules serve as people use it: the real server on a free loopback port, called over HTTP,
 and the workbench driven in a real headless Chromium (Debian's, through Playwright).
 
-The server runs under coreutils' `timeout`, so it stops by itself even if this process dies.
+The server runs under coreutils' `timeout` (perfrules.serve.local), so it stops by itself even if
+this process dies.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +15,7 @@ import httpx
 import pytest
 
 from perfrules.formatter import format_text
+from perfrules.serve import local
 
 from .conftest import ROOT
 
@@ -27,49 +24,11 @@ EXAMPLE = ROOT / "rulesets/hubei/huangshi/2022/examples/02-kaifaqu-peitao.yaml"
 CHROMIUM = "/usr/bin/chromium"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def start_server(*extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    """`perfrules serve --port <free>` on 127.0.0.1, waited for until /healthz answers."""
-    port = free_port()
-    exe = Path(sys.executable).parent / "perfrules"
-    command = [str(exe), "serve", "--port", str(port), "--log-level", "warning", *extra]
-    if shutil.which("timeout"):
-        command = ["timeout", "600", *command]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"perfrules serve exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("perfrules serve did not answer /healthz within 30 s")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    proc, base = start_server()
-    yield base
-    stop(proc)
+    running = local.start("--log-level", "warning", lifetime=600)
+    yield running.base
+    running.stop()
 
 
 def test_real_server_scores_over_http(server: str) -> None:
@@ -85,12 +44,13 @@ def test_real_server_scores_over_http(server: str) -> None:
 
 
 def test_real_server_with_token_and_two_workers() -> None:
-    proc, base = start_server("--token", "t0ken", "--workers", "2")
+    running = local.start("--token", "t0ken", "--workers", "2", "--log-level", "warning", lifetime=600)
+    base = running.base
     try:
         assert httpx.get(base + "/rulesets").status_code == 401
         assert httpx.get(base + "/rulesets", headers={"Authorization": "Bearer t0ken"}).status_code == 200
     finally:
-        stop(proc)
+        running.stop()
 
 
 # ---------------------------------------------------------------- the workbench in Chromium

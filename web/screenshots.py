@@ -17,14 +17,16 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_serve_live import EXAMPLE, drop_file, start_server, stop  # noqa: E402
+from perfrules.serve import local
+from tests.test_serve_live import EXAMPLE, drop_file
 
 OUT = ROOT / "docs" / "img"
 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    proc, base = start_server()
+    server = local.start("--log-level", "warning")
+    base = server.base
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
@@ -44,7 +46,7 @@ def main() -> None:
             page.screenshot(path=str(OUT / "workbench.png"))
             browser.close()
     finally:
-        stop(proc)
+        server.stop()
 
 
 if __name__ == "__main__":
