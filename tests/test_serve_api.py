@@ -385,3 +385,21 @@ def test_service_guide_has_a_curl_example_for_every_endpoint(client: TestClient)
             assert f"### `{method.upper()} {path.replace('{rid}', '{id}')}`" in guide, (method, path)
         concrete = path.replace("{rid}", "hubei/huangshi/project-2022")
         assert re.search(rf"curl [^\n]*(\\\n[^\n]*)?http://127\.0\.0\.1:8000{re.escape(concrete)}\b", guide), path
+
+
+QUIET = TestClient(create_app(), raise_server_exceptions=False)
+YAMLISH = st.text(alphabet=st.sampled_from(list("kindyear: -[]{},'\"#&*!|>%@\t\n1.5e中\\")), max_size=80)
+MEDIA = st.sampled_from(["application/json", "application/yaml", "text/plain", "", "application/octet-stream",
+                         "application/jsonl", "image/png"])
+
+
+@given(body=st.one_of(st.binary(max_size=200), YAMLISH.map(lambda t: t.encode("utf-8", "surrogatepass"))),
+       media=MEDIA, path=st.sampled_from(["/score", "/score/batch", "/check", "/format", "/diff", "/new-year",
+                                          "/score/draft"]))
+def test_no_body_makes_the_service_fail(body: bytes, media: str, path: str) -> None:
+    """Whatever arrives, the answer is a result or a problem with a Chinese detail — never a 500."""
+    response = QUIET.post(path, content=body, headers={"content-type": media})
+    assert response.status_code in (200, 400, 404, 413, 415, 422), (response.status_code, response.text)
+    if response.status_code != 200:
+        assert response.headers["content-type"].startswith(PROBLEM) and response.json()["detail"]
+

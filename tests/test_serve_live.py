@@ -159,3 +159,29 @@ def test_workbench_next_year_and_compare(server: str, browser: object) -> None:
     row = page.inner_text(".changes tbody tr")
     assert row.split("\t") == ["02-kaifaqu-peitao.yaml", "91.64", "98.14", "+6.5", "优"]
     page.close()
+
+
+def test_workbench_opens_a_local_file_and_asks_for_the_token(browser: object, tmp_path: Path) -> None:
+    running = local.start("--token", "tok", "--log-level", "warning", lifetime=600)
+    try:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto(running.base + "/")
+        page.wait_for_selector("#token-box:not([hidden])")  # the API said 401: the page asks
+        page.fill("#token", "tok")
+        page.dispatch_event("#token", "change")
+        page.wait_for_selector("#ruleset-select option[value='hubei/huangshi/project-2022']", state="attached")
+        mine = tmp_path / "my-2023.rules"
+        mine.write_text('ruleset "my/project-2023"\nextends "hubei/huangshi/project-2022"\nyears 2023\n'
+                        "weight 预算执行 30\n", encoding="utf-8")
+        page.set_input_files("#rules-file", str(mine))
+        diag = page.wait_for_selector(".diag.error")
+        assert page.inner_text("#file-name") == "my-2023.rules"
+        # the sum is wrong in the merged tree; the checker places it at the parent's weight (another
+        # file), so it is listed with that file's place and not underlined in this editor
+        assert "各部分分值之和为 110" in diag.inner_text()
+        assert diag.inner_text().startswith("hubei/huangshi/2022/project.rules:43")
+        assert page.evaluate("workbench.editor.drawn()") == []
+        assert page.evaluate("workbench.editor.getText()") == mine.read_text(encoding="utf-8")
+        page.close()
+    finally:
+        running.stop()
