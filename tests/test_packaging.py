@@ -79,5 +79,6 @@ def test_wheel_carries_the_workbench(wheel: Path) -> None:
     import zipfile
 
     names = set(zipfile.ZipFile(wheel).namelist())
-    for asset in ["index.html", "api.html", "workbench.js", "workbench.css", "editor.js", "editor.LICENSES.txt"]:
+    for asset in ["index.html", "api.html", "api.js", "workbench.js", "workbench.css", "editor.js",
+                  "editor.LICENSES.txt"]:
         assert f"perfrules/serve/static/{asset}" in names, asset

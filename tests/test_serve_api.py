@@ -346,7 +346,9 @@ def test_pages_are_served_from_the_package_without_external_urls(client: TestCli
     page = client.get("/")
     assert page.status_code == 200 and "规则工作台" in page.text
     external = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import""")
-    for asset in ["/", "/static/editor.js", "/static/workbench.js", "/static/workbench.css", "/docs"]:
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    for asset in ["/", "/static/editor.js", "/static/workbench.js", "/static/workbench.css", "/docs",
+                  "/static/api.js"]:
         text = client.get(asset).text
         assert not external.search(text), (asset, external.search(text))
         assert "https://" not in text.replace("https://perfrules.invalid", ""), asset

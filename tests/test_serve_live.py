@@ -85,6 +85,7 @@ def test_workbench_edit_check_fix_score(server: str, browser: object, tmp_path: 
     page = browser.new_page(viewport={"width": 1500, "height": 950}, accept_downloads=True)  # type: ignore[attr-defined]
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
     page.goto(server + "/")
     page.select_option("#ruleset-select", HUANGSHI)
     page.wait_for_selector("#check-status.ok")
@@ -131,7 +132,10 @@ def test_workbench_edit_check_fix_score(server: str, browser: object, tmp_path: 
     download.value.save_as(str(saved))
     assert download.value.suggested_filename == "project.rules"
     assert saved.read_text(encoding="utf-8") == format_text(page.evaluate("workbench.editor.getText()"))
-    assert errors == []
+    page.goto(server + "/docs")  # the API page, under the same Content-Security-Policy
+    page.wait_for_selector(".op")
+    assert page.locator(".op").count() == 11
+    assert errors == []  # no script error, no CSP violation, nothing fetched from elsewhere
     page.close()
 
 

@@ -313,6 +313,7 @@
   }
   $("base-select").addEventListener("change", () => refresh());
   $("token").addEventListener("change", () => loadCatalog().catch(showError));
+  $("token-box").addEventListener("submit", (e) => e.preventDefault());
   for (const tab of document.querySelectorAll(".tabs button")) {
     tab.addEventListener("click", () => {
       for (const t of document.querySelectorAll(".tabs button")) t.classList.toggle("active", t === tab);
