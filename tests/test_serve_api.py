@@ -405,3 +405,20 @@ def test_no_body_makes_the_service_fail(body: bytes, media: str, path: str) -> N
     if response.status_code != 200:
         assert response.headers["content-type"].startswith(PROBLEM) and response.json()["detail"]
 
+
+
+def test_a_reader_of_several_tables_is_one_dispatch(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seam the workbook reader plugs into: per media type, a reader returning each table's form or
+    the error in its place; the service scores the readable ones and reports the others where they stood."""
+    from perfrules.errors import Diagnostic, FormError
+    from perfrules.forms import parse_documents
+    from perfrules.serve import bodies
+
+    def two_tables(data: bytes, name: str) -> list[Any]:
+        (raw,) = parse_documents(EXAMPLE.read_bytes(), f"{name}#1")
+        return [raw, FormError([Diagnostic("error", "table", "Sheet1!F12: 不是数字", f"{name}:Sheet1!F12")])]
+
+    monkeypatch.setitem(bodies.FORM_READERS, bodies.XLSX, two_tables)
+    out = post_form(client, b"PK\x03\x04", bodies.XLSX, name="book.xlsx").json()
+    assert out[0]["total"] == "91.64" and out[0]["form"] == "book.xlsx#1"
+    assert out[1] == {"form": "book.xlsx#2", "error": ["book.xlsx:Sheet1!F12: error[table]: Sheet1!F12: 不是数字"]}

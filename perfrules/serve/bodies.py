@@ -2,7 +2,13 @@
 
 A form arrives as JSON or YAML.  Workbooks and Word documents (.xlsx, .docx)
 will be read by the table readers once they exist; until then they get 415 with
-a message saying so.  Adding them is one entry in :data:`FORM_READERS`.
+a message saying so.  Adding them is one entry in :data:`FORM_READERS` per media
+type: a reader returns every form of the file, and a table it cannot read as a
+``FormError`` in that table's place (the other tables are still scored), e.g.::
+
+    def _tables(data: bytes, name: str) -> list[RawForm | FormError]:
+        from ..tables import TableError, read_tables
+        return [t.error if isinstance(t, TableError) else t.raw for t in read_tables(data, name)]
 """
 
 from __future__ import annotations
@@ -19,22 +25,21 @@ JSON = "application/json"
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-JSONL_TYPES = ("application/jsonl", "application/x-ndjson", "application/json-seq", "application/x-jsonlines",
-               "text/plain", JSON)
 
-#: A reader turns a request body (bytes) and the form's name into form documents.
-FormReader = Callable[[bytes, str], list[RawForm]]
-
-
-def _json_forms(data: bytes, name: str) -> list[RawForm]:
-    return parse_documents(data, name, json_=True)
+#: A reader turns a request body and the upload's name into its forms, in order: each a document,
+#: or the error that keeps that one from being read.  A body it cannot read at all raises FormError.
+FormReader = Callable[[bytes, str], list[RawForm | FormError]]
 
 
-def _yaml_forms(data: bytes, name: str) -> list[RawForm]:
-    return parse_documents(data, name)
+def _json_forms(data: bytes, name: str) -> list[RawForm | FormError]:
+    return list(parse_documents(data, name, json_=True))
 
 
-def _not_yet(data: bytes, name: str) -> list[RawForm]:
+def _yaml_forms(data: bytes, name: str) -> list[RawForm | FormError]:
+    return list(parse_documents(data, name))
+
+
+def _not_yet(data: bytes, name: str) -> list[RawForm | FormError]:
     raise Problem(415, "workbook-not-yet", "本服务尚不能读取 Excel/Word 表格（等待表格读取模块 perfrules.tables 接入）",
                   [Diagnostic("error", "workbook-not-yet", "暂不支持上传 .xlsx/.docx 表单", name,
                               hint="先把表单转成 YAML 或 JSON 再上传")])
@@ -94,8 +99,9 @@ def guess_type(data: bytes, name: str) -> str:
     return JSON if data.lstrip()[:1] in (b"{", b"[") else YAML_TYPES[0]
 
 
-def read_forms(data: bytes, kind: str, name: str) -> list[RawForm]:
-    """The form documents of a body of media type `kind`: 415 for a type no reader takes, 400 if unreadable."""
+def read_forms(data: bytes, kind: str, name: str) -> list[RawForm | FormError]:
+    """The forms of a body of media type `kind` (each, or the error in its place): 415 for a type no
+    reader takes, 400 (413) if the body cannot be read at all."""
     if kind in UNSAID:
         kind = guess_type(data, name)
     reader = FORM_READERS.get(kind)

@@ -17,7 +17,7 @@ from typing import Any
 from ..api import Ruleset
 from ..authoring import new_year_text
 from ..diff import GROUP_TITLES, diff_models, total_change
-from ..errors import Diagnostic, PerfrulesError
+from ..errors import Diagnostic, FormError, PerfrulesError
 from ..formatter import format_text
 from ..forms import Form, RawForm, read_form
 from ..output import dumps, dumps_line, error_entry, score_document
@@ -129,12 +129,16 @@ class Service:
         """The body of ``POST /score``: what ``perfrules score --format json`` prints for that file."""
         docs = read_forms(data, media_type, name)
         if len(docs) == 1:
+            if isinstance(docs[0], FormError):
+                raise Problem.of(422, docs[0])
             return dumps(score_document([self._score_raw(docs[0], rid)], 1)) + "\n"
         entries = []
-        for i, raw in enumerate(docs):
+        for i, doc in enumerate(docs):
             source = f"{name}#{i + 1}"
             try:
-                entries.append(self._score_raw(RawForm(raw.data, source, raw.lines, raw.text), rid))
+                if isinstance(doc, FormError):
+                    raise Problem.of(422, doc)
+                entries.append(self._score_raw(RawForm(doc.data, source, doc.lines, doc.text), rid))
             except Problem as p:
                 entries.append(error_entry(source, [self.public(d) for d in p.diagnostics]))
         return dumps(score_document(entries, 1)) + "\n"
@@ -153,8 +157,10 @@ class Service:
     def score_line(self, source: str, line: str, rid: str | None) -> str:
         """One line of ``POST /score/batch`` output: the scored form, or the error in its place."""
         try:
-            docs = read_forms(line.encode("utf-8"), JSON, source)
-            return dumps_line(self._score_raw(docs[0], rid))
+            (doc,) = read_forms(line.encode("utf-8"), JSON, source)
+            if isinstance(doc, FormError):
+                raise Problem.of(422, doc)
+            return dumps_line(self._score_raw(doc, rid))
         except Problem as p:
             return dumps_line(error_entry(source, [self.public(d) for d in p.diagnostics]))
 
@@ -171,7 +177,10 @@ class Service:
         for f in forms:
             data = f.text.encode("utf-8")
             try:
-                form = read_form(read_forms(data, guess_type(data, f.name), f.name)[0])
+                doc = read_forms(data, guess_type(data, f.name), f.name)[0]
+                if isinstance(doc, FormError):
+                    raise doc
+                form = read_form(doc)
                 yield FormOutcome(f.name, form, rs.evaluate(form), ())
             except Problem as p:
                 yield FormOutcome(f.name, None, None, tuple(self.public(d) for d in p.diagnostics))
