@@ -26,13 +26,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         sys.stderr.write(f"error[serve]: --timeout 应为正数（秒），这里是 {args.timeout}\n")
         return EXIT_UNREADABLE
+    from pathlib import Path
+
+    for folder in args.path:
+        if not (Path(folder).is_dir() or (Path(folder).is_file() and folder.endswith(".rules"))):
+            sys.stderr.write(f"error[serve]: --path {folder} 不是目录，也不是 .rules 文件\n"
+                             "  = 提示: 给出存放规则文件的目录\n")
+            return EXIT_UNREADABLE
     config = ServeConfig(tuple(args.path), token, Limits(max_body_bytes=args.max_body_bytes,
                                                          max_batch_forms=args.max_batch,
                                                          seconds_per_request=args.timeout))
     os.environ[ENV_VAR] = config.to_env()
     from .serve.app import app_from_env
 
-    app_from_env()  # load the catalog now: a broken --path is reported before the port opens
+    registry = app_from_env().state.service.catalog.registry  # found now, reported before the port opens
+    for path, message in registry.unreadable:
+        sys.stderr.write(f"warning[serve]: {path} 无法读取，未提供该规则\n{message}\n")
+    for a, b in registry.conflicts():
+        sys.stderr.write(f"warning[serve]: {a.id}（{a.path}）与 {b.id}（{b.path}）适用于同一地区、类别和年度；"
+                         "按地区和年度查找时会报告冲突\n")
     import uvicorn
 
     shown = f"[{args.host}]" if ":" in args.host else args.host

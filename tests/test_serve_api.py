@@ -422,3 +422,36 @@ def test_a_reader_of_several_tables_is_one_dispatch(client: TestClient, monkeypa
     out = post_form(client, b"PK\x03\x04", bodies.XLSX, name="book.xlsx").json()
     assert out[0]["total"] == "91.64" and out[0]["form"] == "book.xlsx#1"
     assert out[1] == {"form": "book.xlsx#2", "error": ["book.xlsx:Sheet1!F12: error[table]: Sheet1!F12: 不是数字"]}
+
+
+def test_serve_command_configures_uvicorn_and_reports_broken_rulesets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import uvicorn
+
+    from perfrules.serve.config import ENV_VAR
+    from perfrules.serve.protocol import NoDelayH11Protocol
+
+    (tmp_path / "bad.rules").write_text('ruleset "x" bad {\n', encoding="utf-8")
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    monkeypatch.setenv(ENV_VAR, "{}")  # restored after the test
+    status = cli.main(["serve", "--host", "0.0.0.0", "--token", "t", "--workers", "3", "--path", str(tmp_path),
+                       "--max-batch", "7"])
+    assert status == 0
+    (call,) = calls
+    assert (call["app"], call["factory"], call["host"], call["workers"], call["http"]) == (
+        "perfrules.serve.app:app_from_env", True, "0.0.0.0", 3, NoDelayH11Protocol)
+    config = ServeConfig.from_env()
+    assert (config.token, config.paths, config.limits.max_batch_forms) == ("t", (str(tmp_path),), 7)
+    err = capsys.readouterr().err
+    assert f"warning[serve]: {tmp_path / 'bad.rules'} 无法读取" in err and "1:13" in err
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--path", "/nonexistent/rulesets"], "不是目录"),
+    (["--workers", "0"], "--workers 应为正整数"),
+    (["--timeout", "0"], "--timeout 应为正数"),
+])
+def test_serve_command_refuses_bad_options(args: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", *args]) == 2
+    assert words in capsys.readouterr().err

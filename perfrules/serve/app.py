@@ -210,6 +210,7 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         Problem: on_problem, HTTPException: on_http, Exception: on_bug}
     app = Starlette(routes=routes, exception_handlers=handlers)
+    app.state.service = service
     app.add_middleware(BearerAuth, token=config.token)
     return app
 
