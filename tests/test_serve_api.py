@@ -455,3 +455,14 @@ def test_serve_command_configures_uvicorn_and_reports_broken_rulesets(
 def test_serve_command_refuses_bad_options(args: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["serve", *args]) == 2
     assert words in capsys.readouterr().err
+
+
+def test_a_ruleset_that_fails_its_check_is_422_not_500(tmp_path: Path) -> None:
+    text = RULES.read_text(encoding="utf-8").replace('ruleset "hubei/huangshi/project-2022"', 'ruleset "mine/p-2022"')
+    (tmp_path / "p.rules").write_text(text.replace("weight 20 {", "weight 25 {"), encoding="utf-8")
+    mine = TestClient(create_app(ServeConfig(paths=(str(tmp_path),))))
+    assert any(r["id"] == "mine/p-2022" for r in mine.get("/rulesets").json())
+    body = problem(mine.get("/rulesets/mine/p-2022"), 422, "ruleset")
+    assert "p.rules" in body["detail"] and body["diagnostics"][0]["code"] == "weights"
+    assert str(tmp_path) not in json.dumps(body)  # the server's folders stay private
+    problem(post_form(mine, as_json(SMALL_FORM), ruleset="mine/p-2022"), 422, "ruleset")

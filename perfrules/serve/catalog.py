@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api import Ruleset, ruleset_from_text
-from ..errors import LookupFailure
+from ..errors import LookupFailure, PerfrulesError
 from ..forms import Form
 from ..registry import Entry, Registry, bundled_dir, parse_cached
 from .problems import Problem
@@ -49,7 +49,11 @@ class Catalog:
             hit = self._loaded.get(path)
         if hit is not None:
             return hit
-        rs = Ruleset(self.registry.chain(path))
+        try:
+            rs = Ruleset(self.registry.chain(path))
+        except PerfrulesError as e:  # a ruleset in the folders that does not check: say why, every time
+            raise Problem(422, "ruleset", f"规则 {self.public_path(path)} 未通过检查，不能使用",
+                          e.diagnostics) from None
         with self._lock:
             return self._loaded.setdefault(path, rs)
 
