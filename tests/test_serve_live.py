@@ -119,6 +119,9 @@ def test_workbench_edit_check_fix_score(server: str, browser: object, tmp_path: 
     assert "总分 91.64 / 100" in total.inner_text()
     card = page.inner_text(".card")
     assert "20 × ratio(67.51 ÷ 100) = 13.5" in card and "填报总分 88，按规则应为 91.64" in card
+    row = page.locator(".card tr", has_text="预计参保人数")
+    assert row.get_attribute("title") == "目标值 13000人；实际完成值 11789人；目标值未写方向，按正向指标计分"
+    assert "15 ✗" in row.inner_text()  # the declared 15 differs from the 18.14 the rules give
     shot = tmp_path / "workbench.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 20_000

@@ -181,7 +181,7 @@
         cellDeclared(same), el("td", { class: "explain" }, same ? same.explain : "")));
       for (const it of own) {
         if (it === same) continue;
-        rows.push(el("tr", {}, el("td", {}, "　" + it.name), el("td", { class: "num" }, it.weight),
+        rows.push(el("tr", { title: detailText(it) }, el("td", {}, "　" + it.name), el("td", { class: "num" }, it.weight),
           el("td", { class: "num" }, it.score), cellDeclared(it), el("td", { class: "explain" }, it.explain)));
       }
     }
@@ -196,6 +196,16 @@
         r.findings.map((f) => el("div", { class: "finding " + f.severity },
           el("span", { class: "sev" }, f.severity), `${f.code}  ${f.message}`,
           el("span", { class: "muted" }, `  ${f.path}${f.line ? `（第 ${f.line} 行）` : ""}`)))));
+  }
+
+  // an indicator row's inputs and reasoning, shown when the mouse rests on the row
+  function detailText(it) {
+    const d = it.detail || {};
+    const parts = [];
+    if (d.target !== undefined) parts.push(`目标值 ${d.target}`);
+    if (d.actual !== undefined) parts.push(`实际完成值 ${d.actual}`);
+    if (d.reason) parts.push(d.reason);
+    return parts.join("；");
   }
 
   function cellDeclared(it) {
