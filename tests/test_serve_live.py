@@ -150,7 +150,8 @@ def test_workbench_next_year_and_compare(server: str, browser: object) -> None:
     page.wait_for_selector("[data-total='91.64']")
     page.fill("#new-year-value", "2023")
     page.click("#new-year")
-    page.wait_for_function("workbench.editor.getText().includes('extends \"hubei/huangshi/project-2022\"')")
+    page.wait_for_selector("#file-name:has-text('extends hubei/huangshi/project-2022')")
+    assert 'extends "hubei/huangshi/project-2022"' in page.evaluate("workbench.editor.getText()")
     page.wait_for_selector("#check-status.ok")
     # next year: 预算执行情况 scores its full weight; compare with 2022
     page.evaluate("""() => {
