@@ -10,7 +10,7 @@ EXIT_OK, EXIT_UNREADABLE = 0, 2
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve.config import ENV_VAR, Limits, ServeConfig, is_loopback
+    from .serve.config import ENV_VAR, LOOPBACK_NAMES, Limits, ServeConfig, is_loopback
 
     token = args.token or os.environ.get("PERFRULES_TOKEN") or None
     if not is_loopback(args.host) and not token:
@@ -35,7 +35,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
     config = ServeConfig(tuple(args.path), token, Limits(max_body_bytes=args.max_body_bytes,
                                                          max_batch_forms=args.max_batch,
-                                                         seconds_per_request=args.timeout))
+                                                         seconds_per_request=args.timeout),
+                         hosts=() if token else LOOPBACK_NAMES)
     os.environ[ENV_VAR] = config.to_env()
     from .serve.app import app_from_env
 

@@ -466,3 +466,37 @@ def test_a_ruleset_that_fails_its_check_is_422_not_500(tmp_path: Path) -> None:
     assert "p.rules" in body["detail"] and body["diagnostics"][0]["code"] == "weights"
     assert str(tmp_path) not in json.dumps(body)  # the server's folders stay private
     problem(post_form(mine, as_json(SMALL_FORM), ruleset="mine/p-2022"), 422, "ruleset")
+
+
+def test_without_token_only_requests_addressed_to_this_machine_are_answered() -> None:
+    from perfrules.serve.config import LOOPBACK_NAMES
+
+    guarded = TestClient(create_app(ServeConfig(hosts=LOOPBACK_NAMES)), base_url="http://127.0.0.1:8000")
+    assert guarded.get("/rulesets").status_code == 200
+    for host in ["localhost:8000", "[::1]:8000", "127.0.0.1", "LOCALHOST"]:
+        assert guarded.get("/healthz", headers={"host": host}).status_code == 200, host
+    for host in ["attacker.example:8000", "attacker.example", "127.0.0.1.attacker.example", ""]:
+        body = problem(guarded.get("/", headers={"host": host}), 400, "host")
+        assert "本机" in body["detail"]
+
+
+@given(st.ip_addresses(), st.integers(1, 65535))
+def test_host_name_drops_the_port(address: Any, port: int) -> None:
+    from perfrules.serve.config import host_name
+
+    shown = f"[{address}]" if address.version == 6 else str(address)
+    assert host_name(f"{shown}:{port}") == host_name(shown) == str(address)
+
+
+def test_serve_without_token_guards_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from perfrules.serve.config import ENV_VAR, LOOPBACK_NAMES
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: None)
+    monkeypatch.setenv(ENV_VAR, "{}")
+    monkeypatch.delenv("PERFRULES_TOKEN", raising=False)
+    assert cli.main(["serve"]) == 0
+    assert ServeConfig.from_env().hosts == LOOPBACK_NAMES
+    assert cli.main(["serve", "--token", "x"]) == 0
+    assert ServeConfig.from_env().hosts == ()

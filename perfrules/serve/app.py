@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .._version import __version__
 from ..output import dumps_line
 from .bodies import media_type, read_body, text_of
-from .config import ServeConfig
+from .config import ServeConfig, host_name, is_loopback
 from .openapi import openapi_document
 from .problems import MEDIA_TYPE, Problem
 from .service import Service
@@ -57,14 +57,22 @@ T = TypeVar("T")
 
 
 class BearerAuth:
-    """ASGI middleware: with a token configured, every API request needs ``Authorization: Bearer <token>``."""
+    """ASGI middleware: with a token configured, every API request needs ``Authorization: Bearer <token>``;
+    with `hosts`, a request addressed to any other host name is refused."""
 
-    def __init__(self, app: ASGIApp, token: str | None):
+    def __init__(self, app: ASGIApp, token: str | None, hosts: tuple[str, ...] = ()):
         self.app = app
         self.token = token.encode("utf-8") if token else None
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
+        if self.hosts and scope["type"] == "http":
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+            if host_name(host) not in self.hosts and not is_loopback(host_name(host)):
+                problem = Problem(400, "host", f"本服务只接受发往本机的请求（Host: {host[:100]}）")
+                await _problem_response(problem, path)(scope, receive, send)
+                return
         if self.token is None or scope["type"] != "http" or path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
             await self.app(scope, receive, send)
             return
@@ -211,7 +219,7 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
         Problem: on_problem, HTTPException: on_http, Exception: on_bug}
     app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.service = service
-    app.add_middleware(BearerAuth, token=config.token)
+    app.add_middleware(BearerAuth, token=config.token, hosts=config.hosts)
     return app
 
 

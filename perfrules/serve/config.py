@@ -31,6 +31,9 @@ class ServeConfig:
     paths: tuple[str, ...] = ()
     token: str | None = None
     limits: Limits = field(default_factory=Limits)
+    #: Host names a request may be addressed to (empty: any).  Without a token the service sets the
+    #: loopback names, so a web page whose DNS name is rebound to 127.0.0.1 cannot read its answers.
+    hosts: tuple[str, ...] = ()
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))
@@ -39,7 +42,19 @@ class ServeConfig:
     def from_env() -> ServeConfig:
         """The configuration `perfrules serve` put in the environment of its workers."""
         raw = json.loads(os.environ.get(ENV_VAR) or "{}")
-        return ServeConfig(tuple(raw.get("paths", ())), raw.get("token"), Limits(**raw.get("limits", {})))
+        return ServeConfig(tuple(raw.get("paths", ())), raw.get("token"), Limits(**raw.get("limits", {})),
+                           tuple(raw.get("hosts", ())))
+
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without the port (``[::1]:8000`` → ``::1``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 def is_loopback(host: str) -> bool:
