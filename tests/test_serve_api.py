@@ -500,3 +500,13 @@ def test_serve_without_token_guards_the_host(monkeypatch: pytest.MonkeyPatch) ->
     assert ServeConfig.from_env().hosts == LOOPBACK_NAMES
     assert cli.main(["serve", "--token", "x"]) == 0
     assert ServeConfig.from_env().hosts == ()
+
+
+def test_ruleset_texts_are_bounded() -> None:
+    small = TestClient(create_app(ServeConfig(limits=Limits(max_ruleset_bytes=1000))))
+    big = RULES.read_bytes()  # 2.5 KB
+    problem(small.post("/check", content=big), 413, "too-large")
+    problem(small.post("/format", content=big), 413, "too-large")
+    problem(small.post("/score/draft", json={"text": big.decode()}), 413, "too-large")
+    problem(small.post("/diff", json={"old": {"id": HUANGSHI}, "new": {"text": big.decode()}}), 413, "too-large")
+    assert small.post("/check", content=b'ruleset "x"').json()["ok"] is False  # small texts still checked

@@ -21,6 +21,9 @@ class Limits:
     max_body_bytes: int = 4_000_000
     max_batch_forms: int = 1_000
     max_draft_forms: int = 50
+    #: A ruleset text sent to /check, /format, /score/draft or /diff (the bundled ones are under 10 KB;
+    #: checking 0.5 MB of rules takes seconds, and the work of a timed-out request still runs to its end).
+    max_ruleset_bytes: int = 500_000
     seconds_per_request: float = 30.0
 
 

@@ -165,13 +165,26 @@ class Service:
             return dumps_line(error_entry(source, [self.public(d) for d in p.diagnostics]))
 
     # -- authoring
-    def check(self, text: str, name: str) -> dict[str, Any]:
-        """``POST /check``: every diagnostic, and the checked ruleset's tree and proofs when it has no error."""
+    def _bounded(self, text: str, name: str) -> str:
+        limit = self.config.limits.max_ruleset_bytes
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            raise Problem(413, "too-large", f"规则文本有 {size} 字节，超过上限 {limit} 字节",
+                          [Diagnostic("error", "too-large", f"规则文本超过 {limit} 字节", name,
+                                      hint="规则文件应当短小；拆分或删除多余内容")])
+        return text
+
+    def _checked(self, text: str, name: str) -> tuple[dict[str, Any], Ruleset | None]:
+        self._bounded(text, name)
         try:
             rs = self.catalog.from_text(text, name)
         except PerfrulesError as e:
-            return {"ok": False, "diagnostics": self._diagnostics(list(e.diagnostics))}
-        return {"ok": True, "diagnostics": self._diagnostics(list(rs.diagnostics)), "ruleset": describe(rs)}
+            return {"ok": False, "diagnostics": self._diagnostics(list(e.diagnostics))}, None
+        return {"ok": True, "diagnostics": self._diagnostics(list(rs.diagnostics)), "ruleset": describe(rs)}, rs
+
+    def check(self, text: str, name: str) -> dict[str, Any]:
+        """``POST /check``: every diagnostic, and the checked ruleset's tree and proofs when it has no error."""
+        return self._checked(text, name)[0]
 
     def _scored_texts(self, rs: Ruleset, forms: list[FormText]) -> Iterator[FormOutcome]:
         for f in forms:
@@ -193,10 +206,9 @@ class Service:
         text = _string(obj, "text", '写成 {"text": 规则文本, "name": 文件名, "forms": [...]}')
         name = obj.get("name") if isinstance(obj.get("name"), str) else "draft.rules"
         forms = _form_texts(obj, self.config.limits.max_draft_forms)
-        out = self.check(text, name)
-        if not out["ok"]:
+        out, rs = self._checked(text, name)
+        if rs is None:
             return out
-        rs = self.catalog.from_text(text, name)
         out["results"] = [o.result.to_dict() if o.result else error_entry(o.name, o.errors)
                           for o in self._scored_texts(rs, forms)]
         return out
@@ -208,8 +220,9 @@ class Service:
         if isinstance(obj.get("id"), str):
             return self.catalog.by_id(obj["id"])
         text = _string(obj, "text", f'{which} 写成 {{"id": …}} 或 {{"text": …, "name": …}}')
+        name = str(obj.get("name") or f"{which}.rules")
         try:
-            return self.catalog.from_text(text, str(obj.get("name") or f"{which}.rules"))
+            return self.catalog.from_text(self._bounded(text, name), name)
         except PerfrulesError as e:
             raise Problem(422, "ruleset", f"{which} 规则未通过检查", [self.public(d) for d in e.diagnostics]) from None
 
@@ -242,7 +255,7 @@ class Service:
     def format(self, text: str, name: str) -> str:
         """``POST /format``: the text as ``perfrules fmt`` writes it; 422 with diagnostics if it does not parse."""
         try:
-            return format_text(text, name)
+            return format_text(self._bounded(text, name), name)
         except PerfrulesError as e:
             raise Problem.of(422, e) from None
 
