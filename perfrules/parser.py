@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import (
     UnexpectedCharacters,
     UnexpectedEOF,
@@ -26,11 +26,16 @@ from lark.exceptions import (
 from . import ast
 from ._resources import data_dir
 from .errors import Diagnostic, RuleSyntaxError
+from .operations import in_engine_context
 
 #: Ruleset sources larger than this are refused before parsing.
 MAX_SOURCE_BYTES = 2_000_000
 #: Expression nesting deeper than this is refused (keeps every later tree walk shallow).
 MAX_DEPTH = 60
+#: How deep the syntax tree of one file may go: a chain of N ``+`` or ``else if`` is N levels.
+#: Every later stage walks expressions recursively; this bound keeps them far from Python's
+#: recursion limit, so a long expression is a located error, never a RecursionError.
+MAX_TREE_DEPTH = 120
 
 
 @cache
@@ -466,6 +471,22 @@ def _nesting_depth_error(text: str, path: str) -> Diagnostic | None:
     return None
 
 
+def _tree_depth_error(tree: Tree[Token], text: str, path: str) -> Diagnostic | None:
+    """A located error if the parse tree is deeper than MAX_TREE_DEPTH (walked without recursion)."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            meta = node.meta
+            line = getattr(meta, "line", 0) if not meta.empty else 0
+            col = getattr(meta, "column", 0) if not meta.empty else 0
+            return Diagnostic("error", "too-long", f"表达式过长或嵌套过深（语法树超过 {MAX_TREE_DEPTH} 层；一串 N 个 + 或 "
+                              "else if 算 N 层）", path, line, col,
+                              hint="把长表达式拆成几个 let 定义，每个 let 写其中一部分，再相加", source=text)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
+
+
 def _syntax_diagnostic(err: UnexpectedInput, text: str, path: str) -> Diagnostic:
     line = getattr(err, "line", 0) or 0
     col = getattr(err, "column", 0) or 0
@@ -505,6 +526,7 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, path: str) -> Diagnostic
     return Diagnostic("error", "syntax", msg, path, line, col, hint=hint, source=text)
 
 
+@in_engine_context
 def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
     """Parse ruleset source `text`; raise :class:`RuleSyntaxError` on any problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
@@ -523,6 +545,9 @@ def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
         tree = grammar_parser().parse(text)
     except UnexpectedInput as err:
         raise RuleSyntaxError([_syntax_diagnostic(err, text, path)]) from None
+    too_long = _tree_depth_error(tree, text, path)
+    if too_long:
+        raise RuleSyntaxError([too_long])
     try:
         decls = _ToAst().transform(tree)
     except VisitError as err:
