@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import ast
+from .adjustable import node_problems
 from .errors import Diagnostic
 from .interpreter import eval_expr
 from .intervals import INF, Interval
@@ -150,7 +151,7 @@ def _reweight(nodes: list[tuple[ast.RulesetFile, ast.Node]], change: ast.Reweigh
     def visit(n: ast.Node) -> ast.Node | None:
         if n.id == change.name:
             return ast.Node(n.kind, n.id, n.title, change.weight, change.weight_text, n.children, n.rows, n.leaf,
-                            n.span, n.weight_span)
+                            n.span, n.weight_span, change.adjust)
         for i, k in enumerate(n.children):
             new = visit(k)
             if new is not None:
@@ -167,7 +168,7 @@ def _reweight(nodes: list[tuple[ast.RulesetFile, ast.Node]], change: ast.Reweigh
 
 def _with_children(node: ast.Node, kids: tuple[ast.Node, ...]) -> ast.Node:
     return ast.Node(node.kind, node.id, node.title, node.weight, node.weight_text, kids, node.rows, node.leaf,
-                    node.span, node.weight_span)
+                    node.span, node.weight_span, node.adjust)
 
 
 def _all_node_ids(nodes: Iterable[ast.Node]) -> Iterator[str]:
@@ -856,7 +857,8 @@ class _Checker:
                 if t not in (BOOL, None):
                     c.error("type", "rows where 后应为条件", n.rows.where.span, '例如: rows where goal == 1')
                 rows_where = n.rows.where
-            return NodeSpec("section", n.id, name, w, is_rows=True, rows_where=rows_where, span=n.span)
+            adjust = (n.adjust.lo, n.adjust.hi) if n.adjust is not None else None
+            return NodeSpec("section", n.id, name, w, is_rows=True, rows_where=rows_where, span=n.span, adjust=adjust)
         leaf = n.leaf
         score = None
         deducts: tuple[DeductSpec, ...] = ()
@@ -993,6 +995,9 @@ class _Checker:
             parts = " + ".join(f"{n.name} {fmt_number(n.weight)}" for n in root)
             self.ctx.at(f0).error("weights", f"各部分分值之和为 {fmt_number(total)}（{parts}），不等于满分 {fmt_number(full)}",
                                   self.merged.nodes[0][1].weight_span, "调整分值使其合计等于 full")
+        for f, n in self.merged.nodes:
+            for problem in node_problems(n, full):
+                self.ctx.at(f).error("adjustable", problem.message, problem.span, problem.hint)
         checks = self.checks()
         if any(d.severity == "error" for d in self.ctx.diags):
             return None

@@ -163,7 +163,15 @@ class _ToAst(Transformer[Token, Any]):
         return ast.Remove(str(c[0]), _span(meta))
 
     def weight_decl(self, meta: Any, c: list[Any]) -> ast.Reweight:
-        return ast.Reweight(str(c[0]), _num(c[1]), str(c[1]), _span(meta))
+        adjust = c[2] if len(c) > 2 else None
+        return ast.Reweight(str(c[0]), _num(c[1]), str(c[1]), _span(meta), adjust)
+
+    def adjustable(self, meta: Any, c: list[Any]) -> ast.Adjust:
+        lo, hi = _num(c[0]), _num(c[2])
+        span = _span(meta)
+        if lo > hi:
+            raise _Issue(f"adjustable 的下限 {c[0]} 大于上限 {c[2]}", span, "写成 adjustable 下限 .. 上限")
+        return ast.Adjust(lo, hi, f"{c[0]} .. {c[2]}", span)
 
     def years_decl(self, meta: Any, c: list[Any]) -> ast.Years:
         first = c[0]
@@ -316,6 +324,9 @@ class _ToAst(Transformer[Token, Any]):
         if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
             title, rest = _unquote(rest[0]), rest[1:]
         weight_tok, body = rest[0], rest[1:]
+        adjust = body[0] if body and isinstance(body[0], ast.Adjust) else None
+        if adjust is not None:
+            body = body[1:]
         children = tuple(x for x in body if isinstance(x, ast.Node))
         rows = [x for x in body if isinstance(x, ast.Rows)]
         score = [x for x in body if isinstance(x, tuple) and x[0] == "score"]
@@ -349,7 +360,7 @@ class _ToAst(Transformer[Token, Any]):
         if kind == "section" and not (children or rows or rules):
             raise _Issue(f"section {ident} 是空的", span, "写下级 item/section，或 rows where … 选取指标行")
         return ast.Node(kind, str(ident), title, _num(weight_tok), str(weight_tok), children,
-                        rows[0] if rows else None, leaf, span, _tok_span(weight_tok))
+                        rows[0] if rows else None, leaf, span, _tok_span(weight_tok), adjust)
 
     def section(self, meta: Any, c: list[Any]) -> ast.Node:
         return self._node("section", meta, c)
