@@ -33,6 +33,7 @@ with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its test cl
 
 HUANGSHI = "hubei/huangshi/project-2022"
 RULES = ROOT / "rulesets/hubei/huangshi/2022/project.rules"
+PARENT = "hubei/2020/project.rules"  # 黄石 2022 extends "hubei/project-2020"
 EXAMPLE = ROOT / "rulesets/hubei/huangshi/2022/examples/02-kaifaqu-peitao.yaml"
 PROBLEM = "application/problem+json"
 
@@ -85,7 +86,7 @@ def test_rulesets_lists_bundled_without_server_paths(client: TestClient) -> None
     hs = next(r for r in listing if r["id"] == HUANGSHI)
     assert hs == {"id": HUANGSHI, "jurisdiction": "湖北省/黄石市", "years": "2022", "kind": "project",
                   "title": "黄石市项目支出绩效自评计分规则（2022 年度）", "path": "hubei/huangshi/2022/project.rules",
-                  "extends": None}
+                  "extends": "hubei/project-2020"}
     assert not any(r["path"].startswith("/") for r in listing)
 
 
@@ -93,12 +94,13 @@ def test_ruleset_tree_weights_and_proved_bounds(client: TestClient) -> None:
     r = client.get(f"/rulesets/{HUANGSHI}").json()
     assert r["source"] == RULES.read_text(encoding="utf-8")
     assert [(n["id"], n["weight"]) for n in r["tree"]] == [("预算执行", "20"), ("目标1", "70"), ("目标2", "10")]
+    # 黄石 2022 extends the 湖北 2020 template: the formulas, and so their proofs, are in the parent file
     budget = r["tree"][0]
     assert budget["rule"] == "得分 = weight * ratio(budget.executed, budget.adjusted)"
-    assert (budget["bound"]["lo"], budget["bound"]["hi"], budget["bound"]["line"]) == ("0", "20", 44)
+    assert budget["bound"] == {"lo": "0", "hi": "20", "how": "区间分析证明", "file": PARENT, "line": 49, "column": 9}
     assert r["tree"][1]["bound"]["shares"] == {"positive": "[0, 1]", "reverse": "[0, 1]"}
-    assert [(p["line"], p["proved"]["hi"], p["required"]["hi"]) for p in r["proofs"]] == [
-        (31, "1", "1"), (32, "1", "1"), (44, "20", "20")]
+    assert [(p["file"], p["line"], p["proved"]["hi"], p["required"]["hi"]) for p in r["proofs"]] == [
+        (PARENT, 36, "1", "1"), (PARENT, 37, "1", "1"), (PARENT, 49, "20", "20")]
     assert [g["label"] for g in r["grades"]] == ["优", "良", "中", "差"]
 
 
@@ -251,13 +253,15 @@ def test_check_passes_the_bundled_ruleset(client: TestClient) -> None:
 
 
 def test_check_locates_an_error_in_chinese(client: TestClient) -> None:
-    text = RULES.read_text(encoding="utf-8").replace("ratio(budget.executed,", "ratio(budget.executd,")
+    # line 20 is `  actual <= budget.adjusted` (the check 成本不超预算)
+    text = RULES.read_text(encoding="utf-8").replace("actual <= budget.adjusted", "actual <= budget.adjustd")
     out = client.post("/check", content=text.encode(), params={"name": "project.rules"}).json()
     assert not out["ok"]
     (d,) = out["diagnostics"]
-    assert (d["file"], d["line"], d["column"], d["code"]) == ("project.rules", 44, 24, "unknown-name")
-    assert "budget.executd" in d["message"] and "budget.executed" in d["hint"]
-    assert "^" in d["text"]
+    assert (d["file"], d["line"], d["column"], d["end_column"], d["code"]) == (
+        "project.rules", 20, 13, 27, "unknown-name")
+    assert "budget.adjustd" in d["message"] and "budget.adjusted" in d["hint"]
+    assert d["text"].splitlines()[1:3] == ["  20 |   actual <= budget.adjustd", "     |             ^^^^^^^^^^^^^^"]
 
 
 def test_check_syntax_error(client: TestClient) -> None:
@@ -266,8 +270,9 @@ def test_check_syntax_error(client: TestClient) -> None:
 
 
 def draft_text() -> str:
-    return RULES.read_text(encoding="utf-8").replace(
-        "score weight * ratio(budget.executed, budget.adjusted)", "score weight")
+    """黄石 2022 with 预算执行情况 (inherited from the 湖北 2020 template) replaced: full marks whatever is spent."""
+    return RULES.read_text(encoding="utf-8") + (
+        '\nitem 预算执行 "预算执行情况" weight 20 {\n  score weight\n  declared budget.declared_score\n}\n')
 
 
 def test_draft_scores_forms_with_the_edited_text(client: TestClient) -> None:
@@ -308,7 +313,10 @@ def test_diff_of_a_broken_ruleset_is_422(client: TestClient) -> None:
 
 
 def test_format_is_perfrules_fmt(client: TestClient) -> None:
-    messy = RULES.read_text(encoding="utf-8").replace("full 100", "full    100").replace("  score weight", "score weight")
+    tidy = RULES.read_text(encoding="utf-8")
+    messy = tidy.replace("weight 目标1 70", "weight   目标1   70").replace("  actual <= budget.adjusted",
+                                                                      "actual<=budget.adjusted")
+    assert messy != tidy
     response = client.post("/format", content=messy.encode(), params={"name": "p.rules"})
     assert response.text == format_text(messy) == RULES.read_text(encoding="utf-8")
     body = problem(client.post("/format", content=b"item x weight {", params={"name": "p.rules"}), 422)
@@ -459,7 +467,7 @@ def test_serve_command_refuses_bad_options(args: list[str], words: str, capsys: 
 
 def test_a_ruleset_that_fails_its_check_is_422_not_500(tmp_path: Path) -> None:
     text = RULES.read_text(encoding="utf-8").replace('ruleset "hubei/huangshi/project-2022"', 'ruleset "mine/p-2022"')
-    (tmp_path / "p.rules").write_text(text.replace("weight 20 {", "weight 25 {"), encoding="utf-8")
+    (tmp_path / "p.rules").write_text(text.replace("weight 目标1 70", "weight 目标1 75"), encoding="utf-8")
     mine = TestClient(create_app(ServeConfig(paths=(str(tmp_path),))))
     assert any(r["id"] == "mine/p-2022" for r in mine.get("/rulesets").json())
     body = problem(mine.get("/rulesets/mine/p-2022"), 422, "ruleset")
@@ -510,3 +518,14 @@ def test_ruleset_texts_are_bounded() -> None:
     problem(small.post("/score/draft", json={"text": big.decode()}), 413, "too-large")
     problem(small.post("/diff", json={"old": {"id": HUANGSHI}, "new": {"text": big.decode()}}), 413, "too-large")
     assert small.post("/check", content=b'ruleset "x"').json()["ok"] is False  # small texts still checked
+
+
+def test_adjustable_sections_are_bounded_by_their_largest_weight(client: TestClient) -> None:
+    # the 湖北 2020 template lets a form set 目标1 and 目标2 anywhere in 0..80
+    tree = client.get("/rulesets/hubei/project-2020").json()["tree"]
+    goal1 = tree[1]
+    assert goal1["adjustable"] == {"lo": "0", "hi": "80"}
+    assert (goal1["bound"]["lo"], goal1["bound"]["hi"]) == ("0", "80")
+    assert goal1["bound"]["how"].startswith("分值可由表单在 0–80 之间给出")
+    fixed = client.get(f"/rulesets/{HUANGSHI}").json()["tree"][1]  # 黄石 fixes it at 70
+    assert "adjustable" not in fixed and fixed["bound"]["hi"] == "70"

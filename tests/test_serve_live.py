@@ -91,22 +91,22 @@ def test_workbench_edit_check_fix_score(server: str, browser: object, tmp_path: 
     page.wait_for_selector("#check-status.ok")
     assert "已证明 3 个得分公式" in page.inner_text("#check-status")
 
-    # line 44 is `  score weight * ratio(budget.executed, budget.adjusted)`; delete the d of executed
-    page.evaluate("workbench.editor.goto(44, 38)")
+    # line 20 is `  actual <= budget.adjusted` (the check 成本不超预算); delete the d that ends it
+    page.evaluate("workbench.editor.goto(20, 27)")
     page.keyboard.press("Delete")
-    diag = page.wait_for_selector(".diag.error[data-line='44']")
+    diag = page.wait_for_selector(".diag.error[data-line='20']")
     text = diag.inner_text()
-    assert "第 44 行第 24 列" in text and "未定义的名称 budget.execute" in text and "budget.executed" in text
+    assert "第 20 行第 13 列" in text and "未定义的名称 budget.adjuste" in text and "budget.adjusted" in text
     assert page.inner_text("#check-status") == "1 个错误"
     assert page.evaluate("workbench.editor.drawn()") == [
-        {"line": 44, "column": 24, "severity": "error", "message": "未定义的名称 budget.execute"}]
+        {"line": 20, "column": 13, "severity": "error", "message": "未定义的名称 budget.adjuste"}]
     page.wait_for_selector(".cm-lintRange-error")
     underlined = page.evaluate("""() => {
         const range = document.querySelector('.cm-lintRange-error');
         const line = range.closest('.cm-line');
         return [range.textContent, line.textContent];
     }""")
-    assert underlined == ["budget.execute", "  score weight * ratio(budget.execute, budget.adjusted)"]
+    assert underlined == ["budget.adjuste", "  actual <= budget.adjuste"]
     page.screenshot(path=str(tmp_path / "workbench-error.png"))
 
     page.keyboard.type("d")  # fixed
@@ -127,7 +127,9 @@ def test_workbench_edit_check_fix_score(server: str, browser: object, tmp_path: 
     assert shot.stat().st_size > 20_000
 
     page.click("button[data-tab=tree]")
-    assert "✓ 得分 ∈ [0, 20]（区间分析证明）" in page.inner_text("#tree")
+    tree = page.inner_text("#tree")
+    assert "预算执行情况 分值 20✓ 得分 ∈ [0, 20]（区间分析证明）" in tree
+    assert "hubei/2020/project.rules 第 49 行 预算执行情况 的得分：证明在 [0, 20]，要求 [0, 20]" in tree
 
     with page.expect_download() as download:
         page.click("#download")
@@ -187,7 +189,7 @@ def test_workbench_opens_a_local_file_and_asks_for_the_token(browser: object, tm
         # the sum is wrong in the merged tree; the checker places it at the parent's weight (another
         # file), so it is listed with that file's place and not underlined in this editor
         assert "各部分分值之和为 110" in diag.inner_text()
-        assert diag.inner_text().startswith("hubei/huangshi/2022/project.rules:43")
+        assert diag.inner_text().startswith("hubei/2020/project.rules:48")
         assert page.evaluate("workbench.editor.drawn()") == []
         assert page.evaluate("workbench.editor.getText()") == mine.read_text(encoding="utf-8")
         page.close()

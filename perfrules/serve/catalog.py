@@ -38,6 +38,8 @@ class Catalog:
 
         Anything not inside a ruleset folder (a label a client sent) is returned as it was.
         """
+        if not Path(path).is_absolute():
+            return path
         p = Path(path).resolve()
         for root in self.roots:
             if p.is_relative_to(root):

@@ -7,6 +7,7 @@ the span of a judge's tiers, or the sum of the children's ranges.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +24,10 @@ def _range(lo: Decimal, hi: Decimal) -> dict[str, str]:
 class _Proofs:
     """The model's proofs, found by the formula's place in the source."""
 
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, show: Callable[[str], str]):
         self.at = {(p.file, p.line, p.column): p for p in model.proofs}
         self.path = model.path
+        self.show = show
 
     def find(self, line: int, column: int) -> Proof | None:
         hits = [p for (f, ln, col), p in self.at.items() if ln == line and col == column]
@@ -36,7 +38,7 @@ class _Proofs:
 
 def _node(n: NodeSpec, proofs: _Proofs, policy_share: dict[str, str] | None) -> dict[str, Any]:
     out: dict[str, Any] = {"id": n.id, "name": n.name, "kind": "rows" if n.is_rows else n.kind,
-                           "weight": fmt_number(n.weight), "rule": rule_text(n), "line": n.span.line}
+                           "weight": fmt_number(n.weight), "rule": rule_text(n)}
     bound: dict[str, Any] | None = None
     if n.children:
         kids = [_node(c, proofs, policy_share) for c in n.children]
@@ -47,8 +49,13 @@ def _node(n: NodeSpec, proofs: _Proofs, policy_share: dict[str, str] | None) -> 
             bound = {**_range(lo, hi), "how": "下级之和"}
     elif n.is_rows:
         # each row scores weight × share, the share proved in [0, 1]: the rows' sum stays in [0, 分值]
-        bound = {**_range(Decimal(0), n.weight), "how": "每行 行权重 × 比例，比例已证明在 [0, 1]",
-                 "shares": policy_share or {}}
+        how = "每行 行权重 × 比例，比例已证明在 [0, 1]"
+        top = n.weight
+        if n.adjust is not None:  # the form may set this section's 分值 within the bounds
+            out["adjustable"] = _range(*n.adjust)
+            top = n.adjust[1]
+            how = f"分值可由表单在 {fmt_number(n.adjust[0])}–{fmt_number(n.adjust[1])} 之间给出；{how}"
+        bound = {**_range(Decimal(0), top), "how": how, "shares": policy_share or {}}
     elif n.judge is not None and n.judge.cases:
         lo = min(lo for lo, _ in n.judge.cases.values())
         hi = max(hi for _, hi in n.judge.cases.values())
@@ -57,16 +64,23 @@ def _node(n: NodeSpec, proofs: _Proofs, policy_share: dict[str, str] | None) -> 
         expr_span = n.score.span if n.score is not None else n.deducts[0].span if n.deducts else None
         proof = proofs.find(expr_span.line, expr_span.column) if expr_span else None
         if proof is not None:
-            bound = {**_range(proof.lo, proof.hi), "how": "区间分析证明", "line": proof.line,
-                     "column": proof.column}
+            bound = {**_range(proof.lo, proof.hi), "how": "区间分析证明", "file": proofs.show(proof.file),
+                     "line": proof.line, "column": proof.column}
     if bound is not None:
         out["bound"] = bound
     return out
 
 
-def tree_json(model: Model) -> list[dict[str, Any]]:
-    """The rubric tree, root sections first, each node with its weight, rule and proved range."""
-    proofs = _Proofs(model)
+def _as_is(path: str) -> str:
+    return path
+
+
+def tree_json(model: Model, show: Callable[[str], str] = _as_is) -> list[dict[str, Any]]:
+    """The rubric tree, root sections first, each node with its weight, rule and proved range.
+
+    `show` turns a ruleset file's path into the name a reader is shown (a service hides its folders).
+    """
+    proofs = _Proofs(model, show)
     shares: dict[str, str] | None = None
     if model.policy is not None:
         shares = {}
@@ -77,10 +91,10 @@ def tree_json(model: Model) -> list[dict[str, Any]]:
     return [_node(n, proofs, shares) for n in model.root]
 
 
-def proofs_json(model: Model) -> list[dict[str, Any]]:
-    """Every bound the checker proved: what, where, the range found and the range required."""
-    return [{"subject": p.subject, "line": p.line, "column": p.column, "proved": _range(p.lo, p.hi),
-             "required": _range(p.allowed_lo, p.allowed_hi)} for p in model.proofs]
+def proofs_json(model: Model, show: Callable[[str], str] = _as_is) -> list[dict[str, Any]]:
+    """Every bound the checker proved: what, where (file, line, column), the range found and the one required."""
+    return [{"subject": p.subject, "file": show(p.file), "line": p.line, "column": p.column,
+             "proved": _range(p.lo, p.hi), "required": _range(p.allowed_lo, p.allowed_hi)} for p in model.proofs]
 
 
 def header_json(rs: Ruleset) -> dict[str, Any]:
@@ -93,6 +107,6 @@ def header_json(rs: Ruleset) -> dict[str, Any]:
             "sha256": m.sha256}
 
 
-def describe(rs: Ruleset) -> dict[str, Any]:
+def describe(rs: Ruleset, show: Callable[[str], str] = _as_is) -> dict[str, Any]:
     """Header, tree and proofs of a checked ruleset."""
-    return {**header_json(rs), "tree": tree_json(rs.model), "proofs": proofs_json(rs.model)}
+    return {**header_json(rs), "tree": tree_json(rs.model, show), "proofs": proofs_json(rs.model, show)}

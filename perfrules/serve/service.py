@@ -11,7 +11,6 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..api import Ruleset
@@ -96,7 +95,7 @@ class Service:
 
     def public(self, d: Diagnostic) -> Diagnostic:
         """The diagnostic with a server path replaced by the path inside its ruleset folder."""
-        shown = self.catalog.public_path(d.file) if Path(d.file).is_absolute() else d.file
+        shown = self.catalog.public_path(d.file)
         return d if shown == d.file else dataclasses.replace(d, file=shown)
 
     def _diagnostics(self, diags: tuple[Diagnostic, ...] | list[Diagnostic]) -> list[dict[str, Any]]:
@@ -108,7 +107,8 @@ class Service:
 
     def ruleset(self, rid: str) -> dict[str, Any]:
         rs = self.catalog.by_id(rid)
-        return {**describe(rs), "path": self.catalog.public_path(rs.path), "source": self.catalog.source_of(rs)}
+        return {**describe(rs, self.catalog.public_path), "path": self.catalog.public_path(rs.path),
+                "source": self.catalog.source_of(rs)}
 
     def schema(self, rid: str) -> dict[str, Any]:
         return ruleset_schema(self.catalog.by_id(rid).model)
@@ -180,7 +180,7 @@ class Service:
             rs = self.catalog.from_text(text, name)
         except PerfrulesError as e:
             return {"ok": False, "diagnostics": self._diagnostics(list(e.diagnostics))}, None
-        return {"ok": True, "diagnostics": self._diagnostics(list(rs.diagnostics)), "ruleset": describe(rs)}, rs
+        return {"ok": True, "diagnostics": self._diagnostics(list(rs.diagnostics)), "ruleset": describe(rs, self.catalog.public_path)}, rs
 
     def check(self, text: str, name: str) -> dict[str, Any]:
         """``POST /check``: every diagnostic, and the checked ruleset's tree and proofs when it has no error."""

@@ -165,7 +165,8 @@
       el("ul", {}, r.tree.map(node)),
       el("h4", {}, "检查器证明的范围"),
       el("ul", {}, r.proofs.map((p) => el("li", {},
-        `第 ${p.line} 行 ${p.subject}：证明在 [${p.proved.lo}, ${p.proved.hi}]，要求 [${p.required.lo}, ${p.required.hi}]`)))));
+        `${p.file === state.name ? "" : p.file + " "}第 ${p.line} 行 ${p.subject}：证明在 [${p.proved.lo}, ${p.proved.hi}]，` +
+        `要求 [${p.required.lo}, ${p.required.hi}]`)))));
   }
 
   function resultCard(r) {
