@@ -178,8 +178,23 @@ def test_invalid_form_is_422(client: TestClient) -> None:
     form = dict(SMALL_FORM)
     del form["kind"]
     assert "kind" in problem(post_form(client, as_json(form)), 422)["detail"]
-    body = problem(post_form(client, as_json({**SMALL_FORM, "year": 1990})), 422, "no-ruleset")
+    body = problem(post_form(client, as_json({**SMALL_FORM, "kind": "review", "year": 1990})), 422, "no-ruleset")
     assert "1990" in body["detail"] and body["diagnostics"][0]["hint"]
+
+
+def test_the_ruleset_is_found_as_the_command_line_finds_it(client: TestClient, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Look-up, fallbacks and their findings are the CLI's (the service scores through its Scorer)."""
+    for change in [{"year": 1990}, {"jurisdiction": "火星"}, {"jurisdiction": "湖北省/黄石市/铁山区"}]:
+        form = {**SMALL_FORM, **change}
+        path = tmp_path / "f.json"
+        path.write_bytes(as_json(form))
+        cli.main(["score", str(path), "--format", "json"])
+        printed = capsys.readouterr().out
+        served = post_form(client, as_json(form), name=str(path))
+        assert served.status_code == 200 and served.text == printed, change
+    codes = [f["code"] for f in json.loads(printed)["findings"]]
+    assert "ruleset-fallback" in codes  # 铁山区 is scored by 黄石市's rules, and the result says so
 
 
 def test_workbooks_wait_for_the_reader_and_other_types_are_415(client: TestClient) -> None:

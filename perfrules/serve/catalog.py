@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..api import Ruleset, ruleset_from_text
+from ..api import Ruleset, Scorer, ruleset_from_text
 from ..errors import LookupFailure, PerfrulesError
-from ..forms import Form
 from ..registry import Entry, Registry, bundled_dir, parse_cached
 from .problems import Problem
 
@@ -24,10 +23,13 @@ class Catalog:
 
     def __init__(self, paths: Iterable[str] = ()):
         self.paths = tuple(paths)
-        self.registry = Registry(self.paths)
-        self.roots = [bundled_dir().resolve(), *(Path(p).resolve() for p in self.paths)]
         self._lock = threading.Lock()
         self._loaded: dict[str, Ruleset] = {}
+        #: scores a form the way ``perfrules score`` does (look-up, fallbacks and their findings),
+        #: sharing this catalog's loaded rulesets
+        self.scorer = Scorer(paths=self.paths, cache=self._loaded)
+        self.registry: Registry = self.scorer.registry
+        self.roots = [bundled_dir().resolve(), *(Path(p).resolve() for p in self.paths)]
         self.registry.entries()  # build the id index and entries now, not in racing requests
 
     def entries(self) -> list[Entry]:
@@ -66,20 +68,6 @@ class Catalog:
         except LookupFailure as e:
             raise Problem.of(404, e) from None
         return self._load(path)
-
-    def for_form(self, form: Form, rid: str | None) -> Ruleset:
-        """The ruleset for a form: `rid` (the request's ``?ruleset=``), the form's own id, or the one in force."""
-        wanted = rid or form.ruleset
-        if wanted:
-            try:
-                return self._load(self.registry.path_of(wanted))
-            except LookupFailure as e:
-                raise Problem.of(404 if rid else 422, e) from None
-        try:
-            entry = self.registry.find(form.kind, form.jurisdiction, form.year)
-        except LookupFailure as e:
-            raise Problem.of(422, e) from None
-        return self._load(entry.path)
 
     def from_text(self, text: str, name: str) -> Ruleset:
         """A draft ruleset from an editor; its ``extends`` parent is looked up by id in this catalog."""

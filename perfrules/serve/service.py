@@ -16,7 +16,7 @@ from typing import Any
 from ..api import Ruleset
 from ..authoring import new_year_text
 from ..diff import GROUP_TITLES, diff_models, total_change
-from ..errors import Diagnostic, FormError, PerfrulesError
+from ..errors import Diagnostic, FormError, PerfrulesError, RulesetError, RuleSyntaxError
 from ..formatter import format_text
 from ..forms import Form, RawForm, read_form
 from ..output import dumps, dumps_line, error_entry, score_document
@@ -115,14 +115,18 @@ class Service:
 
     # -- scoring
     def _score_raw(self, raw: RawForm, rid: str | None) -> dict[str, Any]:
+        """A form scored as ``perfrules score`` scores it: with ``--ruleset``'s ruleset when the request
+        names one, else the one the form names (by id only) or the one in force, fallbacks noted."""
         try:
+            if rid:
+                return self.catalog.by_id(rid).evaluate(read_form(raw)).to_dict()
             form = read_form(raw)
-        except PerfrulesError as e:
-            raise Problem.of(422, e) from None
-        rs = self.catalog.for_form(form, rid)
-        try:
-            return rs.evaluate(form).to_dict()
-        except PerfrulesError as e:
+            if form.ruleset:
+                self.catalog.registry.path_of(form.ruleset)  # a form names a ruleset by id, never a file
+            return self.catalog.scorer.score(raw).to_dict()
+        except (RulesetError, RuleSyntaxError) as e:
+            raise Problem(422, "ruleset", "该表单适用的规则未通过检查，不能使用", e.diagnostics) from None
+        except PerfrulesError as e:  # unreadable form, no or unknown ruleset, a value beyond precision
             raise Problem.of(422, e) from None
 
     def score(self, data: bytes, media_type: str, name: str, rid: str | None) -> str:
