@@ -197,10 +197,33 @@ def test_the_ruleset_is_found_as_the_command_line_finds_it(client: TestClient, t
     assert "ruleset-fallback" in codes  # 铁山区 is scored by 黄石市's rules, and the result says so
 
 
-def test_workbooks_wait_for_the_reader_and_other_types_are_415(client: TestClient) -> None:
+def test_workbooks_are_read_and_other_types_are_415(client: TestClient) -> None:
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert "YAML" in problem(post_form(client, b"PK\x03\x04", xlsx), 415, "workbook-not-yet")["diagnostics"][0]["hint"]
+    body = problem(post_form(client, b"PK\x03\x04 not a workbook", xlsx, name="book.xlsx"), 422)
+    assert body["diagnostics"][0]["file"].startswith("book.xlsx")
     problem(post_form(client, b"\x89PNG", "image/png"), 415, "media-type")
+
+
+def test_a_workbook_scores_as_the_yaml_it_transcribes(client: TestClient) -> None:
+    """Seed 003's table 2 written as a workbook in the 黄石 layout (no 分值 column, no area on it)."""
+    from openpyxl import Workbook
+
+    from tests.tables_build import HUANGSHI as EXAMPLES
+    from tests.tables_build import example, huangshi_sheet, workbook_bytes
+
+    assert EXAMPLES[1] == EXAMPLE
+    wb = Workbook()
+    huangshi_sheet(wb.active, example(EXAMPLE))
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data = workbook_bytes(wb)
+    out = post_form(client, data, xlsx, name="02.xlsx", jurisdiction="湖北省/黄石市/铁山区").json()
+    assert out["total"] == "91.64" and out["form"] == "02.xlsx"
+    assert [f["code"] for f in out["findings"]].count("declared-score-mismatch") == 2
+    # the table does not say its area: without ?jurisdiction= it cannot be scored, and says why
+    problem(post_form(client, data, xlsx, name="02.xlsx"), 422)
+    # what a table does not say is asked only of tables: a YAML form says it all itself
+    problem(post_form(client, EXAMPLE.read_bytes(), "application/yaml", year="2022"), 400, "request")
+    problem(post_form(client, data, xlsx, year="二〇二二"), 400, "request")
 
 
 def test_body_over_limit_is_413() -> None:
@@ -248,8 +271,8 @@ def test_batch_jsonl_in_order_with_error_lines(client: TestClient) -> None:
     assert len(lines) == 3
     first, bad, last = (json.loads(x) for x in lines)
     assert first["total"] == last["total"] == "54.01"
-    assert bad["form"] == "batch.jsonl#2" and bad["error"][0].startswith("batch.jsonl#2")
-    one = post_form(client, as_json(SMALL_FORM), name="batch.jsonl#1").json()
+    assert bad["form"] == "batch.jsonl:2" and bad["error"][0].startswith("batch.jsonl:2")
+    one = post_form(client, as_json(SMALL_FORM), name="batch.jsonl:1").json()
     assert first == one
 
 
@@ -437,12 +460,12 @@ def test_a_reader_of_several_tables_is_one_dispatch(client: TestClient, monkeypa
     from perfrules.forms import parse_documents
     from perfrules.serve import bodies
 
-    def two_tables(data: bytes, name: str) -> list[Any]:
+    def two_tables(data: bytes, name: str, defaults: Any) -> list[Any]:
         (raw,) = parse_documents(EXAMPLE.read_bytes(), f"{name}#1")
         return [raw, FormError([Diagnostic("error", "table", "Sheet1!F12: 不是数字", f"{name}:Sheet1!F12")])]
 
-    monkeypatch.setitem(bodies.FORM_READERS, bodies.XLSX, two_tables)
-    out = post_form(client, b"PK\x03\x04", bodies.XLSX, name="book.xlsx").json()
+    monkeypatch.setitem(bodies.FORM_READERS, "application/x-two-tables", two_tables)
+    out = post_form(client, b"PK\x03\x04", "application/x-two-tables", name="book.xlsx").json()
     assert out[0]["total"] == "91.64" and out[0]["form"] == "book.xlsx#1"
     assert out[1] == {"form": "book.xlsx#2", "error": ["book.xlsx:Sheet1!F12: error[table]: Sheet1!F12: 不是数字"]}
 

@@ -38,7 +38,7 @@ def test_real_server_scores_over_http(server: str) -> None:
         assert response.status_code == 200 and response.json()["total"] == "91.64"
         lines = "\n".join([json.dumps({"kind": "project"})] * 2)
         batch = http.post("/score/batch", content=lines, headers={"Content-Type": "application/jsonl"})
-        assert [json.loads(x)["form"] for x in batch.text.splitlines()] == ["batch.jsonl#1", "batch.jsonl#2"]
+        assert [json.loads(x)["form"] for x in batch.text.splitlines()] == ["batch.jsonl:1", "batch.jsonl:2"]
         assert http.get("/").headers["content-type"].startswith("text/html")
         assert http.get("/nope").headers["content-type"].startswith("application/problem+json")
 

@@ -30,12 +30,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .._version import __version__
+from ..errors import PerfrulesError
+from ..forms import RawForm
 from ..output import dumps_line
 from .bodies import media_type, read_body, text_of
 from .config import ServeConfig, host_name, is_loopback
 from .openapi import openapi_document
 from .problems import MEDIA_TYPE, Problem
-from .service import Service
+from .service import Service, TableOptions
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: The static shell (page, scripts, API page) carries no data and loads without a token; the page
@@ -132,8 +134,13 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
 
     async def score(request: Request) -> Response:
         data = await body(request)
+        q = request.query_params
+        year = q.get("year")
+        if year is not None and not year.strip().isdigit():
+            raise Problem(400, "request", f"year 应为整数年度，这里是 {year[:20]}")
+        table = TableOptions(q.get("jurisdiction"), int(year) if year is not None else None, q.get("kind"))
         text = await run(service.score, data, media_type(request), name_of(request, "<request>"),
-                         request.query_params.get("ruleset"))
+                         q.get("ruleset"), table)
         return Response(text, media_type="application/json")
 
     async def score_batch(request: Request) -> Response:
@@ -141,8 +148,8 @@ def create_app(config: ServeConfig | None = None) -> Starlette:
         rid = request.query_params.get("ruleset")
         lines = await run(service.batch_lines, data, name_of(request, "batch.jsonl"))
 
-        def chunk(part: list[tuple[str, str]]) -> str:
-            return "".join(service.score_line(source, line, rid) + "\n" for source, line in part)
+        def chunk(part: list[tuple[str, RawForm | PerfrulesError]]) -> str:
+            return "".join(service.score_line(source, form, rid) + "\n" for source, form in part)
 
         async def stream() -> AsyncIterator[str]:
             deadline = anyio.current_time() + limits.seconds_per_request

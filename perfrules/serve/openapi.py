@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._version import __version__
-from .bodies import DOCX, JSON, XLSX
+from .bodies import DOCX, JSON, XLS, XLSX
 from .config import ServeConfig
 
 _PROBLEM = {"$ref": "#/components/responses/Problem"}
@@ -14,6 +14,9 @@ _ID = {"name": "rid", "in": "path", "required": True, "schema": {"type": "string
 _RULESET_Q = {"name": "ruleset", "in": "query", "required": False, "schema": {"type": "string"},
               "description": "score with this ruleset id instead of the one the form's kind, jurisdiction "
                              "and year select (ids only; paths are never accepted)"}
+_TABLE_Q = [{"name": key, "in": "query", "required": False, "schema": {"type": kind},
+             "description": f"for a workbook or Word document: the {key} its tables do not state"}
+            for key, kind in (("jurisdiction", "string"), ("year", "integer"), ("kind", "string"))]
 _NAME_Q = {"name": "name", "in": "query", "required": False, "schema": {"type": "string"},
            "description": "a label for the upload, shown in messages (never opened as a file)"}
 
@@ -55,12 +58,12 @@ def openapi_document(config: ServeConfig) -> dict[str, Any]:
             "parameters": [_ID], "responses": {"200": _json("JSON Schema, Draft 2020-12"), **errors}}},
         "/score": {"post": {
             "summary": "Score one form; the body is exactly `perfrules score --format json`", "tags": ["scoring"],
-            "parameters": [_RULESET_Q, _NAME_Q],
+            "parameters": [_RULESET_Q, _NAME_Q, *_TABLE_Q],
             "requestBody": {"required": True, "description": "a form (docs/forms.md); YAML with several `---` "
                             "documents gives a list",
                             "content": {JSON: {"schema": {"type": "object"}}, "application/yaml": {},
-                                        XLSX: {"description": "not yet: 415 until the workbook reader is wired"},
-                                        DOCX: {"description": "not yet: 415 until the Word reader is wired"}}},
+                                        XLSX: {"description": "a workbook: each table a form (perfrules.tables)"},
+                                        XLS: {}, DOCX: {"description": "a Word document's tables"}}},
             "responses": {"200": _json("the result: items with their arithmetic, sections, findings, total, "
                                        "grade, receipt; amounts as decimal strings"), **errors}}},
         "/score/batch": {"post": {
@@ -68,7 +71,7 @@ def openapi_document(config: ServeConfig) -> dict[str, Any]:
             "tags": ["scoring"], "parameters": [_RULESET_Q, _NAME_Q],
             "requestBody": {"required": True, "content": {"application/jsonl": {"schema": {"type": "string"}}}},
             "responses": {"200": {"description": "one line per input line, in order: a result, or "
-                                                 "`{\"form\": \"batch.jsonl#3\", \"error\": [...]}` in its place",
+                                                 "`{\"form\": \"batch.jsonl:3\", \"error\": [...]}` in its place",
                                   "content": {"application/jsonl": {"schema": {"type": "string"}}}}, **errors}}},
         "/score/draft": {"post": {
             "summary": "Check a draft ruleset text and score forms with it (the workbench)", "tags": ["authoring"],

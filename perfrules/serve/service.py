@@ -15,6 +15,7 @@ from typing import Any
 
 from ..api import Ruleset
 from ..authoring import new_year_text
+from ..batch import jsonl_forms, reading_defaults
 from ..diff import GROUP_TITLES, diff_models, total_change
 from ..errors import Diagnostic, FormError, PerfrulesError, RulesetError, RuleSyntaxError
 from ..formatter import format_text
@@ -22,7 +23,7 @@ from ..forms import Form, RawForm, read_form
 from ..output import dumps, dumps_line, error_entry, score_document
 from ..result import Result
 from ..schema import ruleset_schema
-from .bodies import JSON, guess_type, read_forms, text_of
+from .bodies import guess_type, is_table, read_forms, text_of
 from .catalog import Catalog
 from .config import ServeConfig
 from .problems import Problem, diagnostic_json
@@ -37,6 +38,18 @@ class FormText:
 
     name: str
     text: str
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    """``?jurisdiction=&year=&kind=`` of an uploaded workbook: what its tables do not say."""
+
+    jurisdiction: str | None = None
+    year: int | None = None
+    kind: str | None = None
+
+    def given(self) -> bool:
+        return any(x is not None for x in (self.jurisdiction, self.year, self.kind))
 
 
 @dataclass(frozen=True)
@@ -129,9 +142,22 @@ class Service:
         except PerfrulesError as e:  # unreadable form, no or unknown ruleset, a value beyond precision
             raise Problem.of(422, e) from None
 
-    def score(self, data: bytes, media_type: str, name: str, rid: str | None) -> str:
-        """The body of ``POST /score``: what ``perfrules score --format json`` prints for that file."""
-        docs = read_forms(data, media_type, name)
+    def score(self, data: bytes, media_type: str, name: str, rid: str | None,
+              table: TableOptions | None = None) -> str:
+        """The body of ``POST /score``: what ``perfrules score --format json`` prints for that file.
+
+        `table`: what a workbook's table does not say (``--jurisdiction``, ``--year``, ``--kind``);
+        refused for a YAML or JSON form, which says it all itself.
+        """
+        defaults = None
+        if table is not None and table.given():
+            if not is_table(media_type, data, name):
+                raise _bad_request("jurisdiction、year、kind 参数只用于 Excel/Word 表格", "YAML/JSON 表单请在表单中写明", 400)
+            defaults = reading_defaults(self.catalog.by_id(rid) if rid else None, table.jurisdiction, table.year,
+                                        table.kind)
+        elif rid and is_table(media_type, data, name):
+            defaults = reading_defaults(self.catalog.by_id(rid))
+        docs = read_forms(data, media_type, name, defaults)
         if len(docs) == 1:
             if isinstance(docs[0], FormError):
                 raise Problem.of(422, docs[0])
@@ -147,24 +173,23 @@ class Service:
                 entries.append(error_entry(source, [self.public(d) for d in p.diagnostics]))
         return dumps(score_document(entries, 1)) + "\n"
 
-    def batch_lines(self, data: bytes, name: str) -> list[tuple[str, str]]:
-        """The forms of a JSON Lines body as (source, line); 413 when there are more than the limit."""
-        text = text_of(data, name)
-        lines = [(f"{name}#{n}", line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    def batch_lines(self, data: bytes, name: str) -> list[tuple[str, RawForm | PerfrulesError]]:
+        """The forms of a JSON Lines body, read as ``perfrules score`` reads a ``.jsonl`` file (each
+        named ``name:N`` for its line N, or the error in its place); 413 over the limit."""
+        forms = list(jsonl_forms(data, name))
         limit = self.config.limits.max_batch_forms
-        if len(lines) > limit:
-            raise Problem(413, "too-many-forms", f"一批最多 {limit} 个表单，这里有 {len(lines)} 个",
-                          [Diagnostic("error", "too-many-forms", f"表单数 {len(lines)} 超过上限 {limit}", name,
+        if len(forms) > limit:
+            raise Problem(413, "too-many-forms", f"一批最多 {limit} 个表单，这里有 {len(forms)} 个",
+                          [Diagnostic("error", "too-many-forms", f"表单数 {len(forms)} 超过上限 {limit}", name,
                                       hint="分成几批提交，或请管理员调高 --max-batch")])
-        return lines
+        return forms
 
-    def score_line(self, source: str, line: str, rid: str | None) -> str:
+    def score_line(self, source: str, form: RawForm | PerfrulesError, rid: str | None) -> str:
         """One line of ``POST /score/batch`` output: the scored form, or the error in its place."""
         try:
-            (doc,) = read_forms(line.encode("utf-8"), JSON, source)
-            if isinstance(doc, FormError):
-                raise Problem.of(422, doc)
-            return dumps_line(self._score_raw(doc, rid))
+            if isinstance(form, PerfrulesError):
+                raise Problem.of(422, form)
+            return dumps_line(self._score_raw(form, rid))
         except Problem as p:
             return dumps_line(error_entry(source, [self.public(d) for d in p.diagnostics]))
 
