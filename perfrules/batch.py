@@ -23,6 +23,7 @@ from .api import Ruleset, Scored, Scorer
 from .errors import Diagnostic, FormError, PerfrulesError
 from .files import iter_user_lines, read_user_bytes
 from .forms import RawForm, iter_forms
+from .output import dumps, dumps_line, error_entry, score_document
 from .tables import TABLE_SUFFIXES, ReadDefaults, TableError, read_tables
 from .tables.grid import MAX_FILE_BYTES as MAX_TABLE_FILE_BYTES
 
@@ -116,6 +117,13 @@ def _jsonl_forms(path: str) -> Iterator[tuple[str, RawForm | PerfrulesError]]:
         yield path, e
 
 
+def jsonl_forms(data: bytes, path: str) -> Iterator[tuple[str, RawForm | PerfrulesError]]:
+    """The forms of JSON Lines text (one per non-blank line, named ``path:N``), or each line's error."""
+    for no, line in enumerate(data.split(b"\n"), 1):
+        if line.strip():
+            yield jsonl_form(path, no, line)
+
+
 def jsonl_form(path: str, no: int, line: bytes) -> tuple[str, RawForm | PerfrulesError]:
     """Line `no` of the JSON Lines file `path`: its form, or why it is not one."""
     source = f"{path}:{no}"
@@ -185,7 +193,7 @@ def progress(items: Iterator[Scored], inputs: int, stream: TextIO) -> Iterator[S
 
 def error_record(item: Scored) -> dict[str, Any]:
     assert item.error is not None
-    return {"form": item.source, "error": [d.render() for d in item.error.diagnostics]}
+    return error_entry(item.source, item.error.diagnostics)
 
 
 CSV_COLUMNS = ("form", "unit", "title", "ruleset", "version", "total", "max", "grade", "declared_total",
@@ -248,8 +256,7 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
             if fmt == "jsonl":
                 out.flush()
     if fmt == "json":
-        doc: Any = collected[0] if len(collected) == 1 and len(paths) == 1 and summary.total == 1 else collected
-        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        out.write(dumps(score_document(collected, len(paths))) + "\n")  # as `perfrules serve` answers
     return finish(summary, paths, err)
 
 
@@ -259,7 +266,7 @@ def render_item(item: Scored, fmt: str, full: bool = False) -> str:
 
     if fmt == "jsonl":
         record = item.result.to_dict() if item.result is not None else error_record(item)
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"  # one compact line
+        return dumps_line(record) + "\n"  # one compact line
     if fmt == "csv":
         return csv_line(item)
     return render_result(item.result, full=full) + "\n\n" if item.result is not None else ""
