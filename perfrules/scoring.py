@@ -17,8 +17,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .forms import Form, Row
-from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
+from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy, RowClass
 from .notation import _read_date, direction_of, read_cell, same_text
+from .rescale import Rescaling, scale, section_rescale
 from .result import Finding, ItemResult, Result, SectionResult
 from .values import ZERO, EvalError, Value, fmt_number, fmt_score, round_to
 
@@ -43,6 +44,7 @@ class Collector:
     sections: list[SectionResult] = field(default_factory=list)
     reached: set[str] = field(default_factory=set)  # rubric cells this form exercised (see coverage.py)
     buckets: dict[str, list[Row]] | None = None  # rows by section, when the compiler could dispatch them
+    dropped: dict[str, Decimal] = field(default_factory=dict)  # 不适用 weight by section id (see rescale.py)
     _seen: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, severity: str, code: str, path: str, message: str) -> None:
@@ -200,7 +202,7 @@ class RowPlan(NamedTuple):
 
 def row_fields(row: Row) -> dict[str, Value]:
     return {"goal": Decimal(row.goal), "level1": row.level1, "level2": row.level2, "name": row.name,
-            "weight": row.weight, "unit": row.unit}
+            "weight": row.weight, "unit": row.unit, "reason": row.reason}
 
 
 def _find_band(policy: Policy, tier: str) -> BandSpec | None:
@@ -214,8 +216,11 @@ def _find_band(policy: Policy, tier: str) -> BandSpec | None:
     return None
 
 
-def plan_row(policy: Policy, row: Row) -> RowPlan:
-    """Classify a row (quantitative or qualitative), find its direction or tier."""
+def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> RowPlan:
+    """Classify a row (quantitative or qualitative), find its direction or tier.
+
+    `row_class` is the first ``when`` class the row belongs to: its formula wins over ≥ / ≤.
+    """
     t, a = row.target, row.actual
     if t is not None and a is not None and not t.is_date and not a.is_date:
         notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
@@ -236,7 +241,9 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
             actual = ZERO
         direction = _RELATION_DIRECTION.get(t.relation)
         why: tuple[str, ...]
-        if direction is not None:
+        if row_class is not None:
+            direction, why = row_class.formula, ("class", class_words(row_class))
+        elif direction is not None:
             why = ("relation", t.relation)
         else:
             field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
@@ -282,6 +289,8 @@ def reason(row: Row, plan: RowPlan) -> str:
             return f"目标值带 {why[1]}，按{d}指标计分"
         if why[0] == "field":
             return f"目标值未写方向，{_field_name(why[1])}为 {why[2]}，按{d}指标计分"
+        if why[0] == "class":
+            return f"{why[1]}，按“{plan.direction}”公式计分"
         return f"目标值未写方向，按{d}指标计分"
     if why and why[0] == "date":
         assert row.actual is not None and row.target is not None
@@ -304,7 +313,22 @@ def _dir_name(direction: str) -> str:
 
 
 def _field_name(f: str) -> str:
-    return {"level1": "一级指标", "level2": "二级指标", "name": "三级指标"}.get(f, f)
+    return {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "unit": "单位", "goal": "绩效目标",
+            "reason": "偏差原因"}.get(f, f)
+
+
+def class_words(row_class: RowClass) -> str:
+    """A ``when`` condition in words: ``一级指标为 满意度指标``, else the condition as written."""
+    from . import ast as _ast
+    from .unparse import expr as source
+
+    cond = row_class.cond
+    if isinstance(cond, _ast.Compare) and cond.op == "==" and isinstance(cond.left, _ast.Ref) \
+            and isinstance(cond.right, (_ast.Str, _ast.Num)):
+        return f"{_field_name(cond.left.name)}为 {cond.right.value}"
+    if isinstance(cond, _ast.InSet) and isinstance(cond.operand, _ast.Ref):
+        return f"{_field_name(cond.operand.name)}属于 " + "、".join(source(o).strip('"') for o in cond.options)
+    return f"符合 {source(cond)}"
 
 
 def qualitative_score(band: BandSpec, weight: Decimal, declared: Decimal | None) -> tuple[Decimal, bool, Decimal, Decimal]:
@@ -401,7 +425,9 @@ def section_total(model: Model, coll: Collector, node: NodeSpec, parent: str | N
                  f"{node.name}: 下级得分合计 {fmt_number(total)} 超过本级分值 {fmt_number(node.weight)}，已限定为 "
                  f"{fmt_number(node.weight)}")
         total = node.weight
-    coll.sections.append(SectionResult(node.id, node.name, node.weight, total, parent, items))
+    mode = model.policy.inapplicable if model.policy else None
+    total, rescaled = section_rescale(mode, coll.dropped, node, items, total, model.places, model.rounding_mode)
+    coll.sections.append(SectionResult(node.id, node.name, node.weight, total, parent, items, rescaled))
     return total
 
 
@@ -412,6 +438,14 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
     if total > model.full:  # cannot happen when the checker passed; defence in depth
         coll.add("error", "score-clamped", "$", f"总分 {fmt_number(total)} 超过满分 {fmt_number(model.full)}")
         total = model.full
+    rescaled = None
+    gone = sum((coll.dropped.get(n.id, ZERO) for n in model.root), ZERO)
+    if gone >= model.full:
+        coll.add("error", "all-inapplicable", "$.indicators", "所有部分都不适用，无法计分")
+    elif gone > 0:
+        applicable = model.full - gone
+        rescaled = Rescaling(total, applicable, model.full)
+        total = scale(total, applicable, model.full, model.places, model.rounding_mode)
     grade = model.grade_of(total)
     b = form.budget
     if b is not None and b.declared_rate is not None:
@@ -430,6 +464,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
         places=model.places, items=coll.items, sections=coll.sections, findings=findings,
         declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached),
+        rescaled=rescaled, aggregated_from=form.aggregated_from,
     )
 
 
@@ -522,7 +557,13 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     """Score one indicator row under the ruleset's indicator policy."""
     policy = model.policy
     assert policy is not None
-    plan = plan_row(policy, row)
+    if not row.applicable:
+        return _inapplicable_row(model, coll, node, row, position)
+    row_class = None
+    if policy.classes and row.quantitative:
+        fields = row_fields(row)
+        row_class = next((k for k in policy.classes if evaluate(k.cond, env, fields, None)), None)
+    plan = plan_row(policy, row, row_class)
     path = row.path
     for severity, code, message in plan.notes:
         coll.add(severity, code, path, message)
@@ -532,6 +573,8 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     if plan.kind == "quant":
         coll.reached.add("direction:" + plan.direction)
         local = {"actual": plan.actual, "target": plan.target, "__row__": row}
+        if policy.reads_row_fields:
+            local.update(row_fields(row))
         expr = policy.formulas[plan.direction]
         try:
             raw = weight * evaluate(expr, env, local, weight)  # type: ignore[operator]
@@ -556,6 +599,26 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
         raw, trace, audit = ZERO, ("text", "无法计分，记 {score} 分"), False
     return finish_item(model, coll, f"{node.id}.{position}", row.name, node.id, weight, raw, row.declared, path, None,
                        "row", trace, (row, plan), audit, node.span.line)
+
+
+def _inapplicable_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position: int) -> ItemResult:
+    """A 不适用 row: not scored; its weight goes to the rescaling the ruleset states."""
+    assert model.policy is not None
+    coll.dropped[node.id] = coll.dropped.get(node.id, ZERO) + row.weight
+    coll.reached.add("inapplicable")
+    if model.policy.inapplicable is None:
+        coll.add("error", "inapplicable-not-allowed", row.path,
+                 f"{row.name}: 标为不适用，但规则没有规定不适用指标如何折算（inapplicable: rescale …），按 0 分计")
+        how = "规则未规定折算，记 {score} 分"
+    else:
+        how = "不适用，不计分；分值按" + ("所在部分" if model.policy.inapplicable == "section" else "总分") + "折算"
+    if row.declared is not None:
+        coll.add("warning", "inapplicable-declared", row.path + ".declared_score",
+                 f"{row.name}: 标为不适用，但填了得分 {fmt_number(row.declared)}，未采用")
+    item = ItemResult(f"{node.id}.{position}", row.name, node.id, row.weight, ZERO, ZERO, row.declared, row.path,
+                      "row", ("text", how), None, node.span.line, model.places, applicable=False)
+    coll.items.append(item)
+    return item
 
 
 def select_rows(coll: Collector, node: NodeSpec, form: Form, claimed: dict[int, str],
@@ -585,7 +648,8 @@ def check_row_values(row: Row) -> dict[str, Any]:
     """What a ``check … for rows`` reads of one (quantitative) row."""
     assert row.actual is not None and row.target is not None
     return {"goal": Decimal(row.goal), "level1": row.level1, "level2": row.level2, "name": row.name,
-            "weight": row.weight, "unit": row.unit, "actual": max(row.actual.value, ZERO), "target": row.target.value}
+            "weight": row.weight, "unit": row.unit, "reason": row.reason, "actual": max(row.actual.value, ZERO),
+            "target": row.target.value}
 
 
 def run_checks(model: Model, coll: Collector, env: dict[str, Value],
@@ -597,7 +661,7 @@ def run_checks(model: Model, coll: Collector, env: dict[str, Value],
             _one_check(model, coll, check, env, None, _check_path(check, model), "", evaluate)
             continue
         for row in coll.form.rows:
-            if not (matches(check, row) and row.quantitative):
+            if not (matches(check, row) and row.quantitative and row.applicable):
                 continue
             local = check_row_values(row)
             _one_check(model, coll, check, env, local, row.path, f"{row.name}: ", evaluate)

@@ -1,0 +1,67 @@
+"""不适用 (not applicable) rows and the rescaling the ruleset states for them.
+
+A row marked 不适用 drops out of scoring.  ``inapplicable: rescale section``
+scales what the section's applicable rows earned up to the section's weight
+(得分 × 分值 ÷ 适用分值); a section left with no applicable row drops out of
+its parent in turn, up to the total.  ``inapplicable: rescale total`` keeps
+every section as scored and scales the total to ``full``
+(总分 × 满分 ÷ 适用分值合计) — 按百分制折算.
+
+Why no score can rise above its weight: every applicable part scores at most
+its own weight, so the parts earn at most the applicable weight A; scaling by
+W ÷ A then gives at most W.  The runtime clamp stays as the defence in depth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .values import ZERO, fmt_number, fmt_score, round_to
+
+
+@dataclass(frozen=True)
+class Rescaling:
+    """A score scaled for 不适用 parts: `raw` earned on `applicable` of `weight` points."""
+
+    raw: Decimal
+    applicable: Decimal
+    weight: Decimal
+
+    def explain(self, score: Decimal, places: int) -> str:
+        dropped = self.weight - self.applicable
+        return (f"不适用 {fmt_number(dropped)} 分，适用部分得 {fmt_number(self.raw)} / {fmt_number(self.applicable)}，"
+                f"折算为 {fmt_number(self.raw)} × {fmt_number(self.weight)} ÷ {fmt_number(self.applicable)} = "
+                f"{fmt_score(score, places)}")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"from": fmt_number(self.raw), "applicable_weight": fmt_number(self.applicable),
+                "weight": fmt_number(self.weight)}
+
+
+def scale(raw: Decimal, applicable: Decimal, weight: Decimal, places: int, mode: str) -> Decimal:
+    """`raw` earned on `applicable` points, scaled to `weight` and rounded; never above `weight`."""
+    if applicable <= 0:
+        return ZERO
+    return min(round_to(raw * weight / applicable, places, mode), weight)
+
+
+def dropped_weight(dropped: dict[str, Decimal], node_id: str, parts: list[str]) -> Decimal:
+    """How much of a section's weight is 不适用: its own rows', plus what its parts passed up."""
+    return dropped.get(node_id, ZERO) + sum((dropped.get(p, ZERO) for p in parts), ZERO)
+
+
+def section_rescale(mode: str | None, dropped: dict[str, Decimal], node: Any, parts: list[str], total: Decimal,
+                    places: int, rounding: str) -> tuple[Decimal, Rescaling | None]:
+    """The section's score after its 不适用 parts; records what passes up to the parent in `dropped`."""
+    gone = dropped_weight(dropped, node.id, parts)
+    if gone <= 0 or mode is None:
+        dropped.pop(node.id, None)
+        return total, None
+    if mode == "total" or gone >= node.weight:
+        dropped[node.id] = min(gone, node.weight)  # the whole section (or, for `total`, its share) passes up
+        return total, None
+    dropped[node.id] = ZERO
+    applicable = node.weight - gone
+    return scale(total, applicable, node.weight, places, rounding), Rescaling(total, applicable, node.weight)
