@@ -13,6 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import ast
+from .model import RowClass
+from .unparse import expr as source
+
+#: Row fields in the words of the form (一级指标 …).
+FIELD_WORDS = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "unit": "单位", "goal": "绩效目标",
+               "reason": "偏差原因"}
+
+
+def field_words(name: str) -> str:
+    return FIELD_WORDS.get(name, name)
 
 #: Where the fund amount that weights an aggregation (汇总) comes from.
 FUND_AMOUNTS = ("budget.adjusted", "budget.executed", "budget.initial")
@@ -52,3 +62,14 @@ def unreferenced(ind: ast.Indicators, indicators_file: Any,
             out.append(Unused(file, "unused", f"分档 {name} 没有被使用", decl.span,
                               f"在 indicators 中写 qualitative: {name}，或删除这组分档"))
     return out
+
+
+def class_words(row_class: RowClass) -> str:
+    """A ``when`` condition in words: ``一级指标为 满意度指标``, else the condition as written."""
+    cond = row_class.cond
+    if isinstance(cond, ast.Compare) and cond.op == "==" and isinstance(cond.left, ast.Ref) \
+            and isinstance(cond.right, (ast.Str, ast.Num)):
+        return f"{field_words(cond.left.name)}为 {cond.right.value}"
+    if isinstance(cond, ast.InSet) and isinstance(cond.operand, ast.Ref):
+        return f"{field_words(cond.operand.name)}属于 " + "、".join(source(o).strip('"') for o in cond.options)
+    return f"符合 {source(cond)}"

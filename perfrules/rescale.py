@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .result import ItemResult
 from .values import ZERO, fmt_number, fmt_score, round_to
 
 
@@ -65,3 +66,23 @@ def section_rescale(mode: str | None, dropped: dict[str, Decimal], node: Any, pa
     dropped[node.id] = ZERO
     applicable = node.weight - gone
     return scale(total, applicable, node.weight, places, rounding), Rescaling(total, applicable, node.weight)
+
+
+def inapplicable_row(model: Any, coll: Any, node: Any, row: Any, position: int) -> ItemResult:
+    """A 不适用 row: not scored; its weight goes to the rescaling the ruleset states."""
+    assert model.policy is not None
+    coll.dropped[node.id] = coll.dropped.get(node.id, ZERO) + row.weight
+    coll.reached.add("inapplicable")
+    if model.policy.inapplicable is None:
+        coll.add("error", "inapplicable-not-allowed", row.path,
+                 f"{row.name}: 标为不适用，但规则没有规定不适用指标如何折算（inapplicable: rescale …），按 0 分计")
+        how = "规则未规定折算，记 {score} 分"
+    else:
+        how = "不适用，不计分；分值按" + ("所在部分" if model.policy.inapplicable == "section" else "总分") + "折算"
+    if row.declared is not None:
+        coll.add("warning", "inapplicable-declared", row.path + ".declared_score",
+                 f"{row.name}: 标为不适用，但填了得分 {fmt_number(row.declared)}，未采用")
+    item = ItemResult(f"{node.id}.{position}", row.name, node.id, row.weight, ZERO, ZERO, row.declared, row.path,
+                      "row", ("text", how), None, node.span.line, model.places, applicable=False)
+    coll.items.append(item)
+    return item

@@ -19,7 +19,8 @@ from typing import Any
 from .forms import Form, Row
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy, RowClass
 from .notation import _read_date, direction_of, read_cell, same_text
-from .rescale import Rescaling, scale, section_rescale
+from .references import class_words, field_words
+from .rescale import Rescaling, inapplicable_row, scale, section_rescale
 from .result import Finding, ItemResult, Result, SectionResult
 from .values import ZERO, EvalError, Value, fmt_number, fmt_score, round_to
 
@@ -313,22 +314,7 @@ def _dir_name(direction: str) -> str:
 
 
 def _field_name(f: str) -> str:
-    return {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "unit": "单位", "goal": "绩效目标",
-            "reason": "偏差原因"}.get(f, f)
-
-
-def class_words(row_class: RowClass) -> str:
-    """A ``when`` condition in words: ``一级指标为 满意度指标``, else the condition as written."""
-    from . import ast as _ast
-    from .unparse import expr as source
-
-    cond = row_class.cond
-    if isinstance(cond, _ast.Compare) and cond.op == "==" and isinstance(cond.left, _ast.Ref) \
-            and isinstance(cond.right, (_ast.Str, _ast.Num)):
-        return f"{_field_name(cond.left.name)}为 {cond.right.value}"
-    if isinstance(cond, _ast.InSet) and isinstance(cond.operand, _ast.Ref):
-        return f"{_field_name(cond.operand.name)}属于 " + "、".join(source(o).strip('"') for o in cond.options)
-    return f"符合 {source(cond)}"
+    return field_words(f)
 
 
 def qualitative_score(band: BandSpec, weight: Decimal, declared: Decimal | None) -> tuple[Decimal, bool, Decimal, Decimal]:
@@ -558,7 +544,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     policy = model.policy
     assert policy is not None
     if not row.applicable:
-        return _inapplicable_row(model, coll, node, row, position)
+        return inapplicable_row(model, coll, node, row, position)
     row_class = None
     if policy.classes and row.quantitative:
         fields = row_fields(row)
@@ -599,26 +585,6 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
         raw, trace, audit = ZERO, ("text", "无法计分，记 {score} 分"), False
     return finish_item(model, coll, f"{node.id}.{position}", row.name, node.id, weight, raw, row.declared, path, None,
                        "row", trace, (row, plan), audit, node.span.line)
-
-
-def _inapplicable_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position: int) -> ItemResult:
-    """A 不适用 row: not scored; its weight goes to the rescaling the ruleset states."""
-    assert model.policy is not None
-    coll.dropped[node.id] = coll.dropped.get(node.id, ZERO) + row.weight
-    coll.reached.add("inapplicable")
-    if model.policy.inapplicable is None:
-        coll.add("error", "inapplicable-not-allowed", row.path,
-                 f"{row.name}: 标为不适用，但规则没有规定不适用指标如何折算（inapplicable: rescale …），按 0 分计")
-        how = "规则未规定折算，记 {score} 分"
-    else:
-        how = "不适用，不计分；分值按" + ("所在部分" if model.policy.inapplicable == "section" else "总分") + "折算"
-    if row.declared is not None:
-        coll.add("warning", "inapplicable-declared", row.path + ".declared_score",
-                 f"{row.name}: 标为不适用，但填了得分 {fmt_number(row.declared)}，未采用")
-    item = ItemResult(f"{node.id}.{position}", row.name, node.id, row.weight, ZERO, ZERO, row.declared, row.path,
-                      "row", ("text", how), None, node.span.line, model.places, applicable=False)
-    coll.items.append(item)
-    return item
 
 
 def select_rows(coll: Collector, node: NodeSpec, form: Form, claimed: dict[int, str],
