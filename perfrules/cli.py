@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from collections.abc import Callable, Sequence
 
-from . import __version__
+from . import __version__, cli_aggregate
 from .errors import PerfrulesError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -477,6 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for extra in _EXTRA_COMMANDS:
         extra(sub)
+    cli_aggregate.register(sub)
     return p
 
 
