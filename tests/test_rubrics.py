@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import perfrules
 from perfrules.cli import main
-from perfrules.forms import load_documents
 from perfrules.formatter import format_text
+from perfrules.forms import load_documents
 from perfrules.testing import forms
 
 from .conftest import RULESETS
