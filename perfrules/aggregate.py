@@ -87,7 +87,10 @@ def _text(q: Quantity, value: Decimal) -> str:
 def _average(values: list[Decimal], funds: list[Decimal], notes: list[Finding], path: str, what: str,
              percent: bool) -> Decimal:
     total = sum(funds, ZERO)
-    exact = sum((v * f for v, f in zip(values, funds)), ZERO) / total
+    weighted = sum((v * f for v, f in zip(values, funds)), ZERO)
+    exact = weighted / total
+    if exact * total == weighted:  # a terminating decimal: kept exactly as it is
+        return exact
     step = Decimal(1).scaleb(-(AVERAGE_PLACES + (2 if percent else 0)))
     kept = exact.quantize(step, rounding=ROUND_HALF_UP)
     if kept != exact:

@@ -161,4 +161,4 @@ def test_cli_aggregate(tmp_path: Path, capsys: Any) -> None:
 def test_aggregate_help_states_its_exit_codes() -> None:
     done = subprocess.run([sys.executable, "-m", "perfrules.cli", "aggregate", "--help"], capture_output=True,
                           text=True, check=True)
-    assert "0  汇总并计分，没有 error 级别的发现" in done.stdout and "2  有表单或规则无法读取" in done.stdout
+    assert "0 汇总并计分，没有 error 级的发现" in done.stdout and "2 有表单或规则无法读取" in done.stdout
