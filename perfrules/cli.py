@@ -146,7 +146,7 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from .api import load_ruleset
-    from .diff import diff_models
+    from .diff import diff_models, stops_fitting
 
     old = load_ruleset(args.old, paths=args.path)
     new = load_ruleset(args.new, paths=args.path)
@@ -175,6 +175,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             gap = " " * max(0, width - display_width(text))
             return gap + text if right else text + gap
 
+        unfit: list[tuple[str, list[Any]]] = []
         _out("")
         _out(f"{pad('表单', 40)} {pad('原总分', 8, True)} {pad('新总分', 8, True)} {pad('变化', 8, True)}")
         for source, raw in iter_forms(files):
@@ -191,9 +192,20 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 continue
             delta = b.total - a.total
             change = ("+" if delta > 0 else "") + fmt_score(delta, new.model.places) if delta else "0"
+            misfit = stops_fitting(a, b)
+            if misfit:
+                unfit.append((source, misfit))
+                change = "不适合"
             _out(f"{pad(Path(source).name, 40)} {pad(fmt_score(a.total, old.model.places), 8, True)} "
                  f"{pad(fmt_score(b.total, new.model.places), 8, True)} {pad(change, 8, True)}"
-                 + (f"  等次 {a.grade} → {b.grade}" if a.grade != b.grade else ""))
+                 + (f"  等次 {a.grade} → {b.grade}" if a.grade != b.grade and not misfit else ""))
+        if unfit:
+            _out("")
+            _out(f"{len(unfit)} 张表单不再适合新规则（新总分没有可比性，需要先按新规则改表或改规则）:")
+            for source, misfit in unfit:
+                _out(f"  {source}")
+                for f in misfit:
+                    _out(f"    {f.code}  {f.path}  {f.message}")
     return status
 
 

@@ -211,3 +211,14 @@ def _with_parents(model: Model) -> list[tuple[NodeSpec, str | None]]:
     for n in model.root:
         walk(n, None)
     return out
+
+
+#: Findings that say a form does not fit a ruleset's structure (its score is then not comparable).
+FIT_CODES = ("weights-mismatch", "missing-rows", "unmatched-row", "row-claimed-twice", "score-clamped",
+             "missing-value", "inapplicable-not-allowed")
+
+
+def stops_fitting(old: Any, new: Any) -> list[Any]:
+    """The structural findings the new ruleset's result has and the old one's has not."""
+    before = {(f.code, f.path) for f in old.findings if f.code in FIT_CODES}
+    return [f for f in new.findings if f.code in FIT_CODES and (f.code, f.path) not in before]

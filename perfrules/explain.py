@@ -126,7 +126,8 @@ def render_result(result: Any, full: bool = False) -> str:
 
     def item_row(it: Any, depth: int) -> None:
         declared = fmt_number(it.declared) if it.declared is not None else ""
-        mark = " ✗" if it.declared is not None and it.declared != it.score else ""
+        ok = result.accepted(it.declared, it.score)
+        mark = "" if ok is None else " ≈" if ok and it.declared != it.score else "" if ok else " ✗"
         score = fmt_score(it.score, result.places) if it.applicable else "不适用"
         rows.append((f"{'  ' * depth}{_short(it.name)}", fmt_number(it.weight), score, declared + mark, it.explain))
 

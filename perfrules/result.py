@@ -100,6 +100,11 @@ class Result:
     declared_grade: str | None = None
     reached: frozenset[str] = frozenset()  # rubric cells exercised (perfrules.coverage)
     rescaled: Any = None  # a rescale.Rescaling of the total when 不适用 weight left it
+    tolerance: Decimal = Decimal(0)  # the ruleset's `tolerance`: a declared value this close is accepted
+
+    def accepted(self, declared: Decimal | None, computed: Decimal) -> bool | None:
+        """Whether a declared value stands (equal, or within the tolerance); None when nothing was declared."""
+        return None if declared is None else abs(declared - computed) <= self.tolerance
     aggregated_from: tuple[str, ...] = ()  # the fund tables this form was aggregated from
 
     @property
@@ -135,6 +140,8 @@ class Result:
                                  "weight": fmt_number(it.weight), "score": self._num(it.score)}
             if it.declared is not None:
                 d["declared"] = fmt_number(it.declared)
+                if it.declared != it.score and self.accepted(it.declared, it.score):
+                    d["declared_within_tolerance"] = True
             d["explain"] = it.explain
             d["path"] = it.path
             if it.detail:
@@ -156,6 +163,8 @@ class Result:
             out["title"] = self.title
         if self.declared_total is not None:
             out["declared_total"] = fmt_number(self.declared_total)
+            if self.declared_total != self.total and self.accepted(self.declared_total, self.total):
+                out["declared_total_within_tolerance"] = True
         if self.declared_grade is not None:
             out["declared_grade"] = self.declared_grade
         out["items"] = items

@@ -450,7 +450,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
         places=model.places, items=coll.items, sections=coll.sections, findings=findings,
         declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached),
-        rescaled=rescaled, aggregated_from=form.aggregated_from,
+        rescaled=rescaled, aggregated_from=form.aggregated_from, tolerance=model.tolerance,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import shutil
 from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -69,3 +70,41 @@ def test_every_subcommand_help_states_its_own_exit_codes(command: str) -> None:
     sub = next(a for a in parser._actions if a.dest == "command")
     text = sub.choices[command].format_help()  # type: ignore[index]
     assert "退出状态 (exit status):" in text and "  0 " in text, command
+
+
+def test_a_declared_score_within_tolerance_is_not_shown_as_wrong() -> None:
+    import perfrules
+
+    text = (RULESETS / "hubei/huangshi/2022/project.rules").read_text(encoding="utf-8")
+    rs = perfrules.ruleset_from_text(text.replace("rounding half_up 2", "rounding half_up 2\ntolerance 0.5"))
+    form = {"kind": "project", "jurisdiction": "湖北省/黄石市", "year": 2022,
+            "budget": {"adjusted": 100, "executed": 100, "declared_score": Decimal("19.5")},
+            "indicators": [{"name": "人数", "weight": 70, "target": "100人", "actual": "100人", "declared_score": 69},
+                           {"goal": 2, "name": "满意度", "weight": 10, "target": "100%", "actual": "100%"}],
+            "declared_total": Decimal("99.5")}
+    r = rs.evaluate(form)
+    # 19.5 is within 0.5 of 20: accepted; 69 is 1 off 70: wrong; the total 99.5 of 100: accepted
+    assert [(f.code, f.path) for f in r.findings] == [("declared-score-mismatch", "$.indicators[0].declared_score")]
+    out = r.to_dict()
+    assert out["items"][0]["declared_within_tolerance"] is True
+    assert "declared_within_tolerance" not in out["items"][1]
+    assert out["declared_total_within_tolerance"] is True
+    report = r.explain()
+    assert "19.5 ≈" in report and "69 ✗" in report
+
+
+def test_diff_forms_separates_forms_that_stop_fitting(tmp_path: Path, capsys: Any) -> None:
+    old = RULESETS / "hubei/huangshi/2022/project.rules"
+    new = tmp_path / "new.rules"
+    text = old.read_text(encoding="utf-8").replace('"hubei/huangshi/project-2022"', '"t/new-2022"')
+    new.write_text(text.replace('section 目标1 "年度绩效目标1" weight 70', 'section 目标1 "年度绩效目标1" weight 60')
+                   .replace('section 目标2 "年度绩效目标2" weight 10', 'section 目标2 "年度绩效目标2" weight 20'),
+                   encoding="utf-8")
+    form = RULESETS / "hubei/huangshi/2022/examples/07-daye-weituo.yaml"
+    assert main(["diff", str(old), str(new), "--forms", str(form)]) == 0
+    out = capsys.readouterr().out
+    # the old ruleset gives 100; the new one clamps 目标1 to 60 and leaves 目标2 at 10 of 20: not a score change
+    row = next(line for line in out.splitlines() if line.startswith("07-daye-weituo.yaml"))
+    assert row.split()[1:] == ["100", "90", "不适合"]
+    assert "1 张表单不再适合新规则" in out
+    assert "weights-mismatch  $.indicators  年度绩效目标1 的指标分值之和为 70（40 + 10 + 10 + 10），应为 60" in out
