@@ -226,3 +226,16 @@ def test_fmt_keeps_the_parentheses_a_nested_if_needs() -> None:
     out = format_text(src)
     assert "let a = if year > 2020 then (if year > 2022 then 1 else 2) else 3" in out
     assert "let b = if year > 2020 then 1 else if year > 2022 then 2 else 3" in out
+
+
+def test_explanations_say_which_branch_was_taken() -> None:
+    one, two, three = (DEMO.evaluate(_example(n)) for n in ("01-peixun.yaml", "02-bushiyong.yaml",
+                                                            "03-zhixinglv.yaml"))
+    assert one.item("学员满意度").explain == "78% 低于 80%，得 0 分"
+    assert three.item("学员满意度").explain == "85% 不低于 80%：10 × min(85% ÷ 90%, 1) = 9.44"
+    assert two.item("预算执行").explain == "执行率 98% ≥ 95%，得满分 10"
+    assert one.item("预算执行").explain == "执行率 90% 未达到 95%，执行率 90% ≥ 60%：10 × 0.9 = 9"
+    assert three.item("预算执行").explain == "执行率 55% 未达到 95%，执行率 55% 未达到 60%，得 0 分"
+    assert two.item("培训人数").explain == "400人 低于 500人 且 偏差原因为空：20 × max(min(400人 ÷ 500人, 1) − 20%, 0) = 12"
+    assert one.item("培训人数").explain == "偏差原因已填写：20 × min(450人 ÷ 500人, 1) = 18"
+    assert two.item("培训合格率").explain == "不适用，不计分；分值按所在部分折算"
