@@ -20,12 +20,14 @@ from . import ast
 from .aggregate import Aggregated, aggregate_forms
 from .checker import check_chain
 from .compiler import Program
-from .errors import Diagnostic, FormError, PerfrulesError, RulesetError
+from .errors import Diagnostic, FormError, LookupFailure, PerfrulesError, RulesetError
+from .fallback import nearest_later, notice
 from .forms import Form, RawForm, read_form
+from .formweights import adapt, mark_reached, weights_key
 from .interpreter import interpret
 from .model import Model
 from .parser import parse_text
-from .registry import Registry
+from .registry import Entry, Registry
 from .result import Result
 
 
@@ -42,6 +44,7 @@ class Ruleset:
         self._chain = chain
         self._prove = prove
         self.program = Program(model)
+        self._adapted: dict[tuple[tuple[str, Any], ...], Program] = {}
 
     # -- identity
     @property
@@ -77,7 +80,20 @@ class Ruleset:
         Raises :class:`~perfrules.errors.FormError` if the form cannot be read;
         everything else it finds is in ``result.findings``.
         """
-        return self.program.run(self._form(form))
+        model, ready = adapt(self.model, self._form(form))
+        return mark_reached(self._program(model).run(ready))
+
+    def _program(self, model: Model) -> Program:
+        """The compiled program for `model`: this ruleset's, or one with a form's own weights (cached)."""
+        if model is self.model:
+            return self.program
+        key = weights_key(model)
+        program = self._adapted.get(key)
+        if program is None:
+            if len(self._adapted) >= 256:
+                self._adapted.clear()
+            program = self._adapted[key] = Program(model)
+        return program
 
     def aggregate(self, forms: Iterable[Form | RawForm | Mapping[str, Any]]) -> Aggregated:
         """Combine several funds' tables of one project into one form by this ruleset's 汇总原则.
@@ -89,7 +105,7 @@ class Ruleset:
 
     def interpret(self, form: Form | RawForm | Mapping[str, Any]) -> Result:
         """Score a form with the plain tree-walking interpreter (same result as :meth:`evaluate`)."""
-        return interpret(self.model, self._form(form))
+        return mark_reached(interpret(*adapt(self.model, self._form(form))))
 
     # -- pickling: rebuild from source in the receiving process
     def __reduce__(self) -> tuple[Any, ...]:
@@ -150,14 +166,29 @@ class Scorer:
                 p = Path(form.source).parent / form.ruleset
             path = str(p) if p.is_file() else self.registry.path_of(form.ruleset)
         else:
-            path = self.registry.find(form.kind, form.jurisdiction, form.year).path
+            path = self._lookup(form).path
         if path not in self._cache:
             self._cache[path] = Ruleset(self.registry.chain(path))
         return self._cache[path]
 
+    def _lookup(self, form: Form) -> Entry:
+        """The registry's ruleset for the form, or (visibly) the nearest later year's."""
+        try:
+            return self.registry.find(form.kind, form.jurisdiction, form.year)
+        except LookupFailure as failure:
+            if failure.diagnostics[0].code != "no-ruleset":
+                raise
+            entry = nearest_later(self.registry, form.kind, form.jurisdiction, form.year)
+            if entry is None:
+                raise
+            return entry
+
     def score(self, raw: RawForm | Mapping[str, Any], source: str = "<form>") -> Result:
         form = read_form(raw) if isinstance(raw, RawForm) else read_form(dict(raw), source)
-        return self.ruleset_for(form).evaluate(form)
+        ruleset = self.ruleset_for(form)
+        if self.ruleset is None and not form.ruleset and not ruleset.model.in_force(form.year):
+            form.notices.append(notice(form, self._lookup(form)))
+        return ruleset.evaluate(form)
 
     def score_files(self, paths: Iterable[str]) -> list[Scored]:
         """Every form in `paths`; a bad one is reported and the others still scored."""

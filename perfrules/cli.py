@@ -86,6 +86,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             proofs += len(m.policy.formulas)
         _out(f"{path}: 通过 ✓  {m.id} v{m.version}（{'/'.join(m.jurisdiction) or '全国'}，{m.years_text()}，{m.kind}）")
         _out("  " + check_summary(m, len(items), len(rows), proofs))
+        adjustable = [n for n in m.root if n.adjust]
+        if adjustable:
+            _out("  表上可自定分值（adjustable）: " + "、".join(
+                f"{n.name} {n.adjust[0]}–{n.adjust[1]}" for n in adjustable if n.adjust)
+                + f"；与其余部分合计须为 {m.full}，每行得分不超过表上该行的分值")
     return status
 
 

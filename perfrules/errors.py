@@ -98,3 +98,10 @@ class FormError(PerfrulesError):
 class LookupFailure(PerfrulesError):
     """No ruleset (or more than one) applies to a form."""
 
+
+
+class EngineError(PerfrulesError):
+    """The engine could not compute a believable value (a number beyond its precision).
+
+    Never a score: the form is not scored, and the CLI exits with status 2.
+    """

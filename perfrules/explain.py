@@ -18,6 +18,7 @@ from .errors import display_width
 from .interpreter import eval_expr
 from .references import field_words
 from .values import EvalError, Value, fmt_number, fmt_score
+from .operations import in_engine_context
 
 def _value_text(v: Value, display: str | None = None) -> str:
     if display is not None:
@@ -31,6 +32,7 @@ def _value_text(v: Value, display: str | None = None) -> str:
     return f"“{v}”"
 
 
+@in_engine_context
 def render(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None = None,
            display: Mapping[str, str] | None = None, parent: int = 0) -> str:
     """`expr` with the form's values in place of names, only the taken branch of each ``if``."""
@@ -75,6 +77,7 @@ def render(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None = No
     return unparse.expr(expr, parent, hook, unparse.MATH)
 
 
+@in_engine_context
 def render_trace(trace: tuple[Any, ...], score: Decimal, places: int) -> str:
     """Turn an item's trace (recorded by either runner) into its explanation line."""
     if not trace:
@@ -189,6 +192,7 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return (" " * gap + text) if right else (text + " " * gap)
 
 
+@in_engine_context
 def render_result(result: Any, full: bool = False) -> str:
     """The text report of a scored form; `full` adds each item's inputs and reasoning."""
     lines = []

@@ -137,7 +137,8 @@ def _stmts(leaf: ast.Leaf) -> list[tuple[str, int, ast.Judge | None]]:
 
 def _node_head(n: ast.Node) -> str:
     title = f" {_q(n.title)}" if n.title is not None else ""
-    return f"{n.kind} {n.id}{title} weight {n.weight_text}"
+    adjust = f" adjustable {n.adjust.text}" if n.adjust is not None else ""
+    return f"{n.kind} {n.id}{title} weight {n.weight_text}{adjust}"
 
 
 def _has_comment(p: _Printer, first: int, last: int) -> bool:
@@ -255,7 +256,8 @@ def format_file(f: ast.RulesetFile) -> str:
         elif isinstance(d, ast.Remove):
             p.line(f"remove {d.name}", 0, d.span.line)
         elif isinstance(d, ast.Reweight):
-            p.line(f"weight {d.name} {d.weight_text}", 0, d.span.line)
+            adjust = f" adjustable {d.adjust.text}" if d.adjust is not None else ""
+            p.line(f"weight {d.name} {d.weight_text}{adjust}", 0, d.span.line)
     return p.finish()
 
 

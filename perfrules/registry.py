@@ -18,6 +18,7 @@ from pathlib import Path
 from . import ast
 from ._resources import data_dir
 from .errors import Diagnostic, LookupFailure, PerfrulesError, RulesetError
+from .header import read_header
 from .parser import parse_file
 
 SUFFIX = ".rules"
@@ -90,13 +91,6 @@ def ruleset_files(extra: Iterable[str | Path] = ()) -> list[Path]:
 
 def _settings(f: ast.RulesetFile) -> dict[str, str]:
     return {d.key: d.value for d in f.decls if isinstance(d, ast.Setting)}
-
-
-def _years(f: ast.RulesetFile) -> ast.Years | None:
-    for d in f.decls:
-        if isinstance(d, ast.Years):
-            return d
-    return None
 
 
 def _sibling(path: str, rid: str) -> str | None:
@@ -190,17 +184,10 @@ class Registry:
         return files
 
     def entry(self, path: str) -> Entry:
-        chain = self.chain(path)
-        merged: dict[str, str] = {}
-        years = None
-        for f in chain:
-            merged.update(_settings(f))
-            years = _years(f) or years
-        own = _settings(chain[-1])
-        jur = tuple(p for p in merged.get("jurisdiction", "").split("/") if p.strip() and p not in ("全国", "中国"))
-        return Entry(path, own.get("ruleset", path), merged.get("title", own.get("ruleset", path)), jur,
-                     years.first if years else 0, years.last if years else None, merged.get("kind", "project"),
-                     own.get("extends"))
+        h = read_header(self.chain(path))  # the same reading the checker uses
+        rid = path if h.id == "?" else h.id
+        return Entry(path, rid, rid if h.title == "?" else h.title, h.jurisdiction, h.first_year, h.last_year,
+                     h.kind, h.extends)
 
     def entries(self) -> list[Entry]:
         """Every readable ruleset's entry, computed once per registry (a batch looks up per form)."""

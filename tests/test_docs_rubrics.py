@@ -34,7 +34,7 @@ def test_feature_snippets_are_checked_rulesets(doc: str) -> None:
     head = 'ruleset "t"\njurisdiction "演示省"\nyears 2024\nkind project\nfull 100\n'
     tail = 'section s "s" weight 100 {\n  rows\n}\n'
     checked = 0
-    for block in re.findall(r"```rules\n(.*?)```", text, flags=re.S):
+    for block in re.findall(r"```rules\n(.*?)```", text, flags=re.DOTALL):
         if not any(word in block for word in ("when ", "inapplicable", "aggregate by", "reason")):
             continue
         body = block if block.startswith("ruleset") else head + block + ("" if "indicators" not in block else tail)

@@ -139,7 +139,8 @@ def test_diff_national_vs_yueyanglou(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert "适用地区：全国 → 湖南省/岳阳市/岳阳楼区" in out
     assert "新增检查 支出性质合计（error）：基本支出 + 项目支出 == budget.executed" in out
-    assert "【分值】" not in out  # same weights
+    assert "- 分值：" not in out  # same weights …
+    assert "表上自定分值：产出（产出指标） 可在 0–90 之间 → 不可调" in out  # … but 岳阳楼区 fixes them
 
 
 def test_diff_states_band_grade_and_formula_changes() -> None:
