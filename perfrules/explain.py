@@ -256,15 +256,16 @@ def render_result(result: Any, full: bool = False) -> str:
             lines.append(f"      得分: {it.explain}")
             if it.declared is not None:
                 lines.append(f"      填报: {fmt_number(it.declared)}")
+    only_notes = all(f.severity == "info" for f in result.findings)
+    if only_notes:
+        lines.append("  未发现问题")
     if result.findings:
         lines.append("")
-        lines.append(f"发现 {len(result.findings)} 项:")
+        lines.append(f"{'说明' if only_notes else '发现'} {len(result.findings)} 项:")
         for f in result.findings:
             where = f.path + (f" (第 {f.line} 行)" if f.line else "")
             lines.append(f"  {f.severity:<7} {f.code:<24} {where}")
             lines.append(f"          {f.message}")
-    else:
-        lines.append("  未发现问题")
     return "\n".join(lines)
 
 

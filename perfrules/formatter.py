@@ -13,13 +13,14 @@ from __future__ import annotations
 from . import ast, unparse
 from .errors import Diagnostic, PerfrulesError, display_width
 from .parser import parse_text
+from .unparse import quote as quote  # the one escaping printer, re-exported
 
 WIDTH = 100
 HEADER = ("ruleset", "extends", "title", "version", "jurisdiction", "years", "kind", "full", "rounding", "tolerance")
 
 
 def _q(text: str) -> str:
-    return f"“{text}”" if '"' in text else f'"{text}"'
+    return quote(text)
 
 
 def _amount(a: ast.Amount) -> str:

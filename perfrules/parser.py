@@ -26,6 +26,7 @@ from lark.exceptions import (
 from . import ast
 from ._resources import data_dir
 from .errors import Diagnostic, RuleSyntaxError
+from .files import read_user_text
 from .operations import in_engine_context
 
 #: Ruleset sources larger than this are refused before parsing.
@@ -589,25 +590,6 @@ def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
 
 
 def parse_file(path: str) -> ast.RulesetFile:
-    """Read and parse the ruleset file at `path` (UTF-8, a BOM is tolerated)."""
-    from pathlib import Path
-
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise RuleSyntaxError([Diagnostic("error", "too-large", f"规则文件有 {size} 字节，超过上限 {MAX_SOURCE_BYTES}",
-                                              str(path), hint="规则文件应当短小；拆分或删除多余内容")])
-        data = p.read_bytes()
-    except OSError as err:
-        raise RuleSyntaxError([Diagnostic("error", "io", f"无法读取规则文件: {err.strerror or err}", str(path),
-                                          hint="检查路径是否正确")]) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise RuleSyntaxError([Diagnostic("error", "encoding", "文件不是 UTF-8 编码", str(path), line, 1,
-                                          hint="用 UTF-8 编码另存此文件 (Save as UTF-8)")]) from None
+    """Read and parse the ruleset file at `path` (a regular file, UTF-8, a BOM is tolerated)."""
+    text = read_user_text(path, MAX_SOURCE_BYTES, "规则文件", RuleSyntaxError)
     return parse_text(text, str(path))
-
-

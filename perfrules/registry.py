@@ -96,7 +96,7 @@ def _settings(f: ast.RulesetFile) -> dict[str, str]:
 def _sibling(path: str, rid: str) -> str | None:
     """The ruleset `rid` beside `path`: in its folder or a sibling year folder (…/2022/ next to …/2023/)."""
     here = Path(path).parent
-    for folder in (here, here.parent):
+    for folder in (here, here.parent) if here.name.isdigit() else (here,):  # sibling years only from a year folder
         pattern = "*.rules" if folder == here else "*/*.rules"
         for candidate in sorted(folder.glob(pattern)):
             year_folder = folder == here or candidate.parent.name.isdigit()
@@ -155,6 +155,41 @@ class Registry:
                                             hint="每个规则的 ruleset 编号必须唯一")])
         return paths[0]
 
+    def named(self, name: str) -> str:
+        """The file of the ruleset a form names: by id, or by a path to one of this registry's.
+
+        A form comes from outside, so it may not choose a file to read: a path
+        is accepted only when it resolves to a ``.rules`` file under the bundled
+        folder or a folder the caller configured (relative paths are taken from
+        those folders).  Anything else is an unknown ruleset; the file named is
+        never opened, so no message can quote it.
+        """
+        if name in self._by_id:
+            return self.path_of(name)
+        known = {}
+        for f in self.files:
+            try:
+                known[f.resolve()] = f
+            except (OSError, RuntimeError):
+                continue
+        given = Path(name)
+        roots = [bundled_dir(), *(Path(e) for e in self.extra if Path(e).is_dir())]
+        for candidate in [given] if given.is_absolute() else [root / given for root in roots]:
+            try:
+                hit = known.get(candidate.resolve())
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if hit is not None:
+                return str(hit)
+        if given.is_absolute() or given.suffix == SUFFIX or ".." in given.parts:
+            raise LookupFailure([Diagnostic(
+                "error", "ruleset-outside-folders",
+                f"表单指定的规则 {name} 不是已知的规则编号，也不在规则目录中", name,
+                hint="表单的 ruleset 字段只能写规则编号（perfrules rulesets 可列出），"
+                     "或规则目录（内置目录、--path 给出的目录）中 .rules 文件的路径；"
+                     "要用别处的规则文件，请在命令行用 --ruleset 指定")])
+        return self.path_of(name)
+
     def chain(self, path: str) -> list[ast.RulesetFile]:
         """The file at `path` and its ``extends`` ancestors, root first."""
         files: list[ast.RulesetFile] = []
@@ -173,10 +208,8 @@ class Registry:
                 break
             if len(files) >= MAX_CHAIN:
                 raise RulesetError([_at_extends(f, f"extends 链超过 {MAX_CHAIN} 层", "直接继承较近的规则")])
-            try:
-                candidate = Path(current).parent / parent
-                current = str(candidate) if candidate.is_file() else (_sibling(current, parent)
-                                                                      or self.path_of(parent))
+            try:  # `extends` names an id, never a file: beside this one (a sibling year folder), else registered
+                current = _sibling(current, parent) or self.path_of(parent)
             except LookupFailure as e:
                 d = e.diagnostics[0]
                 raise RulesetError([_at_extends(f, f"extends 的上级规则 {parent} 不存在", d.hint)]) from None

@@ -40,7 +40,8 @@ _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": Tr
 
 @dataclass
 class Collector:
-    """Findings and items of one evaluation, with duplicates folded."""
+    """Findings and items of one evaluation; only true repeats (same severity, code, path and
+    message) are folded."""
 
     form: Form
     findings: list[Finding] = field(default_factory=list)
@@ -49,10 +50,10 @@ class Collector:
     reached: set[str] = field(default_factory=set)  # rubric cells this form exercised (see coverage.py)
     buckets: dict[str, list[Row]] | None = None  # rows by section, when the compiler could dispatch them
     dropped: dict[str, Decimal] = field(default_factory=dict)  # 不适用 weight by section id (see rescale.py)
-    _seen: set[tuple[str, str]] = field(default_factory=set)
+    _seen: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     def add(self, severity: str, code: str, path: str, message: str) -> None:
-        key = (code, path)
+        key = (severity, code, path, message)
         if key in self._seen:
             return
         self._seen.add(key)

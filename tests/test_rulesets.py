@@ -52,8 +52,12 @@ def test_the_forms_ruleset_field_overrides(tmp_path: Path) -> None:
     form = tmp_path / "f.yaml"
     form.write_text((RULESETS / "hubei/huangshi/2022/examples/02-kaifaqu-peitao.yaml").read_text(encoding="utf-8")
                     + "ruleset: mine.rules\n", encoding="utf-8")
-    (scored,) = Scorer().score_files([str(form)])
+    # a path inside a folder the caller configured is allowed; elsewhere it is refused
+    (scored,) = Scorer(paths=[str(tmp_path)]).score_files([str(form)])
     assert scored.result is not None and scored.result.ruleset_id == "mine"
+    (scored,) = Scorer().score_files([str(form)])
+    assert scored.error is not None
+    assert scored.error.diagnostics[0].code == "ruleset-outside-folders"
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
