@@ -68,11 +68,24 @@ def section_rescale(mode: str | None, dropped: dict[str, Decimal], node: Any, pa
     return scale(total, applicable, node.weight, places, rounding), Rescaling(total, applicable, node.weight)
 
 
+def total_rescale(model: Any, coll: Any, total: Decimal) -> tuple[Decimal, Rescaling | None]:
+    """The total after the 不适用 weight its top-level parts passed up: scaled to `full`."""
+    gone = sum((coll.dropped.get(n.id, ZERO) for n in model.root), ZERO)
+    if gone >= model.full:
+        coll.add("error", "all-inapplicable", "$.indicators", "所有部分都不适用，无法计分")
+        return total, None
+    if gone <= 0:
+        return total, None
+    applicable = model.full - gone
+    return scale(total, applicable, model.full, model.places, model.rounding_mode), \
+        Rescaling(total, applicable, model.full)
+
+
 def inapplicable_row(model: Any, coll: Any, node: Any, row: Any, position: int) -> ItemResult:
     """A 不适用 row: not scored; its weight goes to the rescaling the ruleset states."""
     assert model.policy is not None
     coll.dropped[node.id] = coll.dropped.get(node.id, ZERO) + row.weight
-    coll.reached.add("inapplicable")
+    coll.reached.add(f"inapplicable:{model.policy.inapplicable}")
     if model.policy.inapplicable is None:
         coll.add("error", "inapplicable-not-allowed", row.path,
                  f"{row.name}: 标为不适用，但规则没有规定不适用指标如何折算（inapplicable: rescale …），按 0 分计")

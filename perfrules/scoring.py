@@ -21,7 +21,7 @@ from .names import FORM_PATHS, ROW_FIELDS
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy, RowClass
 from .notation import _read_date, direction_of, read_cell, same_text
 from .references import class_words, field_words
-from .rescale import Rescaling, inapplicable_row, scale, section_rescale
+from .rescale import inapplicable_row, section_rescale, total_rescale
 from .result import Finding, ItemResult, Result, SectionResult
 from .errors import Diagnostic, EngineError
 from .operations import NonFiniteValue, fits, minimum, multiply, subtract, total as add_up
@@ -443,14 +443,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
     if total > model.full:  # cannot happen when the checker passed; defence in depth
         coll.add("error", "score-clamped", "$", f"总分 {fmt_number(total)} 超过满分 {fmt_number(model.full)}")
         total = model.full
-    rescaled = None
-    gone = sum((coll.dropped.get(n.id, ZERO) for n in model.root), ZERO)
-    if gone >= model.full:
-        coll.add("error", "all-inapplicable", "$.indicators", "所有部分都不适用，无法计分")
-    elif gone > 0:
-        applicable = model.full - gone
-        rescaled = Rescaling(total, applicable, model.full)
-        total = scale(total, applicable, model.full, model.places, model.rounding_mode)
+    total, rescaled = total_rescale(model, coll, total)
     grade = model.grade_of(total)
     b = form.budget
     if b is not None and b.declared_rate is not None:
