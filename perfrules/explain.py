@@ -143,7 +143,7 @@ def _side_text(e: ast.Expr, other: ast.Expr, env: Mapping[str, Value], weight: D
         value = env[e.name]
         assert isinstance(value, Decimal)
         shown = f"{fmt_number(value * 100)}%" if isinstance(other, ast.Num) and other.is_percent else fmt_number(value)
-        return f"{e.name} {shown}"
+        return f"{field_words(e.name)} {shown}"
     return render(e, env, weight, display, 5)
 
 
@@ -170,6 +170,11 @@ def _cond_words(cond: ast.Expr, taken: bool, env: Mapping[str, Value], weight: D
         return f"{left} {(_TRUE if taken else _FALSE)[cond.op]} {right}"
     text = render(cond, env, weight, display)
     return text if taken else f"不满足 {text}"
+
+
+def condition_words(cond: ast.Expr, truth: bool, env: Mapping[str, Value]) -> str:
+    """A condition that held (`truth`) or failed, in words: ``执行率 55% 未达到 60%``."""
+    return _cond_words(cond, truth, env, None, {})
 
 
 def taken_path(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None,

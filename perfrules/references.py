@@ -18,7 +18,7 @@ from .unparse import expr as source
 
 #: Row fields in the words of the form (一级指标 …).
 FIELD_WORDS = {"level1": "一级指标", "level2": "二级指标", "name": "三级指标", "unit": "单位", "goal": "绩效目标",
-               "reason": "偏差原因"}
+               "reason": "偏差原因", "actual": "实际值", "target": "目标值"}
 
 
 def field_words(name: str) -> str:

@@ -700,10 +700,12 @@ def _check_path(check: Any, model: Model) -> str:
 def _failed_sides(check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> str:
     """The numbers of a failed check: each side of a comparison with its value and the difference."""
     from . import ast as _ast
-    from .explain import render
+    from .explain import condition_words, render
 
     scope: Any = {**env, **local} if local else env
     e = check.expr
+    if isinstance(e, _ast.Logic):
+        return condition_words(e, False, scope)  # the part that failed, in words
     if not isinstance(e, _ast.Compare):
         return render(e, scope)
     try:

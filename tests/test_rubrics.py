@@ -239,3 +239,9 @@ def test_explanations_say_which_branch_was_taken() -> None:
     assert two.item("培训人数").explain == "400人 低于 500人 且 偏差原因为空：20 × max(min(400人 ÷ 500人, 1) − 20%, 0) = 12"
     assert one.item("培训人数").explain == "偏差原因已填写：20 × min(450人 ÷ 500人, 1) = 18"
     assert two.item("培训合格率").explain == "不适用，不计分；分值按所在部分折算"
+
+
+def test_a_failed_check_says_which_part_failed() -> None:
+    (warning,) = [f for f in DEMO.evaluate(_example("01-peixun.yaml")).findings if f.code == "check-failed"]
+    assert warning.message == ("参训人员就业率: 效益指标未完成目标，但没有写偏差原因分析及改进措施："
+                               "实际值 0.75 未达到 目标值 0.8 且 偏差原因为空")
