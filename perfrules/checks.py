@@ -7,7 +7,7 @@ from typing import Any
 
 from . import nodes
 from .evaluate import eval_expr
-from .explain import render
+from .trace import condition_words, render
 from .model import Model
 from .nodes import free_names
 from .operations import NON_FINITE
@@ -29,7 +29,7 @@ def run_checks(model: Model, coll: Collector, env: dict[str, Value],
             _one_check(model, coll, check, env, None, _check_path(check, model), "", evaluator)
             continue
         for row in coll.form.rows:
-            if not (evaluator.check_applies(check, row) and row.quantitative):
+            if not (evaluator.check_applies(check, row) and row.quantitative and row.applicable):
                 continue
             local = check_row_values(row)
             _one_check(model, coll, check, env, local, row.path, f"{row.name}: ", evaluator)
@@ -64,6 +64,8 @@ def _failed_sides(check: Any, env: dict[str, Value], local: dict[str, Any] | Non
     """The numbers of a failed check: each side of a comparison with its value and the difference."""
     scope: Any = {**env, **local} if local else env
     e = check.expr
+    if isinstance(e, nodes.Logic):
+        return condition_words(e, False, scope)  # the part that failed, in words
     if not isinstance(e, nodes.Compare):
         return render(e, scope)
     try:

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import nodes
 from .forms import Form, Row
-from .model import CheckSpec, Model, NodeSpec
+from .model import CheckSpec, Model, NodeSpec, RowClass
 from .names import ROW_FIELDS, ROW_NAMES
 from .operations import ARITHMETIC, COMPARISONS, FUNCTIONS, subtract
 from .result import Result, SectionResult
@@ -203,13 +203,16 @@ class Program:
 
     def __init__(self, model: Model):
         self.model = model
+        row_check_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
         self._lets: dict[str, Fn] = {let.name: compile_expr(let.expr) for let in model.lets}
         self._formulas: dict[str, Fn] = {}
+        self._classes: list[Fn] = []  # aligned with model.policy.classes
         if model.policy is not None:
-            self._formulas = {d: compile_expr(e) for d, e in model.policy.formulas.items()}
+            self._formulas = {d: compile_expr(e, local_names=row_check_names)
+                              for d, e in model.policy.formulas.items()}
+            self._classes = [compile_expr(k.cond, local_names=row_check_names) for k in model.policy.classes]
         self._scores: dict[str, Fn] = {}
         self._deducts: dict[str, list[Fn]] = {}
-        row_check_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
         self._dispatch = _dispatch_table(model)
         self._checks: dict[str, Fn] = {
             ch.name: compile_expr(ch.expr, ch.tolerance,
@@ -245,6 +248,13 @@ class Program:
     def check_applies(self, check: CheckSpec, row: Row) -> bool:
         where = self._check_where.get(check.name)
         return where is None or bool(where(_EMPTY, row, None))
+
+    def row_class(self, env: dict[str, Value], fields: dict[str, Value]) -> RowClass | None:
+        assert self.model.policy is not None
+        for row_class, test in zip(self.model.policy.classes, self._classes):
+            if test(env, fields, None):
+                return row_class
+        return None
 
     # -- compiling the rubric tree
 

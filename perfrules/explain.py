@@ -38,15 +38,17 @@ def render_result(result: Any, full: bool = False) -> str:
 
     def item_row(it: Any, depth: int) -> None:
         declared = fmt_number(it.declared) if it.declared is not None else ""
-        mark = " ✗" if it.declared is not None and it.declared != it.score else ""
-        rows.append((f"{'  ' * depth}{_short(it.name)}", fmt_number(it.weight), fmt_score(it.score, result.places),
-                     declared + mark, it.explain))
+        ok = result.accepted(it.declared, it.score)
+        mark = "" if ok is None else " ≈" if ok and it.declared != it.score else "" if ok else " ✗"
+        score = fmt_score(it.score, result.places) if it.applicable else "不适用"
+        rows.append((f"{'  ' * depth}{_short(it.name)}", fmt_number(it.weight), score, declared + mark, it.explain))
 
     def walk(sec: Any, depth: int) -> None:  # the rubric's own order: each child where the ruleset put it
         if sec.items == [sec.id] and sec.id in items:
             item_row(items[sec.id], depth)
             return
-        rows.append((f"{'  ' * depth}【{sec.name}】", fmt_number(sec.weight), fmt_score(sec.score, result.places), "", ""))
+        how = sec.rescaled.explain(sec.score, result.places) if sec.rescaled is not None else ""
+        rows.append((f"{'  ' * depth}【{sec.name}】", fmt_number(sec.weight), fmt_score(sec.score, result.places), "", how))
         for child in sec.items:
             if child in sections and child != sec.id:
                 walk(sections[child], depth + 1)
@@ -68,6 +70,10 @@ def render_result(result: Any, full: bool = False) -> str:
         tot += f"  （填报总分 {fmt_number(result.declared_total)}"
         tot += f"，填报等级 {result.declared_grade}）" if result.declared_grade else "）"
     lines.append("  " + tot)
+    if result.rescaled is not None:
+        lines.append("  " + "总分" + result.rescaled.explain(result.total, result.places))
+    if result.aggregated_from:
+        lines.append("  由 " + "、".join(result.aggregated_from) + " 汇总")
     if full:
         lines.append("")
         lines.append("计分过程:")

@@ -68,6 +68,8 @@ class Row:
     actual: Quantity | None
     tier: str | None
     declared: Decimal | None
+    reason: str = ""  # 偏差原因分析及改进措施; "" when absent or written 无
+    applicable: bool = True  # False: 不适用
 
     @property
     def path(self) -> str:
@@ -108,6 +110,7 @@ class Form:
     rows: tuple[Row, ...] = ()
     notices: list[Finding] = field(default_factory=list)
     lines: Lines = field(default_factory=dict)
+    aggregated_from: tuple[str, ...] = ()  # the fund tables `perfrules aggregate` combined into this form
     places: dict[str, str] = field(default_factory=dict)  # path → cell, for forms read from tables
 
 
@@ -284,6 +287,23 @@ def _cell_text(x: Any) -> str:
     return str(x)
 
 
+#: What a 偏差原因 cell holds when it gives no reason.
+NO_REASON = {"", "无", "/", "-", "—", "——", "空", "none", "n/a"}
+#: How a cell says 不适用.
+INAPPLICABLE_MARKS = {"不适用", "不适用指标", "n/a", "N/A", "NA", "not applicable"}
+
+
+def reason_text(value: Any) -> str:
+    """A row's 偏差原因分析及改进措施 as written; "" when absent or a placeholder such as 无."""
+    text = str(value).strip() if value is not None else ""
+    return "" if text.lower() in NO_REASON else text
+
+
+def is_inapplicable_mark(value: Any) -> bool:
+    """Whether a cell says 不适用."""
+    return isinstance(value, str) and value.strip() in INAPPLICABLE_MARKS
+
+
 _RATE = re.compile(r"^\s*([+-]?\d+(?:\.(\d+))?)\s*[%％]?\s*$")
 
 
@@ -329,6 +349,9 @@ def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Find
             actual=read_cell(a_text),
             tier=r.get("tier"),
             declared=_dec(r["declared_score"]) if "declared_score" in r else None,
+            reason=reason_text(r.get("reason")),
+            applicable=r.get("applicable", True) is not False and not (
+                is_inapplicable_mark(t_text) or is_inapplicable_mark(a_text) or is_inapplicable_mark(r.get("tier"))),
         ))
     return Form(
         source=source,
@@ -345,4 +368,5 @@ def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Find
         rows=tuple(rows),
         notices=notices,
         lines=lines,
+        aggregated_from=tuple(str(x) for x in data.get("aggregated_from") or ()),
     )

@@ -15,7 +15,7 @@ from typing import Any
 from . import nodes
 from .evaluate import eval_expr
 from .forms import Form, Row
-from .model import CheckSpec, Model, NodeSpec
+from .model import CheckSpec, Model, NodeSpec, RowClass
 from .result import Result, SectionResult
 from .run import score_form
 from .rows import row_fields
@@ -65,6 +65,11 @@ class Interpreter:
 
     def check_applies(self, check: CheckSpec, row: Row) -> bool:
         return check.rows_where is None or bool(eval_expr(check.rows_where, row_fields(row), row.weight))
+
+    def row_class(self, env: dict[str, Value], fields: dict[str, Value]) -> RowClass | None:
+        assert self.model.policy is not None
+        scope: Mapping[str, Value] = ChainMap(fields, env)
+        return next((k for k in self.model.policy.classes if eval_expr(k.cond, scope)), None)
 
     # -- the Runner
 

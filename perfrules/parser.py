@@ -224,10 +224,26 @@ class _ToAst(Transformer[Token, Any]):
         formulas = tuple(x for x in c if isinstance(x, nodes.PolicyFormula))
         unsigned = [x for x in c if isinstance(x, nodes.Unsigned)]
         qual = [x for x in c if isinstance(x, nodes.Qualitative)]
-        for dup, what in ((unsigned, "unsigned"), (qual, "qualitative")):
+        inapplicable = [x for x in c if isinstance(x, nodes.Inapplicable)]
+        for dup, what in ((unsigned, "unsigned"), (qual, "qualitative"), (inapplicable, "inapplicable")):
             if len(dup) > 1:
                 raise _Issue(f"indicators 中 {what} 只能写一次", dup[1].span)
-        return nodes.Indicators(formulas, unsigned[0] if unsigned else None, qual[0] if qual else None, _span(meta))
+        classes = tuple(x for x in c if isinstance(x, nodes.When))
+        return nodes.Indicators(formulas, unsigned[0] if unsigned else None, qual[0] if qual else None, _span(meta),
+                              classes, inapplicable[0] if inapplicable else None)
+
+    def policy_when(self, meta: Any, c: list[Any]) -> nodes.When:
+        return nodes.When(c[0], str(c[1]), _span(meta))
+
+    def policy_inapplicable(self, meta: Any, c: list[Any]) -> nodes.Inapplicable:
+        return nodes.Inapplicable(str(c[0]), _span(meta))
+
+    def aggregate_decl(self, meta: Any, c: list[Any]) -> nodes.Aggregate:
+        by, *rules = c
+        return nodes.Aggregate(by.name, tuple(rules), _span(meta))
+
+    def aggregate_rule(self, meta: Any, c: list[Any]) -> nodes.AggregateRule:
+        return nodes.AggregateRule(str(c[0]), c[1], _span(meta))
 
     def policy_formula(self, meta: Any, c: list[Any]) -> nodes.PolicyFormula:
         return nodes.PolicyFormula(str(c[0]), c[1], _span(meta))

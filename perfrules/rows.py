@@ -11,8 +11,9 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .forms import Row
-from .model import BandSpec, Policy
+from .model import BandSpec, Policy, RowClass
 from .names import ROW_FIELDS
+from .references import class_words, field_words
 from .notation import direction_of, same_text
 from .values import ZERO, Value
 
@@ -60,8 +61,11 @@ def _find_band(policy: Policy, tier: str) -> BandSpec | None:
     return None
 
 
-def plan_row(policy: Policy, row: Row) -> RowPlan:
-    """Classify a row (quantitative or qualitative), find its direction or tier."""
+def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> RowPlan:
+    """Classify a row (quantitative or qualitative), find its direction or tier.
+
+    `row_class` is the first ``when`` class the row belongs to: its formula wins over ≥ / ≤.
+    """
     t, a = row.target, row.actual
     if t is not None and a is not None and not t.is_date and not a.is_date:
         notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
@@ -82,7 +86,9 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
             actual = ZERO
         direction = _RELATION_DIRECTION.get(t.relation)
         why: tuple[str, ...]
-        if direction is not None:
+        if row_class is not None:
+            direction, why = row_class.formula, ("class", class_words(row_class))
+        elif direction is not None:
             why = ("relation", t.relation)
         else:
             field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
@@ -128,6 +134,8 @@ def reason(row: Row, plan: RowPlan) -> str:
             return f"目标值带 {why[1]}，按{d}指标计分"
         if why[0] == "field":
             return f"目标值未写方向，{_field_name(why[1])}为 {why[2]}，按{d}指标计分"
+        if why[0] == "class":
+            return f"{why[1]}，按“{plan.direction}”公式计分"
         return f"目标值未写方向，按{d}指标计分"
     if why and why[0] == "date":
         assert row.actual is not None and row.target is not None
@@ -150,7 +158,7 @@ def _dir_name(direction: str) -> str:
 
 
 def _field_name(f: str) -> str:
-    return {"level1": "一级指标", "level2": "二级指标", "name": "三级指标"}.get(f, f)
+    return field_words(f)
 
 
 def qualitative_score(band: BandSpec, weight: Decimal, declared: Decimal | None) -> tuple[Decimal, bool, Decimal, Decimal]:

@@ -19,14 +19,15 @@ from . import nodes
 from .coverage import Cell
 from .errors import Diagnostic, EngineError
 from .forms import Form, Row
-from .model import CheckSpec, JudgeSpec, Model, NodeSpec
+from .model import CheckSpec, JudgeSpec, Model, NodeSpec, RowClass
 from .names import FORM_PATHS
 from .notation import _read_date, read_cell
 from .operations import NON_FINITE, fits, minimum, multiply, non_finite, subtract
 from .operations import total as add_up
 from .places import place_of
+from .rescale import inapplicable_row, section_rescale, total_rescale
 from .result import Finding, ItemResult, Result, SectionResult
-from .rows import RowSource, plan_row, qualitative_score
+from .rows import RowSource, plan_row, qualitative_score, row_fields
 from .trace import ItemFormula, RowFormula, Said, TierScore, Trace
 from .values import CONTEXT, ZERO, EvalError, Value, fmt_number, fmt_score, quantizer, round_to
 
@@ -45,6 +46,7 @@ class Collector:
     sections: list[SectionResult] = field(default_factory=list)
     reached: set[Cell] | None = None  # rubric cells this form exercised, when coverage was asked for
     buckets: dict[str, list[Row]] | None = None  # rows by section, when the compiler could dispatch them
+    dropped: dict[str, Decimal] = field(default_factory=dict)  # 不适用 weight by section id (see rescale.py)
     _seen: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     def reach(self, kind: str, key: str, part: str = "") -> None:
@@ -264,7 +266,9 @@ def section_total(model: Model, coll: Collector, node: NodeSpec, parent: str | N
                  f"{node.name}: 下级得分合计 {fmt_number(total)} 超过本级分值 {fmt_number(node.weight)}，已限定为 "
                  f"{fmt_number(node.weight)}")
         total = node.weight
-    coll.sections.append(SectionResult(node.id, node.name, node.weight, total, parent, items))
+    mode = model.policy.inapplicable if model.policy else None
+    total, rescaled = section_rescale(mode, coll.dropped, node, items, total, model.places, model.rounding_mode)
+    coll.sections.append(SectionResult(node.id, node.name, node.weight, total, parent, items, rescaled))
     return total
 
 
@@ -275,6 +279,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
     if total > model.full:  # cannot happen when the checker passed; defence in depth
         coll.add("error", "score-clamped", "$", f"总分 {fmt_number(total)} 超过满分 {fmt_number(model.full)}")
         total = model.full
+    total, rescaled = total_rescale(model, coll, total)
     grade = model.grade_of(total)
     b = form.budget
     if b is not None and b.declared_rate is not None:
@@ -293,6 +298,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
         places=model.places, items=coll.items, sections=coll.sections, findings=findings,
         declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached or ()),
+        rescaled=rescaled, aggregated_from=form.aggregated_from, tolerance=model.tolerance,
     )
 
 
@@ -348,6 +354,9 @@ class Evaluator(Protocol):
 
     def check_applies(self, check: CheckSpec, row: Row) -> bool:
         """Whether a ``check … for rows where`` selects `row`."""
+
+    def row_class(self, env: dict[str, Value], fields: dict[str, Value]) -> RowClass | None:
+        """The first ``when`` class of the indicator policy whose condition holds for a row's fields."""
 
 
 class Runner(Protocol):
@@ -413,7 +422,10 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     """Score one indicator row under the ruleset's indicator policy."""
     policy = model.policy
     assert policy is not None
-    plan = plan_row(policy, row)
+    if not row.applicable:
+        return inapplicable_row(model, coll, node, row, position)
+    row_class = evaluator.row_class(env, row_fields(row)) if policy.classes and row.quantitative else None
+    plan = plan_row(policy, row, row_class)
     path = row.path
     for severity, code, message in plan.notes:
         coll.add(severity, code, path, message)
@@ -429,6 +441,8 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     elif plan.kind == "quant":
         coll.reach("direction", plan.direction)
         local = {"actual": plan.actual, "target": plan.target, "__row__": row}
+        if policy.reads_row_fields:
+            local.update(row_fields(row))
         expr = policy.formulas[plan.direction]
         try:
             raw = multiply(weight, evaluator.formula(plan.direction, env, local, weight))  # type: ignore[arg-type]

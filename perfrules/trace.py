@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from . import nodes, unparse
 from .evaluate import eval_expr
 from .operations import in_engine_context
+from .references import field_words
 from .values import EvalError, Value, fmt_number, fmt_score
 
 
@@ -119,6 +120,80 @@ def render(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None = 
     return unparse.expr(expr, parent, hook, unparse.MATH)
 
 
+_TRUE = {">=": "≥", ">": ">", "<=": "≤", "<": "低于", "==": "=", "!=": "≠"}
+_FALSE = {">=": "未达到", ">": "未超过", "<=": "超过", "<": "不低于", "==": "≠", "!=": "="}
+
+
+def _constant(e: nodes.Expr) -> bool:
+    return isinstance(e, (nodes.Num, nodes.WeightRef))
+
+
+def _got(score: Decimal, weight: Decimal, places: int) -> str:
+    return f"得满分 {fmt_score(score, places)}" if score == weight and score > 0 else f"得 {fmt_score(score, places)} 分"
+
+
+def _guard(cond: nodes.Expr, taken: bool) -> bool:
+    """``target > 0`` taken: a guard against dividing by zero, not worth a word."""
+    return taken and isinstance(cond, nodes.Compare) and cond.op in (">", "!=") and isinstance(cond.right, nodes.Num) \
+        and cond.right.value == 0
+
+
+def _side_text(e: nodes.Expr, other: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None,
+               display: Mapping[str, str]) -> str:
+    """One side of a comparison: a name with its value (as a percentage beside a percentage)."""
+    if isinstance(e, nodes.Ref) and e.name not in display and isinstance(env.get(e.name), Decimal):
+        value = env[e.name]
+        assert isinstance(value, Decimal)
+        shown = f"{fmt_number(value * 100)}%" if isinstance(other, nodes.Num) and other.is_percent else fmt_number(value)
+        return f"{field_words(e.name)} {shown}"
+    return render(e, env, weight, display, 5)
+
+
+def _cond_words(cond: nodes.Expr, taken: bool, env: Mapping[str, Value], weight: Decimal | None,
+                display: Mapping[str, str]) -> str:
+    if isinstance(cond, nodes.Logic):
+        try:
+            truths = [bool(eval_expr(side, env, weight)) for side in (cond.left, cond.right)]
+        except (EvalError, ArithmeticError, TypeError):
+            truths = []
+        if truths:
+            sides = list(zip((cond.left, cond.right), truths))
+            if (cond.op == "and") == taken:  # every part agrees: say them all
+                return " 且 ".join(_cond_words(side, truth, env, weight, display) for side, truth in sides)
+            side, truth = next((x, t) for x, t in sides if t == taken)  # the part that decided
+            return _cond_words(side, truth, env, weight, display)
+    if isinstance(cond, nodes.Compare) and cond.op in ("==", "!=") and isinstance(cond.left, nodes.Ref) \
+            and isinstance(cond.right, nodes.Str) and cond.right.value == "":
+        empty = taken == (cond.op == "==")
+        return f"{field_words(cond.left.name)}{'为空' if empty else '已填写'}"
+    if isinstance(cond, nodes.Compare):
+        left = _side_text(cond.left, cond.right, env, weight, display)
+        right = _side_text(cond.right, cond.left, env, weight, display)
+        return f"{left} {(_TRUE if taken else _FALSE)[cond.op]} {right}"
+    text = render(cond, env, weight, display)
+    return text if taken else f"不满足 {text}"
+
+
+def condition_words(cond: nodes.Expr, truth: bool, env: Mapping[str, Value]) -> str:
+    """A condition that held (`truth`) or failed, in words: ``执行率 55% 未达到 60%``."""
+    return _cond_words(cond, truth, env, None, {})
+
+
+def taken_path(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None,
+               display: Mapping[str, str]) -> tuple[list[str], nodes.Expr]:
+    """The conditions of the ``if`` branches taken, in words, and the expression finally computed."""
+    conds: list[str] = []
+    while isinstance(expr, nodes.If):
+        try:
+            taken = bool(eval_expr(expr.cond, env, weight))
+        except (EvalError, ArithmeticError, TypeError):
+            break
+        if not _guard(expr.cond, taken):
+            conds.append(_cond_words(expr.cond, taken, env, weight, display))
+        expr = expr.then if taken else expr.else_
+    return conds, expr
+
+
 @in_engine_context
 def render_trace(trace: Trace | None, score: Decimal, places: int) -> str:
     """An item's trace (recorded by either runner) as its explanation line."""
@@ -138,15 +213,23 @@ def render_trace(trace: Trace | None, score: Decimal, places: int) -> str:
         case ItemFormula(expr=expr, env=env, weight=weight):
             if isinstance(expr, nodes.Ref):
                 return f"{expr.name} = {got}"
-            return f"{render(expr, env, weight)} = {got}"
+            conds, leaf = taken_path(expr, env, weight, {})
+            if conds and _constant(leaf):
+                return f"{'，'.join(conds)}，{_got(score, weight, places)}"
+            head = f"{'，'.join(conds)}：" if conds else ""
+            return f"{head}{render(leaf, env, weight)} = {got}"
         case RowFormula(weight=weight, expr=expr, env=env, local=local):
             scope: Mapping[str, Any] = ChainMap(local, env)  # type: ignore[arg-type]
             row = local["__row__"]
             display = {"target": row.target.display(),
                        "actual": row.actual.display() if local["actual"] == row.actual.value
                        else fmt_number(local["actual"])}
-            share = render(expr, scope, weight, display, 6)
-            return f"{fmt_number(weight)} × {share} = {got}"
+            conds, leaf = taken_path(expr, scope, weight, display)
+            if conds and _constant(leaf):
+                return f"{'，'.join(conds)}，{_got(score, weight, places)}"
+            head = f"{'，'.join(conds)}：" if conds else ""
+            share = render(leaf, scope, weight, display, 6)
+            return f"{head}{fmt_number(weight)} × {share} = {got}"
         case _:
             _unknown(trace)
 

@@ -22,6 +22,7 @@ class _Merged:
     lets: dict[str, tuple[nodes.RulesetFile, nodes.Let]] = field(default_factory=dict)
     checks: dict[str, tuple[nodes.RulesetFile, nodes.Check]] = field(default_factory=dict)
     tree: list[tuple[nodes.RulesetFile, nodes.Node]] = field(default_factory=list)  # sections and items, in order
+    aggregate: tuple[nodes.RulesetFile, nodes.Aggregate] | None = None
 
 
 Entries = list[tuple[nodes.RulesetFile, nodes.Node]]
@@ -112,6 +113,11 @@ def _merge(chain: list[nodes.RulesetFile], ctx: _Ctx) -> _Merged:
                     c.error("duplicate", "indicators 重复声明", d.span, "合并成一个 indicators 块")
                 own.add("indicators")
                 m.indicators = (f, d)
+            elif isinstance(d, nodes.Aggregate):
+                if "aggregate" in own:
+                    c.error("duplicate", "aggregate 重复声明", d.span, "合并成一个 aggregate 块")
+                own.add("aggregate")
+                m.aggregate = (f, d)
             elif isinstance(d, nodes.Bands):
                 key = "bands " + d.name
                 if key in own:
