@@ -16,6 +16,7 @@ from typing import NamedTuple
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .conventions import judge_cells, reason_of
 from .forms import Form, Row
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
 from .notation import _read_date, direction_of, read_cell, same_text
@@ -24,7 +25,7 @@ from .values import ZERO, EvalError, Value, fmt_number, fmt_score, round_to
 
 #: Tier names a form may use for a qualitative row, besides a band's own label and aliases.
 TIER_ALIASES = {
-    "achieved": 0, "达成": 0, "达成预期指标": 0, "完成": 0,
+    "achieved": 0, "达成": 0, "达成预期指标": 0, "完成": 0, "已完成": 0, "已达成": 0, "全部完成": 0,
     "partial": 1, "部分达成": 1, "部分达成预期指标并具有一定效果": 1, "部分完成": 1,
     "failed": 2, "未达成": 2, "未达成预期指标且效果较差": 2, "未完成": 2,
 }
@@ -112,8 +113,10 @@ def build_env(model: Model, form: Form, coll: Collector,
     env: dict[str, Value] = {"year": Decimal(form.year)}
     b = form.budget
     if b is not None:
-        env["budget.adjusted"] = b.adjusted
-        env["budget.executed"] = b.executed
+        if b.adjusted is not None:  # > 0 when present (budget_sources): the checker relies on it
+            env["budget.adjusted"] = b.adjusted
+        if b.executed is not None:
+            env["budget.executed"] = b.executed
         if b.initial is not None:
             env["budget.initial"] = b.initial
         if b.declared_score is not None:
@@ -216,6 +219,13 @@ def _find_band(policy: Policy, tier: str) -> BandSpec | None:
 
 def plan_row(policy: Policy, row: Row) -> RowPlan:
     """Classify a row (quantitative or qualitative), find its direction or tier."""
+    judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
+    if judged is not None:
+        if judged.band is None:
+            assert judged.problem is not None
+            return RowPlan("bad", problem=(judged.problem.severity, judged.problem.code, judged.problem.message))
+        return RowPlan("qual", why=judged.why, band=judged.band, tier=judged.band.label,
+                       notes=tuple((n.severity, n.code, n.message) for n in judged.notes))
     t, a = row.target, row.actual
     if t is not None and a is not None and not t.is_date and not a.is_date:
         notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
@@ -288,7 +298,9 @@ def reason(row: Row, plan: RowPlan) -> str:
         return f"时限指标：实际 {row.actual.display()} {why[1]}要求 {row.target.display()}，记为 {plan.tier}"
     if why and why[0] == "same":
         return f"定性指标：实际完成值与目标值相同，记为 {plan.tier}"
-    return "定性指标，按评价等次计分"
+    if plan.kind == "bad" and plan.problem is not None and plan.problem[1] == "blank-actual":
+        return "实际完成值未填写，记 0 分"
+    return (reason_of(why, plan.band) if plan.band is not None else None) or "定性指标，按评价等次计分"
 
 
 def _top_band(policy: Policy) -> BandSpec:
@@ -414,7 +426,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         total = model.full
     grade = model.grade_of(total)
     b = form.budget
-    if b is not None and b.declared_rate is not None:
+    if b is not None and b.declared_rate is not None and b.adjusted and b.executed is not None:
         _rate_audit(coll, b)
     if form.declared_total is not None and abs(form.declared_total - total) > model.tolerance:
         coll.add("error", "declared-total-mismatch", "$.declared_total",
@@ -552,8 +564,10 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     else:
         assert plan.problem is not None
         severity, code, message = plan.problem
-        coll.add(severity, code, path, message)
-        raw, trace, audit = ZERO, ("text", "无法计分，记 {score} 分"), False
+        blank = code == "blank-actual"
+        if not (blank and coll.form.unfilled):  # an unfilled table is said once (unfilled-table)
+            coll.add(severity, code, path, message)
+        raw, trace, audit = ZERO, ("text", "未填写，记 {score} 分" if blank else "无法计分，记 {score} 分"), False
     return finish_item(model, coll, f"{node.id}.{position}", row.name, node.id, weight, raw, row.declared, path, None,
                        "row", trace, (row, plan), audit, node.span.line)
 
