@@ -24,6 +24,7 @@ from .forms import Form, RawForm, read_form
 from .interpreter import interpret
 from .model import Model
 from .parser import parse_text
+from .parts_search import add_rulesets_tried
 from .registry import Registry
 from .result import Result
 
@@ -142,13 +143,19 @@ class Scorer:
             path = str(p) if p.is_file() else self.registry.path_of(form.ruleset)
         else:
             path = self.registry.find(form.kind, form.jurisdiction, form.year).path
+        return self._load(path)
+
+    def _load(self, path: str) -> Ruleset:
         if path not in self._cache:
             self._cache[path] = Ruleset(self.registry.chain(path))
         return self._cache[path]
 
     def score(self, raw: RawForm | Mapping[str, Any], source: str = "<form>") -> Result:
         form = read_form(raw) if isinstance(raw, RawForm) else read_form(dict(raw), source)
-        return self.ruleset_for(form).evaluate(form)
+        result = self.ruleset_for(form).evaluate(form)
+        if self.ruleset is None and not form.ruleset:  # found by look-up: say what else was tried
+            add_rulesets_tried(result, form, self.registry, self._load)
+        return result
 
     def score_files(self, paths: Iterable[str]) -> list[Scored]:
         """Every form in `paths`; a bad one is reported and the others still scored."""

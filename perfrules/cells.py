@@ -35,6 +35,11 @@ class Note:
     code: str
     message: str
 
+    @property
+    def triple(self) -> tuple[str, str, str]:
+        """(severity, code, message), as the scorer's row plans carry them."""
+        return self.severity, self.code, self.message
+
 
 @dataclass(frozen=True, slots=True)
 class PlacedNote:

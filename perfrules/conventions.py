@@ -22,12 +22,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from .cells import Note
-from .forms import Row
 from .model import BandSpec, Policy
-from .notation import same_text
+from .notation import Quantity, same_text
 from .values import fmt_number
+
+
+class Row(Protocol):
+    """What is read of an indicator row (:class:`perfrules.forms.Row`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def weight(self) -> Decimal: ...
+    @property
+    def target_text(self) -> str: ...
+    @property
+    def actual_text(self) -> str: ...
+    @property
+    def target(self) -> Quantity | None: ...
+    @property
+    def actual(self) -> Quantity | None: ...
+    @property
+    def tier(self) -> str | None: ...
+    @property
+    def declared(self) -> Decimal | None: ...
+    @property
+    def actual_blank(self) -> bool: ...
+    @property
+    def target_blank(self) -> bool: ...
+
 
 #: How the scorer finds the band a tier word names (``达成``, an alias, ``部分完成`` …).
 BandFinder = Callable[[Policy, str], "BandSpec | None"]
@@ -50,7 +76,7 @@ def judge_cells(policy: Policy, row: Row, find: BandFinder) -> TierChoice | None
         return None  # two numbers: the scorer's quantitative rule
     if row.actual_blank:
         declared = f"（填报得分 {fmt_number(row.declared)} 不核对）" if row.declared is not None else ""
-        return TierChoice(None, problem=Note("error", "blank-actual",
+        return TierChoice(None, ("blank",), problem=Note("error", "blank-actual",
                                              f"{row.name}: 实际完成值未填写，记 0 分{declared}"))
     if not policy.bands or (row.tier is not None and find(policy, row.tier) is None):
         return None  # the scorer reports no-bands or unknown-tier
@@ -113,8 +139,12 @@ def _how(choice: TierChoice) -> str:
     return reason_of(choice.why, choice.band) or f"评价等次 {choice.band.label}"
 
 
-def reason_of(why: tuple[str, ...], band: BandSpec) -> str | None:
+def reason_of(why: tuple[str, ...], band: BandSpec | None) -> str | None:
     """In words, how a row judged here got its tier; None for the scorer's own reasons."""
+    if why and why[0] == "blank":
+        return "实际完成值未填写，记 0 分"
+    if band is None:
+        return None
     if why and why[0] == "words":
         return f"定量指标的实际完成值是文字，按定性指标评价：{reason_of(why[1:], band)}"
     span = f"{fmt_number(band.lo * 100)}%–{fmt_number(band.hi * 100)}%"

@@ -12,15 +12,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from .conventions import judge_cells, reason_of
 from .forms import Form, Row
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
 from .notation import _read_date, direction_of, read_cell, same_text
+from .plausibility import suspect_cells
 from .result import Finding, ItemResult, Result, SectionResult
+from .totals import unknown_parts_message, weights_total_note
 from .values import ZERO, EvalError, Value, fmt_number, fmt_score, round_to
 
 #: Tier names a form may use for a qualitative row, besides a band's own label and aliases.
@@ -222,10 +223,9 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
     judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
     if judged is not None:
         if judged.band is None:
-            assert judged.problem is not None
-            return RowPlan("bad", problem=(judged.problem.severity, judged.problem.code, judged.problem.message))
+            return RowPlan("bad", why=judged.why, problem=judged.problem.triple if judged.problem else None)
         return RowPlan("qual", why=judged.why, band=judged.band, tier=judged.band.label,
-                       notes=tuple((n.severity, n.code, n.message) for n in judged.notes))
+                       notes=tuple(n.triple for n in judged.notes))
     t, a = row.target, row.actual
     if t is not None and a is not None and not t.is_date and not a.is_date:
         notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
@@ -248,6 +248,8 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
         why: tuple[str, ...]
         if direction is not None:
             why = ("relation", t.relation)
+            if same_text(row.target_text, row.actual_text):  # a copy of the target, comparator included
+                why = ("relation", t.relation, "copy")
         else:
             field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
             direction = policy.unsigned_cases.get(field_value or "", policy.unsigned_default or "positive")
@@ -289,7 +291,8 @@ def reason(row: Row, plan: RowPlan) -> str:
     if plan.kind == "quant":
         d = _dir_name(plan.direction)
         if why[0] == "relation":
-            return f"目标值带 {why[1]}，按{d}指标计分"
+            copy = "实际完成值照抄目标值，按达到目标值计；" if len(why) > 2 else ""
+            return f"{copy}目标值带 {why[1]}，按{d}指标计分"
         if why[0] == "field":
             return f"目标值未写方向，{_field_name(why[1])}为 {why[2]}，按{d}指标计分"
         return f"目标值未写方向，按{d}指标计分"
@@ -298,9 +301,7 @@ def reason(row: Row, plan: RowPlan) -> str:
         return f"时限指标：实际 {row.actual.display()} {why[1]}要求 {row.target.display()}，记为 {plan.tier}"
     if why and why[0] == "same":
         return f"定性指标：实际完成值与目标值相同，记为 {plan.tier}"
-    if plan.kind == "bad" and plan.problem is not None and plan.problem[1] == "blank-actual":
-        return "实际完成值未填写，记 0 分"
-    return (reason_of(why, plan.band) if plan.band is not None else None) or "定性指标，按评价等次计分"
+    return reason_of(why, plan.band) or "定性指标，按评价等次计分"
 
 
 def _top_band(policy: Policy) -> BandSpec:
@@ -425,6 +426,9 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         coll.add("error", "score-clamped", "$", f"总分 {fmt_number(total)} 超过满分 {fmt_number(model.full)}")
         total = model.full
     grade = model.grade_of(total)
+    note = weights_total_note(model.full, coll.items, form.rows) if form.rows and model.policy else None
+    if note is not None:
+        coll.add(note.severity, note.code, "$.indicators", note.message)
     b = form.budget
     if b is not None and b.declared_rate is not None and b.adjusted and b.executed is not None:
         _rate_audit(coll, b)
@@ -538,6 +542,8 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     path = row.path
     for severity, code, message in plan.notes:
         coll.add(severity, code, path, message)
+    for note in suspect_cells(row):  # OCR'd copies: a warning with the likely reading, never a correction
+        coll.add(note.severity, note.code, path, note.message)
     audit = True
     trace: tuple[Any, ...]
     weight = row.weight
@@ -589,6 +595,9 @@ def select_rows(coll: Collector, node: NodeSpec, form: Form, claimed: dict[int, 
 
 
 def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None:
+    if form.rows and not claimed:  # the ruleset knows none of the table's parts: say it once
+        coll.add("error", "unknown-table-parts", "$.indicators", unknown_parts_message(form.rows, coll.sections))
+        return
     for row in form.rows:
         if row.index not in claimed:
             coll.add("error", "unmatched-row", row.path,
