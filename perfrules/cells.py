@@ -4,7 +4,9 @@ A cell on its own is read by :mod:`perfrules.notation`.  Some cells only mean
 something beside their pair, and real tables are full of them:
 
 * a bare actual number takes the target's unit (``≥90%`` / ``95`` is 95%,
-  ``≤500元`` / ``480`` is 480 元) — a ``unit-missing`` warning says so;
+  ``≤500元`` / ``480`` is 480 元) — a ``unit-from-target`` info says so; a bare
+  target beside an actual with a unit is read in that unit, with a
+  ``unit-missing`` warning (a target should say its unit);
 * beside a percentage, a bare number not above 1.5 is a fraction
   (``执行率 1`` is 100%, ``0.97`` is 97%) — a ``rate-as-fraction`` info;
 * the execution rate written without ``%`` follows the same rule.
@@ -80,8 +82,11 @@ def _take_unit(name: str, side: str, bare: Quantity, other: Quantity) -> tuple[Q
     if one is None:  # pragma: no cover - the other cell was read with this very unit
         one = Quantity(Decimal(1), other.unit, "", "1")
     read = replace(bare, value=bare.value * one.value, unit=one.unit)
+    if side == "实际完成值":  # the tables' convention: a bare actual is in the target's unit
+        return read, Note("info", "unit-from-target",
+                          f"{name}: 实际完成值 {bare.text!r} 没有写单位，按年度指标值的单位读作 {read.display()}")
     return read, Note("warning", "unit-missing",
-                      f"{name}: {side} {bare.text!r} 没有写单位，按另一栏的单位读作 {read.display()}")
+                      f"{name}: 年度指标值 {bare.text!r} 没有写单位，按实际完成值的单位读作 {read.display()}")
 
 
 _RATE = re.compile(r"^\s*([+-]?\d+(?:\.(\d+))?)\s*([%％]?)\s*$")
@@ -102,7 +107,7 @@ def read_rate(text: str) -> RateReading | None:
     if not m:
         return None
     number, decimals = Decimal(m.group(1)), len(m.group(2) or "")
-    if m.group(3) or number > FRACTION_LIMIT:
+    if m.group(3) or number > FRACTION_LIMIT or number == 0:  # 0 is 0 either way
         return RateReading(number / 100, decimals)
     percent = number * 100
     note = Note("info", "rate-as-fraction",

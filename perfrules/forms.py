@@ -471,7 +471,8 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
 
 
 def _dec(x: Any) -> Decimal:
-    return x if isinstance(x, Decimal) else Decimal(x)
+    """A form number as Decimal; a float from a Python caller by its shortest repr (0.1 → 0.1, exactly)."""
+    return x if isinstance(x, Decimal) else Decimal(repr(x) if isinstance(x, float) else x)
 
 
 def _opt(mapping: dict[str, Any], key: str) -> Decimal | None:
