@@ -96,17 +96,25 @@ def judge_cells(policy: Policy, row: Row, find: BandFinder) -> TierChoice | None
         note = Note("warning", "word-actual", f"{row.name}: 定量指标（目标 {row.target_text}）的实际完成值写成了文字 "
                                               f"{row.actual_text!r}，按定性指标评价：{_how(choice)}")
         return TierChoice(choice.band, ("words", *choice.why), (note,))
-    if row.tier is not None or (t is not None and a is not None) or same_text(row.target_text, row.actual_text):
+    if row.tier is not None or (t is not None and a is not None) or row.actual_text == row.target_text:
         return None  # a given tier, two dates, or the actual repeats the target: the scorer's rule
     named = find(policy, row.actual_text.strip())
+    if (named is None and row.declared is None) or same_text(row.target_text, row.actual_text):
+        return None  # the scorer's rule: the same text (达成), else missing-tier
     if named is not None:
         return TierChoice(named, ("actual-tier",))
-    if row.declared is None:
-        return None  # the scorer reports missing-tier
+    assert row.declared is not None
     choice = _by_score(policy, row.weight, row.declared)
     note = Note("info", "tier-from-score", f"{row.name}: 实际完成值 {row.actual_text!r} 与目标值 {row.target_text!r} "
                                            f"不同，没有写评价等次；{_how(choice)}")
     return TierChoice(choice.band, choice.why, (note,))
+
+
+def copies_target(row: Row) -> bool:
+    """The actual repeats the target word for word, comparator included (``≥90%`` / ``≥90%``)."""
+    t, a = row.target, row.actual
+    return (t is not None and a is not None and a.relation == t.relation and a.value == t.value
+            and (row.actual_text == row.target_text or same_text(row.target_text, row.actual_text)))
 
 
 def _tier_of(policy: Policy, row: Row, find: BandFinder) -> TierChoice:

@@ -31,6 +31,9 @@ def suspect_cells(row: Row) -> list[Note]:
     t, a = row.target, row.actual
     if t is None or a is None or t.is_date or a.is_date:
         return []
+    if t.unit == a.unit and (t.relation or not row.target_text.lstrip().startswith("2")) \
+            and not (a.value > _ONE and a.unit == "%"):
+        return []  # the common case, cheaply: nothing here can look misread
     out: list[Note] = []
     full = row.declared is not None and row.declared == row.weight
     if t.unit != a.unit and t.unit and a.unit:

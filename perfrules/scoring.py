@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from .conventions import judge_cells, reason_of
+from .conventions import copies_target, judge_cells, reason_of
 from .forms import Form, Row
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
 from .notation import _read_date, direction_of, read_cell, same_text
@@ -248,7 +248,7 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
         why: tuple[str, ...]
         if direction is not None:
             why = ("relation", t.relation)
-            if same_text(row.target_text, row.actual_text):  # a copy of the target, comparator included
+            if copies_target(row):  # the actual repeats the target, comparator included: met
                 why = ("relation", t.relation, "copy")
         else:
             field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None

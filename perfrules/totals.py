@@ -32,11 +32,17 @@ class Scored(Weighted, Protocol):
 
 def weights_total_note(full: Decimal, items: Sequence[Scored], rows: Sequence[Weighted]) -> Note | None:
     """An error when the fixed items' weights (kind "item") plus the rows' weights differ from `full`."""
-    fixed = [(it.name, it.weight) for it in items if it.kind == "item"]
-    row_total = sum((r.weight for r in rows), ZERO)
-    total = sum((w for _, w in fixed), row_total)
-    if total == full:
+    total = ZERO
+    for scored in items:
+        if scored.kind == "item":
+            total += scored.weight
+    row_total = ZERO
+    for r in rows:
+        row_total += r.weight
+    if total + row_total == full:
         return None
+    total += row_total
+    fixed = [(it.name, it.weight) for it in items if it.kind == "item"]
     parts = " + ".join([f"{name} {fmt_number(w)}" for name, w in fixed] + [f"指标行 {fmt_number(row_total)}"])
     return Note("error", "weights-total-mismatch",
                 f"表中各项分值合计 {fmt_number(total)}（{parts}），与满分 {fmt_number(full)} 不符；"
