@@ -18,8 +18,11 @@ import pytest
 import yaml
 
 import perfrules
+from perfrules.cli import main
 from perfrules.forms import parse_documents, read_form
 from perfrules.result import Result
+
+from .conftest import golden
 
 DATA = Path(__file__).resolve().parent / "data" / "field"
 NATIONAL = perfrules.load_ruleset("national/project-2020")
@@ -340,3 +343,11 @@ def test_floats_from_python_callers_are_read_by_their_digits() -> None:
                                                   "sources": {"appropriation": {"adjusted": 0.1}}}))
     assert form.budget is not None and form.budget.adjusted == D("0.1") and form.budget.executed == D("0.07")
     assert not any(f.code.startswith("budget-") for f in form.notices)  # 0.1 == 0.1 exactly
+
+
+def test_golden_messages_of_the_conventions(repo_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Chinese messages of every new finding, as a reviewer reads them (tests/golden)."""
+    assert score(load("conventions-gallery.yaml")).total == D("79.69")  # worked out in the file's comment
+    forms = [DATA / "anhui-chizhou-guichi-tangxi-2022-weituo.yaml", DATA / "conventions-gallery.yaml"]
+    assert main(["explain", *[str(p.relative_to(repo_root)) for p in forms]]) == 1
+    golden("explain-field-conventions.txt", capsys.readouterr().out)
