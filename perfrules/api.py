@@ -19,14 +19,16 @@ from typing import Any
 from . import ast
 from .checker import check_chain
 from .compiler import Program
-from .errors import Diagnostic, FormError, PerfrulesError, RulesetError
+from .errors import Diagnostic, FormError, LookupFailure, PerfrulesError, RulesetError
+from .fallback import nearest_later, notice
 from .forms import Form, RawForm, read_form
+from .formweights import adapt, mark_reached, weights_key
 from .interpreter import interpret
 from .model import Model
 from .parser import parse_text
 from .parts_search import add_rulesets_tried
-from .registry import Registry
-from .result import Result
+from .registry import Entry, Registry
+from .result import Finding, Result
 
 
 class Ruleset:
@@ -42,6 +44,7 @@ class Ruleset:
         self._chain = chain
         self._prove = prove
         self.program = Program(model)
+        self._adapted: dict[tuple[tuple[str, Any], ...], Program] = {}
 
     # -- identity
     @property
@@ -77,15 +80,87 @@ class Ruleset:
         Raises :class:`~perfrules.errors.FormError` if the form cannot be read;
         everything else it finds is in ``result.findings``.
         """
-        return self.program.run(self._form(form))
+        read = self._form(form)
+        return _noting(self._score(read), mismatches(self.model, read))
+
+    def _score(self, read: Form) -> Result:
+        """Score an already-read form (the form's own weights where the ruleset admits them)."""
+        model, ready = adapt(self.model, read)
+        return mark_reached(self._program(model).run(ready))
+
+    def _program(self, model: Model) -> Program:
+        """The compiled program for `model`: this ruleset's, or one with a form's own weights (cached)."""
+        if model is self.model:
+            return self.program
+        key = weights_key(model)
+        program = self._adapted.get(key)
+        if program is None:
+            if len(self._adapted) >= 256:
+                self._adapted.clear()
+            program = self._adapted[key] = Program(model)
+        return program
 
     def interpret(self, form: Form | RawForm | Mapping[str, Any]) -> Result:
         """Score a form with the plain tree-walking interpreter (same result as :meth:`evaluate`)."""
-        return interpret(self.model, self._form(form))
+        read = self._form(form)
+        return _noting(mark_reached(interpret(*adapt(self.model, read))), mismatches(self.model, read))
 
     # -- pickling: rebuild from source in the receiving process
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, ([(f.path, f.text) for f in self._chain], self._prove))
+
+
+def mismatches(model: Model, form: Form) -> list[Finding]:
+    """``ruleset-mismatch`` warnings: the form's kind, year or area is not the ruleset's."""
+    out = []
+    rid = model.id
+    where = "/".join(model.jurisdiction) or "全国"
+    asked = "/".join(form.jurisdiction)
+    if form.kind != model.kind:
+        out.append(_warn(form, "$.kind",
+                         f"表单类别为 {form.kind}，而规则 {rid} 用于 {model.kind} 表单"))
+    if not model.in_force(form.year):
+        out.append(_warn(form, "$.year",
+                         f"表单年度为 {form.year}，而规则 {rid} 适用于 {model.years_text()} 年"))
+    if form.jurisdiction[:len(model.jurisdiction)] != model.jurisdiction:
+        out.append(_warn(form, "$.jurisdiction",
+                         f"表单地区为 {asked}，而规则 {rid} 是 {where} 的规则"))
+    return out
+
+
+def _warn(form: Form, path: str, message: str) -> Finding:
+    return Finding("warning", "ruleset-mismatch", path, message, _line(form, path))
+
+
+def _line(form: Form, path: str) -> int | None:
+    where = form.lines.get(path)
+    return where[0] if where else None
+
+
+def _noting(result: Result, extra: list[Finding]) -> Result:
+    """`result` with `extra` findings among its own, errors first (the order ``assemble`` keeps)."""
+    if extra:
+        rank = {"error": 0, "warning": 1, "info": 2}
+        result.findings = sorted([*result.findings, *extra], key=lambda f: rank.get(f.severity, 3))
+    return result
+
+
+def _fallback(form: Form, entry: Entry, registry: Registry) -> Finding:
+    """The ``ruleset-fallback`` finding: no ruleset of the form's own area, a wider area's is used.
+
+    A warning when no ruleset knows the form's top-level area (``火星``: probably a typo),
+    information otherwise (``湖北省/黄石市/铁山区`` scored by 黄石市's rules, as intended).
+    """
+    top = form.jurisdiction[:1]
+    known = any(e.jurisdiction[:1] == top for e in registry.entries())
+    asked = "/".join(form.jurisdiction)
+    used = entry.jurisdiction_text()
+    rule = f"{entry.id}（{entry.years_text()}）"
+    message = (f"没有 {asked} 的 {form.kind} 规则；按上级地区 {used} 的规则 {rule}计分" if known
+               else f"没有任何规则属于地区 {asked}；按 {used} 的规则 {rule}计分。"
+                    "请核对 jurisdiction 的写法")
+    return Finding("info" if known else "warning", "ruleset-fallback", "$.jurisdiction", message,
+                   _line(form, "$.jurisdiction"))
 
 
 def _rebuild(sources: list[tuple[str, str]], prove: bool) -> Ruleset:
@@ -100,7 +175,8 @@ def load_ruleset(path_or_id: str | Path, *, paths: Iterable[str | Path] = (), pr
     """
     registry = Registry(paths)
     p = Path(path_or_id)
-    path = str(p) if p.is_file() else registry.path_of(str(path_or_id))
+    # the caller's own choice of file; a path that is not a regular file gets the reader's message
+    path = str(p) if p.exists() else registry.path_of(str(path_or_id))
     return Ruleset(registry.chain(path), prove=prove)
 
 
@@ -134,27 +210,51 @@ class Scorer:
         self._cache: dict[str, Ruleset] = {}
 
     def ruleset_for(self, form: Form) -> Ruleset:
+        """The ruleset for `form`: the given one, the one the form names, or the one in force."""
+        return self._choose(form)[0]
+
+    def _choose(self, form: Form) -> tuple[Ruleset, list[Finding]]:
+        """The ruleset for `form`, and the findings that say how it was found (any fallback)."""
         if self.ruleset is not None:
-            return self.ruleset
+            return self.ruleset, []
+        notes: list[Finding] = []
         if form.ruleset:
-            p = Path(form.ruleset)
-            if not p.is_file() and not p.is_absolute():
-                p = Path(form.source).parent / form.ruleset
-            path = str(p) if p.is_file() else self.registry.path_of(form.ruleset)
+            path = self.registry.named(form.ruleset)
         else:
-            path = self.registry.find(form.kind, form.jurisdiction, form.year).path
-        return self._load(path)
+            entry = self._lookup(form)
+            path = entry.path
+            if entry.jurisdiction != form.jurisdiction:
+                notes.append(_fallback(form, entry, self.registry))
+            if not entry.in_force(form.year):
+                notes.append(notice(form, entry))
+        return self._load(path), notes
 
     def _load(self, path: str) -> Ruleset:
+        """The ruleset at `path`, loaded once per scorer."""
         if path not in self._cache:
             self._cache[path] = Ruleset(self.registry.chain(path))
         return self._cache[path]
 
+    def _lookup(self, form: Form) -> Entry:
+        """The registry's ruleset for the form, or (visibly) the nearest later year's."""
+        try:
+            return self.registry.find(form.kind, form.jurisdiction, form.year)
+        except LookupFailure as failure:
+            if failure.diagnostics[0].code != "no-ruleset":
+                raise
+            entry = nearest_later(self.registry, form.kind, form.jurisdiction, form.year)
+            if entry is None:
+                raise
+            return entry
+
     def score(self, raw: RawForm | Mapping[str, Any], source: str = "<form>") -> Result:
+        """Score one form with its ruleset; a fallback to a wider area's ruleset is a finding."""
         form = read_form(raw) if isinstance(raw, RawForm) else read_form(dict(raw), source)
-        result = self.ruleset_for(form).evaluate(form)
-        if self.ruleset is None and not form.ruleset:  # found by look-up: say what else was tried
-            add_rulesets_tried(result, form, self.registry, self._load)
+        ruleset, notes = self._choose(form)
+        if self.ruleset is not None or form.ruleset:
+            return _noting(ruleset.evaluate(form), notes)  # a ruleset chosen by hand: say where it does not fit
+        result = _noting(ruleset._score(form), notes)  # found by the look-up: it fits but for the notes
+        add_rulesets_tried(result, form, self.registry, self._load)  # a table it does not know: what else fits
         return result
 
     def score_files(self, paths: Iterable[str]) -> list[Scored]:

@@ -304,6 +304,16 @@ class Leaf:
 
 
 @dataclass(frozen=True, slots=True)
+class Adjust:
+    """``adjustable 0 .. 90`` after a section's weight: the form may set the weight within these bounds."""
+
+    lo: Decimal
+    hi: Decimal
+    text: str
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Node:
     """A section (``section``) or an item (``item``) of the rubric tree.
 
@@ -321,6 +331,7 @@ class Node:
     leaf: Leaf | None
     span: Span = field(compare=False)
     weight_span: Span = field(compare=False, default_factory=Span.unknown)
+    adjust: Adjust | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,12 +342,16 @@ class Remove:
 
 @dataclass(frozen=True, slots=True)
 class Reweight:
-    """``weight 预算执行 10``: in an extending ruleset, change one node's weight."""
+    """``weight 预算执行 10``: in an extending ruleset, change one node's weight.
+
+    Without ``adjustable`` the new weight is fixed, even if the parent let the form set it.
+    """
 
     name: str
     weight: Decimal
     weight_text: str
     span: Span = field(compare=False)
+    adjust: Adjust | None = None
 
 
 Decl = Union[Setting, Years, Rounding, Grades, Bands, Indicators, Fact, Let, Check, Node, Remove, Reweight]

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import ast
 from .api import Ruleset
+from .errors import Diagnostic, PerfrulesError
+from .parser import parse_text
+from .unparse import quote
 
 
 def _bump(text: str, old: int, new: int) -> str:
@@ -19,13 +23,13 @@ def new_year_text(rs: Ruleset, year: int) -> tuple[str, str]:
     new_id = _bump(m.id, m.first_year, year)
     title = _bump(m.title, m.first_year, year) if str(m.first_year) in m.title else f"{m.title}（{year} 年度）"
     ids = "、".join(n.id for n in m.nodes())
-    text = f'''# {title}
+    text = f'''# {" ".join(title.split())}
 # 由 perfrules new-year 从 {m.id} 生成：没有写出的内容（分值、等次、分档、计分方法、数据和检查）都沿用上一年。
 # 改完后运行 perfrules check 检查，运行 perfrules diff 查看与上一年相比改了什么。
 
-ruleset "{new_id}"
-extends "{m.id}"
-title "{title}"
+ruleset {quote(new_id)}
+extends {quote(m.id)}
+title {quote(title)}
 version 1
 years {year}
 
@@ -36,7 +40,18 @@ years {year}
 #   grades {{ … }}               重新规定评价等次
 # 可修改分值的编号：{ids}
 '''
+    _verify(text, {"ruleset": new_id, "extends": m.id, "title": title})
     return new_id, text
+
+
+def _verify(text: str, settings: dict[str, str]) -> None:
+    """Re-parse generated ruleset text: it must parse and say exactly `settings`."""
+    parsed = parse_text(text, "<new-year>")
+    got = {d.key: d.value for d in parsed.decls if isinstance(d, ast.Setting)}
+    if any(got.get(k) != v for k, v in settings.items()):
+        raise PerfrulesError([Diagnostic(
+            "error", "new-year", "生成的规则文本与预期不符，未写入（perfrules 的缺陷，请报告）",
+            "<new-year>")])
 
 
 def new_year_path(rs: Ruleset, year: int) -> Path:

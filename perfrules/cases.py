@@ -33,7 +33,15 @@ from xml.sax.saxutils import escape
 from .api import Ruleset, Scorer
 from .coverage import Coverage
 from .errors import Diagnostic, FormError, PerfrulesError
-from .forms import RawForm, load_documents, read_form
+from .files import read_user_bytes
+from .forms import (
+    MAX_FORM_BYTES,
+    RawForm,
+    _plain_scalar,
+    load_documents,
+    parse_documents,
+    read_form,
+)
 from .registry import Registry
 from .result import Result
 from .values import fmt_number, fmt_score
@@ -250,7 +258,8 @@ def run(paths: list[str], extra_rulesets: list[str] | None = None) -> Run:
 
 def _yaml_scalar(v: Any) -> str:
     text = str(v)
-    if text == "" or any(ch in text for ch in ":#{}[],&*!|>'\"%@`") or text.strip() != text:
+    if text == "" or any(ch in text for ch in ":#{}[],&*!|>'\"%@`\n\\") or text.strip() != text \
+            or isinstance(_plain_scalar(text), (bool, type(None))) or text[0] in "-?":
         return json.dumps(text, ensure_ascii=False)
     return text
 
@@ -270,8 +279,9 @@ def expectations(result: Result, old: dict[str, Any]) -> dict[str, Any]:
 
 def update_file(path: Path, results: list[CaseResult]) -> None:
     """Rewrite the expectations of a test file from its cases' results (comments before `cases:` are kept)."""
-    text = path.read_text(encoding="utf-8")
-    (raw,) = load_documents(path)[:1]
+    data = read_user_bytes(path, MAX_FORM_BYTES, "测试文件", FormError)
+    (raw,) = parse_documents(data, str(path))[:1]  # refuses what is not UTF-8
+    text = data.decode("utf-8-sig")
     head = text.split("\ncases:", 1)[0] if "\ncases:" in text else "\n".join(
         line for line in text.splitlines() if line.startswith("#"))
     lines = [head.rstrip("\n"), "cases:"]
@@ -301,7 +311,14 @@ def update_file(path: Path, results: list[CaseResult]) -> None:
                 lines.append(f"        - {_yaml_scalar(f) if not isinstance(f, dict) else json.dumps(f)}")
         else:
             lines.append("      findings: []")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    new_text = "\n".join(lines) + "\n"
+    again = parse_documents(new_text, str(path))[0].data  # re-read before writing: same cases
+    if [c.get("name") for c in again["cases"]] != [str(c.get("name", f"case {i + 1}"))
+                                                    for i, c in enumerate(raw.data["cases"])]:
+        raise PerfrulesError([Diagnostic(
+            "error", "update", "改写后的测试文件读回的内容不同，未写入（perfrules 的缺陷，请报告）",
+            str(path))])
+    path.write_text(new_text, encoding="utf-8")
 
 
 # ---------------------------------------------------------------- reports

@@ -20,9 +20,13 @@ from decimal import Decimal
 from typing import Any
 
 from . import ast
+from .adjustable import node_problems
 from .errors import Diagnostic
 from .interpreter import eval_expr
 from .intervals import INF, Interval
+from .header import read_header
+from .names import BOOL, FORM_NAMES, LIST, NUM, ROW_FIELDS, ROW_NAMES, TEXT
+from .operations import ARITHMETIC, FUNCTIONS, MAX_PLACES, PRECISION, fits, in_engine_context
 from .model import (
     FACT_TYPES,
     NUMERIC_TYPES,
@@ -36,29 +40,6 @@ from .model import (
     Policy,
 )
 from .values import BUILTIN_DOCS, BUILTINS, CONTEXT, LIST_FUNCTIONS, ROUNDING_MODES, EvalError, Value, fmt_number
-
-NUM, BOOL, TEXT, LIST = "number", "bool", "text", "list"
-
-#: Names every ruleset may read from a form, with their type and range.
-FORM_NAMES: dict[str, tuple[str, Interval]] = {
-    "budget.initial": (NUM, Interval.non_negative()),
-    "budget.adjusted": (NUM, Interval.positive()),
-    "budget.executed": (NUM, Interval.non_negative()),
-    "budget.declared_score": (NUM, Interval.non_negative()),
-    "budget.declared_rate": (NUM, Interval.non_negative()),
-    "declared_total": (NUM, Interval.non_negative()),
-    "year": (NUM, Interval(Decimal(1949), Decimal(2200))),
-}
-
-#: Names an indicator policy formula reads, for one row.
-ROW_NAMES: dict[str, tuple[str, Interval]] = {
-    "actual": (NUM, Interval.non_negative()),
-    "target": (NUM, Interval.non_negative()),
-}
-
-#: Names a ``rows where`` selector reads.
-ROW_FIELDS: dict[str, str] = {"goal": NUM, "level1": TEXT, "level2": TEXT, "name": TEXT, "weight": NUM,
-                              "unit": TEXT}
 
 DIRECTIONS = ("positive", "reverse")
 SEVERITY_NAMES = ("error", "warning", "info")
@@ -169,7 +150,7 @@ def _reweight(nodes: list[tuple[ast.RulesetFile, ast.Node]], change: ast.Reweigh
     def visit(n: ast.Node) -> ast.Node | None:
         if n.id == change.name:
             return ast.Node(n.kind, n.id, n.title, change.weight, change.weight_text, n.children, n.rows, n.leaf,
-                            n.span, n.weight_span)
+                            n.span, n.weight_span, change.adjust)
         for i, k in enumerate(n.children):
             new = visit(k)
             if new is not None:
@@ -186,7 +167,7 @@ def _reweight(nodes: list[tuple[ast.RulesetFile, ast.Node]], change: ast.Reweigh
 
 def _with_children(node: ast.Node, kids: tuple[ast.Node, ...]) -> ast.Node:
     return ast.Node(node.kind, node.id, node.title, node.weight, node.weight_text, kids, node.rows, node.leaf,
-                    node.span, node.weight_span)
+                    node.span, node.weight_span, node.adjust)
 
 
 def _all_node_ids(nodes: Iterable[ast.Node]) -> Iterator[str]:
@@ -291,7 +272,10 @@ def _merge(chain: list[ast.RulesetFile], ctx: _Ctx) -> _Merged:
 def _infer(expr: ast.Expr, scope: _Scope, c: _Ctx) -> str | None:
     """The type of `expr` (number/bool/text), reporting problems; None after an error."""
     match expr:
-        case ast.Num():
+        case ast.Num(value=value):
+            if not fits(value, MAX_PLACES) or len(value.as_tuple().digits) > PRECISION:
+                c.error("magnitude", f"常数 {expr.text} 超出 perfrules 的精度（{PRECISION} 位有效数字，整数部分至多 "
+                        f"{PRECISION - MAX_PLACES} 位）", expr.span, "缩小这个常数；金额请以万元或元为单位写成合理的数")
             return NUM
         case ast.Str():
             return TEXT
@@ -405,41 +389,21 @@ class _Bounds:
             case ast.WeightRef():
                 return self.weight or Interval.non_negative()
             case ast.Neg(operand=operand):
-                return -self.of(operand, env)
+                return ARITHMETIC["neg"].bound(self.of(operand, env))
             case ast.BinOp(op=op, left=left, right=right):
                 a, b = self.of(left, env), self.of(right, env)
-                if op == "+":
-                    return a + b
-                if op == "-":
-                    return a - b
-                if op == "*":
-                    return a * b
-                if b.contains_zero():
+                if ARITHMETIC[op].divides and b.contains_zero():
                     self.zero_divisions.append(expr)
-                return a / b
+                return ARITHMETIC[op].bound(a, b)
             case ast.Call(func=func, args=args):
+                operation = FUNCTIONS.get(func)
+                if operation is None or len(args) < operation.min_args or (
+                        operation.max_args is not None and len(args) > operation.max_args):
+                    return Interval.everything()  # reported by the type check
                 vals = [self.of(a, env) for a in args]
-                if func == "min":
-                    out = vals[0]
-                    for v in vals[1:]:
-                        out = out.min(v)
-                    return out
-                if func == "max":
-                    out = vals[0]
-                    for v in vals[1:]:
-                        out = out.max(v)
-                    return out
-                if func == "ratio" and len(vals) == 2:
-                    if vals[1].contains_zero():
-                        self.zero_divisions.append(ast.BinOp("/", args[0], args[1], expr.span))
-                    return (vals[0] / vals[1]).clamp(Decimal(0), Decimal(1))
-                if func == "clamp" and len(vals) == 3:
-                    return vals[0].max(vals[1]).min(vals[2])
-                if func == "abs" and vals:
-                    return vals[0].abs()
-                if func in LIST_FUNCTIONS:
-                    return Interval.non_negative()
-                return Interval.everything()
+                if operation.divides and vals[-1].contains_zero():
+                    self.zero_divisions.append(ast.BinOp("/", args[0], args[-1], expr.span))
+                return operation.bound(*vals)
             case ast.If(cond=cond, then=then, else_=else_):
                 t_env = _refine(cond, True, env)
                 e_env = _refine(cond, False, env)
@@ -625,50 +589,15 @@ class _Checker:
         return self.merged.settings.get(key)
 
     def header(self) -> dict[str, object]:
-        out: dict[str, object] = {}
-        top = self.ctx.at(self.top)
-        start = ast.Span(1, 1, 1, 1)
-        rid = self._setting("ruleset")
-        if rid is None or rid[0] is not self.top:
-            top.error("header", "缺少 ruleset 编号", start, '在文件开头写: ruleset "省/市/年度/类别" 形式的唯一编号')
-        out["id"] = rid[1].value if rid else "?"
-        for key, hint in (("kind", "例如: kind project"), ("jurisdiction", '例如: jurisdiction "湖北省/黄石市"'),
-                          ("full", "例如: full 100")):
-            if self._setting(key) is None:
-                top.error("header", f"缺少 {key}", start, hint)
-        if self.merged.years is None:
-            top.error("header", "缺少 years（适用年度）", start, "例如: years 2022 或 years 2022..2024")
-        title = self._setting("title")
-        out["title"] = title[1].value if title else str(out["id"])
-        version = self._setting("version")
-        out["version"] = version[1].value if version and version[0] is self.top else "1"
-        jur = self._setting("jurisdiction")
-        parts: tuple[str, ...] = ()
-        if jur:
-            parts = tuple(p.strip() for p in jur[1].value.split("/") if p.strip())
-            if not parts and jur[1].value.strip() not in ("", "全国", "中国"):
-                self.c(jur[0]).error("header", "jurisdiction 不能为空", jur[1].span)
-            if parts in (("全国",), ("中国",)):
-                parts = ()
-        out["jurisdiction"] = parts
-        kind = self._setting("kind")
-        out["kind"] = kind[1].value if kind else "project"
+        h = read_header(self.chain)  # the one reading of the header, shared with the registry
+        for p in h.problems:
+            self.c(p.file).error(p.code, p.message, p.span, p.hint)
+        out: dict[str, object] = {
+            "id": h.id, "title": h.title, "version": h.version, "jurisdiction": h.jurisdiction, "kind": h.kind,
+            "full": h.full, "tolerance": h.tolerance, "extends": h.extends, "first_year": h.first_year,
+            "last_year": h.last_year,
+        }
         full = self._setting("full")
-        out["full"] = Decimal(full[1].value) if full else Decimal(100)
-        if full and Decimal(full[1].value) == 0:
-            self.c(full[0]).error("header", "满分不能为 0", full[1].span)
-        tol = self._setting("tolerance")
-        out["tolerance"] = Decimal(tol[1].value) if tol else Decimal(0)
-        ext = self._setting("extends")
-        out["extends"] = ext[1].value if ext and ext[0] is self.top else None
-        years = self.merged.years
-        if years:
-            f, y = years
-            if y.last is not None and y.last < y.first:
-                self.c(f).error("header", f"年度范围 {y.first}..{y.last} 的终止年早于起始年", y.span, "交换两个年份")
-            out["first_year"], out["last_year"] = y.first, y.last
-        else:
-            out["first_year"], out["last_year"] = 0, None
         mode, places = "half_up", 2
         if self.merged.rounding:
             f, r = self.merged.rounding
@@ -677,12 +606,15 @@ class _Checker:
                                 _did_you_mean(r.mode, ROUNDING_MODES) or "可选: " + "、".join(ROUNDING_MODES))
             else:
                 mode = r.mode
-            if not 0 <= r.places <= 6:
-                self.c(f).error("rounding", f"小数位数 {r.places} 超出 0–6", r.span)
+            if not 0 <= r.places <= MAX_PLACES:
+                self.c(f).error("rounding", f"小数位数 {r.places} 超出 0–{MAX_PLACES}", r.span)
             else:
                 places = r.places
         out["rounding_mode"], out["places"] = mode, places
         self.places = places
+        if full and not fits(Decimal(full[1].value), places):
+            self.c(full[0]).error("magnitude", _too_big("满分", full[1].value, places), full[1].span,
+                                  _fit_hint(places))
         return out
 
     # -- grades
@@ -897,6 +829,8 @@ class _Checker:
             c.error("duplicate", f"编号 {n.id} 重复", n.span, "每个 section/item 的编号必须唯一")
         ids[n.id] = n.span
         w = n.weight
+        if not fits(w, self.places):
+            c.error("magnitude", _too_big("分值", n.weight_text, self.places), n.weight_span, _fit_hint(self.places))
         if w.as_tuple().exponent < -self.places:  # type: ignore[operator]
             c.error("rounding", f"分值 {n.weight_text} 的小数位多于舍入位数 {self.places}", n.weight_span,
                     "分值应能按规则的舍入精度表示")
@@ -914,12 +848,13 @@ class _Checker:
                 c.error("policy", f"{name} 选取了指标行，但规则没有 indicators 计分方法", n.rows.span,
                         "加一个 indicators { positive: … reverse: … qualitative: … } 块")
             if n.rows.where is not None:
-                scope = _Scope(dict(ROW_FIELDS), {}, None, what="rows where 条件")
+                scope = _Scope(dict(ROW_FIELDS), {}, None, Interval.non_negative(), what="rows where 条件")
                 t = _infer(n.rows.where, scope, c)
                 if t not in (BOOL, None):
                     c.error("type", "rows where 后应为条件", n.rows.where.span, '例如: rows where goal == 1')
                 rows_where = n.rows.where
-            return NodeSpec("section", n.id, name, w, is_rows=True, rows_where=rows_where, span=n.span)
+            adjust = (n.adjust.lo, n.adjust.hi) if n.adjust is not None else None
+            return NodeSpec("section", n.id, name, w, is_rows=True, rows_where=rows_where, span=n.span, adjust=adjust)
         leaf = n.leaf
         score = None
         deducts: tuple[DeductSpec, ...] = ()
@@ -1023,11 +958,13 @@ class _Checker:
                 types.update(ROW_FIELDS)
                 types.update({k: v[0] for k, v in ROW_NAMES.items()})
                 if ch.rows.where is not None:
-                    wt = _infer(ch.rows.where, _Scope(dict(ROW_FIELDS), {}, None, what="rows where 条件"), c)
+                    wt = _infer(ch.rows.where, _Scope(dict(ROW_FIELDS), {}, None, Interval.non_negative(),
+                                                      what="rows where 条件"), c)
                     if wt not in (BOOL, None):
                         c.error("type", "rows where 后应为条件", ch.rows.where.span)
                     where = ch.rows.where
-            scope = _Scope(types, self.domains, None, what="check 条件")
+            row_weight = Interval.non_negative() if ch.rows is not None else None  # `weight`: the row's
+            scope = _Scope(types, self.domains, None, row_weight, what="check 条件")
             t = _infer(ch.expr, scope, c)
             if t not in (BOOL, None):
                 c.error("type", "check 的内容应为条件（真/假）", ch.expr.span, "例如: { 左边 == 右边 within 0.01 }")
@@ -1054,6 +991,9 @@ class _Checker:
             parts = " + ".join(f"{n.name} {fmt_number(n.weight)}" for n in root)
             self.ctx.at(f0).error("weights", f"各部分分值之和为 {fmt_number(total)}（{parts}），不等于满分 {fmt_number(full)}",
                                   self.merged.nodes[0][1].weight_span, "调整分值使其合计等于 full")
+        for f, n in self.merged.nodes:
+            for problem in node_problems(n, full):
+                self.ctx.at(f).error("adjustable", problem.message, problem.span, problem.hint)
         checks = self.checks()
         if any(d.severity == "error" for d in self.ctx.diags):
             return None
@@ -1068,6 +1008,16 @@ class _Checker:
             root=root, path=self.top.path, sha256=digest, extends=h["extends"],  # type: ignore[arg-type]
             bands=bands,
         )
+
+
+def _too_big(what: str, text: str, places: int) -> str:
+    return (f"{what} {text} 保留 {places} 位小数后超过 {PRECISION} 位有效数字，超出 perfrules 的精度，"
+            f"得分无法精确计算")
+
+
+def _fit_hint(places: int) -> str:
+    return (f"分值与满分的整数部分至多 {PRECISION - places} 位（舍入 {places} 位小数时）；"
+            "缩小分值，或减少 rounding 的小数位数")
 
 
 def _amount_value(a: ast.Amount) -> Decimal:
@@ -1085,6 +1035,7 @@ def _deduct_expr(weight: Decimal, deducts: tuple[DeductSpec, ...]) -> ast.Expr:
     return expr
 
 
+@in_engine_context
 def check_chain(chain: list[ast.RulesetFile], prove: bool = True) -> tuple[Model | None, list[Diagnostic]]:
     """Check a ruleset given as its ``extends`` chain (the root first, the file itself last).
 

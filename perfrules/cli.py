@@ -86,6 +86,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         _out(f"{path}: 通过 ✓  {m.id} v{m.version}（{'/'.join(m.jurisdiction) or '全国'}，{m.years_text()}，{m.kind}）")
         _out(f"  满分 {m.full}；{len(items)} 个计分项、{len(rows)} 个指标行部分；已证明 {proofs} 个得分公式不超出 [0, 分值]"
              + (f"；{len(m.policy.bands)} 档定性分档覆盖 0%–100%" if m.policy and m.policy.bands else ""))
+        adjustable = [n for n in m.root if n.adjust]
+        if adjustable:
+            _out("  表上可自定分值（adjustable）: " + "、".join(
+                f"{n.name} {n.adjust[0]}–{n.adjust[1]}" for n in adjustable if n.adjust)
+                + f"；与其余部分合计须为 {m.full}，每行得分不超过表上该行的分值")
     return status
 
 
@@ -270,8 +275,11 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
         except ValueError:
             _err(f"--time 应写成 30s、10m 或 1h，这里是 {args.time!r}")
             return EXIT_UNREADABLE
-        seeds = [p.read_text(encoding="utf-8") for p in sorted(bundled_dir().rglob("*.rules"))]
-        seeds += [Path(p).read_text(encoding="utf-8") for p in args.rulesets]
+        from .files import read_user_text
+        from .parser import MAX_SOURCE_BYTES
+
+        seeds = [read_user_text(p, MAX_SOURCE_BYTES, "规则文件")
+                 for p in [*sorted(bundled_dir().rglob("*.rules")), *args.rulesets]]
         camp = fuzzing.parser_campaign(seeds, seconds, seed=args.seed or 0)
         _out(f"解析器与表单读取模糊测试: {camp.tried} 个输入，{len(camp.crashes)} 个意外错误（{args.time}）")
         for sample, error in camp.crashes[:10]:
@@ -283,7 +291,7 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
     registry = Registry(args.path)
     status = EXIT_OK
     for ref in args.rulesets:
-        path = ref if Path(ref).is_file() else registry.path_of(ref)
+        path = ref if Path(ref).exists() else registry.path_of(ref)
         try:
             rs = Ruleset(registry.chain(path), prove=not args.no_prove)
         except PerfrulesError as e:
@@ -316,7 +324,9 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
 def cmd_fmt(args: argparse.Namespace) -> int:
     import difflib
 
+    from .files import read_user_text
     from .formatter import format_text
+    from .parser import MAX_SOURCE_BYTES
 
     files: list[Path] = []
     for name in args.files:
@@ -328,12 +338,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for f in files:
         try:
-            text = f.read_text(encoding="utf-8-sig")
+            text = read_user_text(f, MAX_SOURCE_BYTES, "规则文件")
             new = format_text(text, str(f))
-        except OSError as e:
-            _err(f"{f}: 无法读取: {e.strerror or e}")
-            status = EXIT_UNREADABLE
-            continue
         except PerfrulesError as e:
             _err(e.render())
             status = EXIT_UNREADABLE

@@ -11,12 +11,11 @@ through their node's span (``ItemResult.rule_line``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-import operator
 from decimal import Decimal, localcontext
 from typing import Any
 
 from . import ast
-from .checker import ROW_FIELDS, ROW_NAMES
+from .names import ROW_FIELDS, ROW_NAMES
 from .forms import Form, Row
 from .model import Model, NodeSpec
 from .result import Result, SectionResult
@@ -24,6 +23,7 @@ from .scoring import (
     Collector,
     assemble,
     build_env,
+    engine_error,
     run_checks,
     score_leaf,
     score_row,
@@ -32,7 +32,8 @@ from .scoring import (
     unclaimed_rows,
     weights_audit,
 )
-from .values import BUILTINS, CONTEXT, EvalError, MissingValue, Value, divide
+from .operations import ARITHMETIC, COMPARISONS, NonFiniteValue, negate, subtract
+from .values import BUILTINS, CONTEXT, EvalError, MissingValue, Value
 
 Env = Mapping[str, Value]
 Local = Any  # a mapping of row values, or the Row itself for `rows where`
@@ -69,6 +70,9 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
 
             return ref
         case ast.WeightRef():
+            if on_row:  # in `rows where`, weight is the row's own weight (names.ROW_FIELDS)
+                return lambda env, row, w: row.weight
+
             def weight(env: Env, loc: Local, w: Any) -> Any:
                 if w is None:
                     raise EvalError("此处没有 weight")
@@ -99,7 +103,7 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
                     def eq_tol(env: Env, loc: Local, w: Any) -> bool:
                         x, y = a(env, loc, w), b(env, loc, w)
                         if isinstance(x, Decimal) and isinstance(y, Decimal):
-                            return (abs(x - y) <= tol) == want
+                            return (abs(subtract(x, y)) <= tol) == want
                         return bool((x == y) == want)
 
                     return eq_tol
@@ -114,7 +118,7 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
             return lambda env, loc, w: not a(env, loc, w)
         case ast.Neg(operand=operand):
             a = c(operand)
-            return lambda env, loc, w: -a(env, loc, w)
+            return lambda env, loc, w: negate(a(env, loc, w))
         case ast.InSet(operand=operand, options=options):
             a = c(operand)
             opts = [c(o) for o in options]
@@ -127,10 +131,8 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
     raise TypeError(f"unknown expression node {type(expr).__name__}")  # pragma: no cover
 
 
-_ARITH: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator.sub, "*": operator.mul,
-                                                 "/": divide}
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge,
-                                                   "<=": operator.le, ">": operator.gt, "<": operator.lt}
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {op: o.apply for op, o in ARITHMETIC.items()}
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {op: c.apply for op, c in COMPARISONS.items()}
 
 
 def _binary(f: Callable[[Any, Any], Any], left: ast.Expr, right: ast.Expr, c: Callable[[ast.Expr], Fn],
@@ -269,7 +271,13 @@ class Program:
         return section_step
 
     def run(self, form: Form) -> Result:
-        """Score one validated form."""
+        """Score one validated form (a value beyond the engine's precision is an EngineError)."""
+        try:
+            return self._run(form)
+        except NonFiniteValue as err:  # located where it arose when scoring knew the line
+            raise engine_error(self.model, 0, 0, "", err) from None
+
+    def _run(self, form: Form) -> Result:
         model = self.model
         with localcontext(CONTEXT):
             coll = Collector(form)
@@ -292,7 +300,8 @@ class Program:
             return assemble(model, coll, top)
 
     def _check(self, check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> Value:
-        value: Value = self._checks[id(check)](env, local or _EMPTY, None)
+        weight = local.get("weight") if local else None  # `check … for rows`: the row's weight
+        value: Value = self._checks[id(check)](env, local or _EMPTY, weight)
         return value
 
     def _check_matches(self, check: Any, row: Row) -> bool:

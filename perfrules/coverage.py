@@ -14,7 +14,7 @@ from typing import Iterable
 from .model import Model
 
 KINDS = {"item": "计分项", "rows": "指标行部分", "direction": "计分方向", "tier": "定性等次", "judge": "评价分档",
-         "cap": "扣分上限", "check": "检查"}
+         "cap": "扣分上限", "check": "检查", "weights": "表上分值"}
 
 
 def cells(model: Model) -> list[str]:
@@ -33,6 +33,8 @@ def cells(model: Model) -> list[str]:
         out.extend("direction:" + d for d in model.policy.formulas)
         out.extend("tier:" + b.label for b in model.policy.bands)
     out.extend("check:" + c.name for c in model.checks)
+    if any(n.adjust for n in model.root):  # form-supplied weights: used once, refused once
+        out.extend(("weights:form", "weights:refused"))
     return out
 
 

@@ -149,6 +149,8 @@ def diff_models(old: Model, new: Model) -> list[Change]:
         o, oparent = on[ident]
         if o.weight != n.weight:
             add("weights", f"分值：{_label(n)} {fmt_number(o.weight)} → {fmt_number(n.weight)}")
+        if o.adjust != n.adjust:
+            add("weights", f"表上自定分值：{_label(n)} {_adjust_text(o.adjust)} → {_adjust_text(n.adjust)}")
         if oparent != parent:
             add("tree", f"移动：{_label(n)} 从 {on[oparent][0].name if oparent else '最上层'} 移到 "
                         f"{nn[parent][0].name if parent else '最上层'}")
@@ -211,3 +213,8 @@ def _with_parents(model: Model) -> list[tuple[NodeSpec, str | None]]:
     for n in model.root:
         walk(n, None)
     return out
+
+
+def _adjust_text(bounds: tuple[Decimal, Decimal] | None) -> str:
+    """How a section's ``adjustable`` bounds read in a diff."""
+    return "不可调" if bounds is None else f"可在 {fmt_number(bounds[0])}–{fmt_number(bounds[1])} 之间"

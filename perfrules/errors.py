@@ -17,6 +17,10 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+#: The widest source excerpt shown under a message (characters); longer lines are windowed.
+EXCERPT_WIDTH = 120
+
+
 def caret_excerpt(text: str, line: int, column: int, end_column: int | None = None) -> str:
     """The source line `line` of `text` with a caret (or ^^^ run) under `column`.
 
@@ -28,6 +32,14 @@ def caret_excerpt(text: str, line: int, column: int, end_column: int | None = No
         return ""
     src = lines[line - 1].replace("\t", " ")
     col = max(1, min(column, len(src) + 1))
+    if len(src) > EXCERPT_WIDTH:  # a long line: a window around the spot, elided both sides
+        start = max(0, col - 1 - EXCERPT_WIDTH // 2)
+        end = start + EXCERPT_WIDTH
+        head, tail = ("…" if start else ""), ("…" if end < len(src) else "")
+        src = head + src[start:end] + tail
+        col = col - start + len(head)
+        if end_column is not None:
+            end_column = min(end_column - start + len(head), len(src) + 1)
     width = 1
     if end_column is not None and end_column > col:
         width = max(1, display_width(src[col - 1 : min(end_column, len(src) + 1) - 1]))
@@ -98,3 +110,10 @@ class FormError(PerfrulesError):
 class LookupFailure(PerfrulesError):
     """No ruleset (or more than one) applies to a form."""
 
+
+
+class EngineError(PerfrulesError):
+    """The engine could not compute a believable value (a number beyond its precision).
+
+    Never a score: the form is not scored, and the CLI exits with status 2.
+    """

@@ -17,6 +17,7 @@ from . import unparse
 from .errors import display_width
 from .interpreter import eval_expr
 from .values import EvalError, Value, fmt_number, fmt_score
+from .operations import in_engine_context
 
 def _value_text(v: Value, display: str | None = None) -> str:
     if display is not None:
@@ -30,6 +31,7 @@ def _value_text(v: Value, display: str | None = None) -> str:
     return f"“{v}”"
 
 
+@in_engine_context
 def render(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None = None,
            display: Mapping[str, str] | None = None, parent: int = 0) -> str:
     """`expr` with the form's values in place of names, only the taken branch of each ``if``."""
@@ -74,6 +76,7 @@ def render(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None = No
     return unparse.expr(expr, parent, hook, unparse.MATH)
 
 
+@in_engine_context
 def render_trace(trace: tuple[Any, ...], score: Decimal, places: int) -> str:
     """Turn an item's trace (recorded by either runner) into its explanation line."""
     if not trace:
@@ -111,6 +114,7 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return (" " * gap + text) if right else (text + " " * gap)
 
 
+@in_engine_context
 def render_result(result: Any, full: bool = False) -> str:
     """The text report of a scored form; `full` adds each item's inputs and reasoning."""
     lines = []
@@ -168,15 +172,16 @@ def render_result(result: Any, full: bool = False) -> str:
             lines.append(f"      得分: {it.explain}")
             if it.declared is not None:
                 lines.append(f"      填报: {fmt_number(it.declared)}")
+    only_notes = all(f.severity == "info" for f in result.findings)
+    if only_notes:
+        lines.append("  未发现问题")
     if result.findings:
         lines.append("")
-        lines.append(f"发现 {len(result.findings)} 项:")
+        lines.append(f"{'说明' if only_notes else '发现'} {len(result.findings)} 项:")
         for f in result.findings:
             where = f.path + (f" (第 {f.line} 行)" if f.line else "")
             lines.append(f"  {f.severity:<7} {f.code:<24} {where}")
             lines.append(f"          {f.message}")
-    else:
-        lines.append("  未发现问题")
     return "\n".join(lines)
 
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 from . import ast, unparse
 from .errors import Diagnostic, PerfrulesError, display_width
 from .parser import parse_text
+from .unparse import quote as quote  # the one escaping printer, re-exported
 
 WIDTH = 100
 HEADER = ("ruleset", "extends", "title", "version", "jurisdiction", "years", "kind", "full", "rounding", "tolerance")
 
 
 def _q(text: str) -> str:
-    return f"“{text}”" if '"' in text else f'"{text}"'
+    return quote(text)
 
 
 def _amount(a: ast.Amount) -> str:
@@ -137,7 +138,8 @@ def _stmts(leaf: ast.Leaf) -> list[tuple[str, int, ast.Judge | None]]:
 
 def _node_head(n: ast.Node) -> str:
     title = f" {_q(n.title)}" if n.title is not None else ""
-    return f"{n.kind} {n.id}{title} weight {n.weight_text}"
+    adjust = f" adjustable {n.adjust.text}" if n.adjust is not None else ""
+    return f"{n.kind} {n.id}{title} weight {n.weight_text}{adjust}"
 
 
 def _has_comment(p: _Printer, first: int, last: int) -> bool:
@@ -246,7 +248,8 @@ def format_file(f: ast.RulesetFile) -> str:
         elif isinstance(d, ast.Remove):
             p.line(f"remove {d.name}", 0, d.span.line)
         elif isinstance(d, ast.Reweight):
-            p.line(f"weight {d.name} {d.weight_text}", 0, d.span.line)
+            adjust = f" adjustable {d.adjust.text}" if d.adjust is not None else ""
+            p.line(f"weight {d.name} {d.weight_text}{adjust}", 0, d.span.line)
     return p.finish()
 
 

@@ -26,13 +26,14 @@ from ._resources import data_dir
 from .budget_sources import BudgetSources, read_sources, reconcile
 from .cells import Note, blank_scores, read_pair, read_rate
 from .errors import Diagnostic, FormError
+from .files import read_user_bytes
 from .notation import Quantity, read_cell
+from .numbers import NumberIssue, normalize, number_problem, numeric_fields
 from .result import Finding
 
 MAX_FORM_BYTES = 10_000_000
 MAX_DEPTH = 24
 MAX_NODES = 200_000
-MAX_MAGNITUDE = Decimal(10) ** 15
 
 Lines = dict[str, tuple[int, int]]
 
@@ -225,12 +226,11 @@ def _yaml_documents(text: str, source: str) -> list[RawForm]:
                 if nodes > MAX_NODES:
                     raise _err(source, f"表单过大（超过 {MAX_NODES} 个值）", mark.line + 1, mark.column + 1, text)
                 value = ev.value if ev.style else _plain_scalar(ev.value)
-                if isinstance(value, Decimal) and (not value.is_finite() or abs(value) > MAX_MAGNITUDE):
-                    raise _err(source, f"数值 {ev.value} 过大", mark.line + 1, mark.column + 1, text,
-                               "金额以万元计，分值以分计；检查是否多写了位数")
-                if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_MAGNITUDE:
-                    raise _err(source, f"数值 {ev.value} 过大", mark.line + 1, mark.column + 1, text,
-                               "金额以万元计，分值以分计；检查是否多写了位数")
+                problem = number_problem(value) if isinstance(value, (int, Decimal)) and \
+                    not isinstance(value, bool) else None
+                if problem is not None:
+                    raise _err(source, f"数值 {ev.value[:40]} {problem[0]}", mark.line + 1,
+                               mark.column + 1, text, problem[1])
                 if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
                     key = ev.value
                     if key in stack[-1][0]:
@@ -271,7 +271,10 @@ def _json_document(text: str, source: str) -> RawForm:
         data = json.loads(text, parse_float=Decimal, parse_int=int, parse_constant=constant, object_pairs_hook=pairs)
     except json.JSONDecodeError as e:
         raise _err(source, f"JSON 格式错误: {e.msg}", e.lineno, e.colno, text, "检查逗号、引号和括号", code="json") from None
-    except (ValueError, RecursionError) as e:
+    except RecursionError:
+        line, col = _json_too_deep(text)
+        raise _err(source, f"嵌套超过 {MAX_DEPTH} 层", line, col, text, code="json") from None
+    except ValueError as e:
         raise _err(source, f"JSON 内容错误: {e}", code="json") from None
     _check_magnitudes(data, "$", source)
     lines: Lines = {}
@@ -284,6 +287,25 @@ def _json_document(text: str, source: str) -> RawForm:
     return RawForm(data, source, lines, text)
 
 
+def _json_too_deep(text: str) -> tuple[int, int]:
+    """Line and column of the first bracket nested deeper than MAX_DEPTH (strings skipped)."""
+    depth, in_string, escaped, line, start = 0, False, False, 1, 0
+    for i, ch in enumerate(text):
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, i - start + 1
+        elif ch in "]}":
+            depth -= 1
+        if ch == "\n":
+            line, start = line + 1, i + 1
+    return 0, 0
+
+
 def _check_magnitudes(value: Any, path: str, source: str, depth: int = 0) -> None:
     if depth > MAX_DEPTH:
         raise _err(source, f"嵌套超过 {MAX_DEPTH} 层（{path}）")
@@ -294,28 +316,15 @@ def _check_magnitudes(value: Any, path: str, source: str, depth: int = 0) -> Non
         for i, v in enumerate(value):
             _check_magnitudes(v, _path_key(path, i), source, depth + 1)
     elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        if isinstance(value, Decimal) and not value.is_finite():
-            raise _err(source, f"{path}: {value} 不是有效的数值")
-        if abs(Decimal(value)) > MAX_MAGNITUDE:
-            raise _err(source, f"{path}: 数值过大", hint="金额以万元计，分值以分计；检查是否多写了位数")
+        problem = number_problem(value)
+        if problem is not None:
+            raise _err(source, f"{path}: 数值 {str(value)[:40]} {problem[0]}", hint=problem[1])
 
 
 def load_documents(path: str | Path) -> list[RawForm]:
-    """Read every form in a YAML (one or more ``---`` documents) or JSON file."""
-    p = Path(path)
-    source = str(path)
-    try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise _err(source, f"无法读取表单: {e.strerror or e}", hint="检查文件路径", code="io") from None
-    if size > MAX_FORM_BYTES:
-        raise _err(source, f"表单文件有 {size} 字节，超过上限 {MAX_FORM_BYTES}", hint="一个表单文件应远小于 10 MB",
-                   code="too-large")
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise _err(source, f"无法读取表单: {e.strerror or e}", code="io") from None
-    return parse_documents(data, source, json_=p.suffix.lower() == ".json")
+    """Every form in a YAML (one or more ``---`` documents) or JSON file; regular files only."""
+    data = read_user_bytes(path, MAX_FORM_BYTES, "表单", FormError)
+    return parse_documents(data, str(path), json_=Path(path).suffix.lower() == ".json")
 
 
 def parse_documents(data: bytes | str, source: str = "<form>", json_: bool = False) -> list[RawForm]:
@@ -445,8 +454,16 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     if not isinstance(data, dict):
         raise _err(source, f"表单应为映射（键: 值），这里是{_describe(data)}", 1, 1, text,
                    "表单以 kind: project 这样的字段开头")
+    # A file's numbers were bounded by its reader, so a valid one needs no more; a dict from
+    # Python may hold floats and unbounded numbers anywhere, so it is always walked.
+    from_file = isinstance(raw, RawForm)
+    valid = from_file and is_valid_form(data)
+    if not valid:
+        data, issues = normalize(data, _numeric_fields(), everywhere=not from_file)
+        if issues:
+            raise FormError([_number_diagnostic(i, source, lines, text) for i in issues])
     notices: list[Finding] = []
-    if not is_valid_form(data):
+    if not valid and not is_valid_form(data):
         validator = _validator()
         diags: list[Diagnostic] = []
         for err in sorted(validator.iter_errors(data), key=lambda e: [str(x) for x in e.absolute_path]):
@@ -468,6 +485,21 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
         if diags:
             raise FormError(diags)
     return _convert(data, source, lines, notices)
+
+
+@cache
+def _numeric_fields() -> dict[tuple[str, ...], str]:
+    return numeric_fields(form_schema())
+
+
+def _number_diagnostic(issue: NumberIssue, source: str, lines: Lines,
+                       text: str | None) -> Diagnostic:
+    path = "$"
+    for part in issue.parts:
+        path = _path_key(path, part)
+    line, col = lines.get(path, (0, 0))
+    return Diagnostic("error", "number", f"{path}: {issue.message}", source, line, col,
+                      hint=issue.hint, source=text)
 
 
 def _dec(x: Any) -> Decimal:

@@ -22,17 +22,19 @@ from hypothesis import strategies as st
 
 from .api import Ruleset
 from .coverage import Coverage
-from .errors import PerfrulesError
+from .errors import Diagnostic, PerfrulesError
+from .forms import parse_documents
 from .testing import GuaranteeViolation, check_guarantees, forms
 
 
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
-        return True  # forms refuse anchors and aliases: a value shared in memory is written out twice
+        return True  # forms refuse anchors and aliases: a shared value is written twice
 
 
 def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+    text = format(value, "f")  # plain, never a tagged string: "1" is an int to YAML, "1.50" a float
+    return dumper.represent_scalar("tag:yaml.org,2002:" + ("float" if "." in text else "int"), text)
 
 
 _Dumper.add_representer(Decimal, _decimal)
@@ -40,7 +42,13 @@ _Dumper.add_representer(Decimal, _decimal)
 
 def form_yaml(form: dict[str, Any]) -> str:
     """A form as YAML that ``perfrules score`` reads back exactly (decimals stay decimals)."""
-    return yaml.dump(form, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+    text = yaml.dump(form, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+    (again,) = parse_documents(text, "<counterexample>")  # what is printed must replay with `score`
+    if again.data != form:
+        raise PerfrulesError([Diagnostic(
+            "error", "fuzz", "反例表单写成 YAML 后读回的内容不同（这是 perfrules 的缺陷，请报告）",
+            "<counterexample>")])
+    return text
 
 
 @dataclass

@@ -19,6 +19,7 @@ from .scoring import (
     Collector,
     assemble,
     build_env,
+    engine_error,
     row_fields,
     run_checks,
     score_leaf,
@@ -28,14 +29,10 @@ from .scoring import (
     unclaimed_rows,
     weights_audit,
 )
-from .values import BUILTINS, CONTEXT, EvalError, MissingValue, Value, divide
+from .operations import ARITHMETIC, COMPARISONS, NonFiniteValue, negate, subtract
+from .values import BUILTINS, CONTEXT, EvalError, MissingValue, Value
 
-_CMP = {
-    ">=": lambda a, b: a >= b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    "<": lambda a, b: a < b,
-}
+_CMP = {op: c.apply for op, c in COMPARISONS.items()}
 
 
 def eval_expr(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None = None,
@@ -57,13 +54,7 @@ def eval_expr(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None =
             a = eval_expr(left, env, weight, tolerance)
             b = eval_expr(right, env, weight, tolerance)
             assert isinstance(a, Decimal) and isinstance(b, Decimal)
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            return divide(a, b)
+            return ARITHMETIC[op].apply(a, b)
         case ast.Call(func=func, args=args):
             return BUILTINS[func][2](*[eval_expr(a, env, weight, tolerance) for a in args])
         case ast.WeightRef():
@@ -77,7 +68,7 @@ def eval_expr(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None =
             b = eval_expr(right, env, weight, tolerance)
             if op in ("==", "!="):
                 if tolerance is not None and isinstance(a, Decimal) and isinstance(b, Decimal):
-                    equal = abs(a - b) <= tolerance
+                    equal = abs(subtract(a, b)) <= tolerance
                 else:
                     equal = a == b
                 return equal if op == "==" else not equal
@@ -92,7 +83,7 @@ def eval_expr(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None =
         case ast.Neg(operand=operand):
             v = eval_expr(operand, env, weight, tolerance)
             assert isinstance(v, Decimal)
-            return -v
+            return negate(v)
         case ast.InSet(operand=operand, options=options):
             v = eval_expr(operand, env, weight, tolerance)
             return any(v == eval_expr(o, env, weight, tolerance) for o in options)
@@ -114,6 +105,13 @@ def _evaluate(expr: ast.Expr, env: dict[str, Value], local: dict[str, object] | 
 
 def interpret(model: Model, form: Form) -> Result:
     """Score `form` by walking `model`'s tree directly (the reference runner)."""
+    try:
+        return _interpret(model, form)
+    except NonFiniteValue as err:  # located where it arose when scoring knew the line
+        raise engine_error(model, 0, 0, "", err) from None
+
+
+def _interpret(model: Model, form: Form) -> Result:
     with localcontext(CONTEXT):
         coll = Collector(form)
         env = build_env(model, form, coll, lambda let, e: eval_expr(let.expr, e))
@@ -126,11 +124,12 @@ def interpret(model: Model, form: Form) -> Result:
 
 def _check(check: CheckSpec, env: dict[str, Value], local: dict[str, object] | None) -> Value:
     scope: Mapping[str, Value] = ChainMap(local, env) if local else env  # type: ignore[arg-type]
-    return eval_expr(check.expr, scope, None, check.tolerance)
+    weight = local.get("weight") if local else None  # `check … for rows`: the row's weight
+    return eval_expr(check.expr, scope, weight, check.tolerance)  # type: ignore[arg-type]
 
 
 def _check_matches(check: CheckSpec, row: Row) -> bool:
-    return check.rows_where is None or bool(eval_expr(check.rows_where, row_fields(row)))
+    return check.rows_where is None or bool(eval_expr(check.rows_where, row_fields(row), row.weight))
 
 
 def _node(model: Model, node: NodeSpec, parent: str | None, env: dict[str, Value], coll: Collector,
@@ -139,7 +138,7 @@ def _node(model: Model, node: NodeSpec, parent: str | None, env: dict[str, Value
         where = node.rows_where
 
         def matches(row: Row) -> bool:
-            return where is None or bool(eval_expr(where, row_fields(row)))
+            return where is None or bool(eval_expr(where, row_fields(row), row.weight))
 
         rows = select_rows(coll, node, coll.form, claimed, matches)
         weights_audit(coll, node, rows)

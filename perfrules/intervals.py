@@ -11,7 +11,12 @@ reports whether its divisor may be zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
+
+# Ends are rounded outwards (the low end down, the high end up), so a bound stays sound when an
+# end has more digits than the precision; the precision and exponent range are perfrules' own.
+_DOWN = Context(prec=34, rounding=ROUND_FLOOR, Emax=999_999, Emin=-999_999, traps=[])
+_UP = Context(prec=34, rounding=ROUND_CEILING, Emax=999_999, Emin=-999_999, traps=[])
 
 INF = Decimal("Infinity")
 NEG_INF = Decimal("-Infinity")
@@ -19,11 +24,11 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
-def _mul(a: Decimal, b: Decimal) -> Decimal:
+def _mul(a: Decimal, b: Decimal, ctx: Context) -> Decimal:
     # 0 × ∞ is taken as 0: a bound of 0 times anything finite-or-not stays 0.
     if a == 0 or b == 0:
         return ZERO
-    return a * b
+    return ctx.multiply(a, b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,27 +60,29 @@ class Interval:
         return self.lo >= lo and self.hi <= hi
 
     def __add__(self, other: Interval) -> Interval:
-        return Interval(self.lo + other.lo, self.hi + other.hi)
+        return Interval(_DOWN.add(self.lo, other.lo), _UP.add(self.hi, other.hi))
 
     def __sub__(self, other: Interval) -> Interval:
-        return Interval(self.lo - other.hi, self.hi - other.lo)
+        return Interval(_DOWN.subtract(self.lo, other.hi), _UP.subtract(self.hi, other.lo))
 
     def __neg__(self) -> Interval:
-        return Interval(-self.hi, -self.lo, self.nonzero)
+        return Interval(self.hi.copy_negate(), self.lo.copy_negate(), self.nonzero)  # exact
 
     def __mul__(self, other: Interval) -> Interval:
-        c = [_mul(self.lo, other.lo), _mul(self.lo, other.hi), _mul(self.hi, other.lo), _mul(self.hi, other.hi)]
-        return Interval(min(c), max(c), self.nonzero and other.nonzero)
+        pairs = [(self.lo, other.lo), (self.lo, other.hi), (self.hi, other.lo), (self.hi, other.hi)]
+        lo = min(_mul(a, b, _DOWN) for a, b in pairs)
+        hi = max(_mul(a, b, _UP) for a, b in pairs)
+        return Interval(lo, hi, self.nonzero and other.nonzero)
 
     def reciprocal(self) -> Interval:
         """1 / self, for a divisor known not to be zero."""
         if self.lo > 0 or (self.lo == 0 and self.nonzero):
-            lo = ZERO if self.hi == INF else ONE / self.hi
-            hi = INF if self.lo == 0 else ONE / self.lo
+            lo = ZERO if self.hi == INF else _DOWN.divide(ONE, self.hi)
+            hi = INF if self.lo == 0 else _UP.divide(ONE, self.lo)
             return Interval(lo, hi, True)
         if self.hi < 0 or (self.hi == 0 and self.nonzero):
-            hi = ZERO if self.lo == NEG_INF else ONE / self.lo
-            lo = NEG_INF if self.hi == 0 else ONE / self.hi
+            hi = ZERO if self.lo == NEG_INF else _UP.divide(ONE, self.lo)
+            lo = NEG_INF if self.hi == 0 else _DOWN.divide(ONE, self.hi)
             return Interval(lo, hi, True)
         return Interval(NEG_INF, INF, True)
 
@@ -98,7 +105,7 @@ class Interval:
             return self
         if self.hi <= 0:
             return -self
-        return Interval(ZERO, max(-self.lo, self.hi))
+        return Interval(ZERO, max(self.lo.copy_negate(), self.hi))
 
     def union(self, other: Interval) -> Interval:
         return Interval(min(self.lo, other.lo), max(self.hi, other.hi), self.nonzero and other.nonzero)

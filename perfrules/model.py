@@ -84,6 +84,7 @@ class NodeSpec:
     judge: JudgeSpec | None = None
     declared: str | None = None
     span: ast.Span = field(default_factory=ast.Span.unknown)
+    adjust: tuple[Decimal, Decimal] | None = None  # bounds of a weight the form may set (see formweights)
 
     @property
     def is_leaf(self) -> bool:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import (
     UnexpectedCharacters,
     UnexpectedEOF,
@@ -26,11 +26,17 @@ from lark.exceptions import (
 from . import ast
 from ._resources import data_dir
 from .errors import Diagnostic, RuleSyntaxError
+from .files import read_user_text
+from .operations import in_engine_context
 
 #: Ruleset sources larger than this are refused before parsing.
 MAX_SOURCE_BYTES = 2_000_000
 #: Expression nesting deeper than this is refused (keeps every later tree walk shallow).
 MAX_DEPTH = 60
+#: How deep the syntax tree of one file may go: a chain of N ``+`` or ``else if`` is N levels.
+#: Every later stage walks expressions recursively; this bound keeps them far from Python's
+#: recursion limit, so a long expression is a located error, never a RecursionError.
+MAX_TREE_DEPTH = 120
 
 
 @cache
@@ -158,7 +164,15 @@ class _ToAst(Transformer[Token, Any]):
         return ast.Remove(str(c[0]), _span(meta))
 
     def weight_decl(self, meta: Any, c: list[Any]) -> ast.Reweight:
-        return ast.Reweight(str(c[0]), _num(c[1]), str(c[1]), _span(meta))
+        adjust = c[2] if len(c) > 2 else None
+        return ast.Reweight(str(c[0]), _num(c[1]), str(c[1]), _span(meta), adjust)
+
+    def adjustable(self, meta: Any, c: list[Any]) -> ast.Adjust:
+        lo, hi = _num(c[0]), _num(c[2])
+        span = _span(meta)
+        if lo > hi:
+            raise _Issue(f"adjustable 的下限 {c[0]} 大于上限 {c[2]}", span, "写成 adjustable 下限 .. 上限")
+        return ast.Adjust(lo, hi, f"{c[0]} .. {c[2]}", span)
 
     def years_decl(self, meta: Any, c: list[Any]) -> ast.Years:
         first = c[0]
@@ -311,6 +325,9 @@ class _ToAst(Transformer[Token, Any]):
         if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
             title, rest = _unquote(rest[0]), rest[1:]
         weight_tok, body = rest[0], rest[1:]
+        adjust = body[0] if body and isinstance(body[0], ast.Adjust) else None
+        if adjust is not None:
+            body = body[1:]
         children = tuple(x for x in body if isinstance(x, ast.Node))
         rows = [x for x in body if isinstance(x, ast.Rows)]
         score = [x for x in body if isinstance(x, tuple) and x[0] == "score"]
@@ -344,7 +361,7 @@ class _ToAst(Transformer[Token, Any]):
         if kind == "section" and not (children or rows or rules):
             raise _Issue(f"section {ident} 是空的", span, "写下级 item/section，或 rows where … 选取指标行")
         return ast.Node(kind, str(ident), title, _num(weight_tok), str(weight_tok), children,
-                        rows[0] if rows else None, leaf, span, _tok_span(weight_tok))
+                        rows[0] if rows else None, leaf, span, _tok_span(weight_tok), adjust)
 
     def section(self, meta: Any, c: list[Any]) -> ast.Node:
         return self._node("section", meta, c)
@@ -466,6 +483,22 @@ def _nesting_depth_error(text: str, path: str) -> Diagnostic | None:
     return None
 
 
+def _tree_depth_error(tree: Tree[Token], text: str, path: str) -> Diagnostic | None:
+    """A located error if the parse tree is deeper than MAX_TREE_DEPTH (walked without recursion)."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            meta = node.meta
+            line = getattr(meta, "line", 0) if not meta.empty else 0
+            col = getattr(meta, "column", 0) if not meta.empty else 0
+            return Diagnostic("error", "too-long", f"表达式过长或嵌套过深（语法树超过 {MAX_TREE_DEPTH} 层；一串 N 个 + 或 "
+                              "else if 算 N 层）", path, line, col,
+                              hint="把长表达式拆成几个 let 定义，每个 let 写其中一部分，再相加", source=text)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
+
+
 def _syntax_diagnostic(err: UnexpectedInput, text: str, path: str) -> Diagnostic:
     line = getattr(err, "line", 0) or 0
     col = getattr(err, "column", 0) or 0
@@ -505,6 +538,7 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, path: str) -> Diagnostic
     return Diagnostic("error", "syntax", msg, path, line, col, hint=hint, source=text)
 
 
+@in_engine_context
 def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
     """Parse ruleset source `text`; raise :class:`RuleSyntaxError` on any problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
@@ -523,6 +557,9 @@ def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
         tree = grammar_parser().parse(text)
     except UnexpectedInput as err:
         raise RuleSyntaxError([_syntax_diagnostic(err, text, path)]) from None
+    too_long = _tree_depth_error(tree, text, path)
+    if too_long:
+        raise RuleSyntaxError([too_long])
     try:
         decls = _ToAst().transform(tree)
     except VisitError as err:
@@ -537,25 +574,6 @@ def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
 
 
 def parse_file(path: str) -> ast.RulesetFile:
-    """Read and parse the ruleset file at `path` (UTF-8, a BOM is tolerated)."""
-    from pathlib import Path
-
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise RuleSyntaxError([Diagnostic("error", "too-large", f"规则文件有 {size} 字节，超过上限 {MAX_SOURCE_BYTES}",
-                                              str(path), hint="规则文件应当短小；拆分或删除多余内容")])
-        data = p.read_bytes()
-    except OSError as err:
-        raise RuleSyntaxError([Diagnostic("error", "io", f"无法读取规则文件: {err.strerror or err}", str(path),
-                                          hint="检查路径是否正确")]) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise RuleSyntaxError([Diagnostic("error", "encoding", "文件不是 UTF-8 编码", str(path), line, 1,
-                                          hint="用 UTF-8 编码另存此文件 (Save as UTF-8)")]) from None
+    """Read and parse the ruleset file at `path` (a regular file, UTF-8, a BOM is tolerated)."""
+    text = read_user_text(path, MAX_SOURCE_BYTES, "规则文件", RuleSyntaxError)
     return parse_text(text, str(path))
-
-

@@ -18,6 +18,7 @@ from pathlib import Path
 from . import ast
 from ._resources import data_dir
 from .errors import Diagnostic, LookupFailure, PerfrulesError, RulesetError
+from .header import read_header
 from .parser import parse_file
 
 SUFFIX = ".rules"
@@ -92,13 +93,6 @@ def _settings(f: ast.RulesetFile) -> dict[str, str]:
     return {d.key: d.value for d in f.decls if isinstance(d, ast.Setting)}
 
 
-def _years(f: ast.RulesetFile) -> ast.Years | None:
-    for d in f.decls:
-        if isinstance(d, ast.Years):
-            return d
-    return None
-
-
 class Registry:
     """The rulesets found in the bundled folder and the given extra folders."""
 
@@ -145,6 +139,41 @@ class Registry:
                                             hint="每个规则的 ruleset 编号必须唯一")])
         return paths[0]
 
+    def named(self, name: str) -> str:
+        """The file of the ruleset a form names: by id, or by a path to one of this registry's.
+
+        A form comes from outside, so it may not choose a file to read: a path
+        is accepted only when it resolves to a ``.rules`` file under the bundled
+        folder or a folder the caller configured (relative paths are taken from
+        those folders).  Anything else is an unknown ruleset; the file named is
+        never opened, so no message can quote it.
+        """
+        if name in self._by_id:
+            return self.path_of(name)
+        known = {}
+        for f in self.files:
+            try:
+                known[f.resolve()] = f
+            except (OSError, RuntimeError):
+                continue
+        given = Path(name)
+        roots = [bundled_dir(), *(Path(e) for e in self.extra if Path(e).is_dir())]
+        for candidate in [given] if given.is_absolute() else [root / given for root in roots]:
+            try:
+                hit = known.get(candidate.resolve())
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if hit is not None:
+                return str(hit)
+        if given.is_absolute() or given.suffix == SUFFIX or ".." in given.parts:
+            raise LookupFailure([Diagnostic(
+                "error", "ruleset-outside-folders",
+                f"表单指定的规则 {name} 不是已知的规则编号，也不在规则目录中", name,
+                hint="表单的 ruleset 字段只能写规则编号（perfrules rulesets 可列出），"
+                     "或规则目录（内置目录、--path 给出的目录）中 .rules 文件的路径；"
+                     "要用别处的规则文件，请在命令行用 --ruleset 指定")])
+        return self.path_of(name)
+
     def chain(self, path: str) -> list[ast.RulesetFile]:
         """The file at `path` and its ``extends`` ancestors, root first."""
         files: list[ast.RulesetFile] = []
@@ -163,9 +192,8 @@ class Registry:
                 break
             if len(files) >= MAX_CHAIN:
                 raise RulesetError([_at_extends(f, f"extends 链超过 {MAX_CHAIN} 层", "直接继承较近的规则")])
-            try:
-                candidate = Path(current).parent / parent
-                current = str(candidate) if candidate.is_file() else self.path_of(parent)
+            try:  # `extends` names an id, never a file
+                current = self.path_of(parent)
             except LookupFailure as e:
                 d = e.diagnostics[0]
                 raise RulesetError([_at_extends(f, f"extends 的上级规则 {parent} 不存在", d.hint)]) from None
@@ -173,17 +201,10 @@ class Registry:
         return files
 
     def entry(self, path: str) -> Entry:
-        chain = self.chain(path)
-        merged: dict[str, str] = {}
-        years = None
-        for f in chain:
-            merged.update(_settings(f))
-            years = _years(f) or years
-        own = _settings(chain[-1])
-        jur = tuple(p for p in merged.get("jurisdiction", "").split("/") if p.strip() and p not in ("全国", "中国"))
-        return Entry(path, own.get("ruleset", path), merged.get("title", own.get("ruleset", path)), jur,
-                     years.first if years else 0, years.last if years else None, merged.get("kind", "project"),
-                     own.get("extends"))
+        h = read_header(self.chain(path))  # the same reading the checker uses
+        rid = path if h.id == "?" else h.id
+        return Entry(path, rid, rid if h.title == "?" else h.title, h.jurisdiction, h.first_year, h.last_year,
+                     h.kind, h.extends)
 
     def entries(self) -> list[Entry]:
         """Every readable ruleset's entry, computed once per registry (a batch looks up per form)."""

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ._version import __version__
+from .operations import in_engine_context
 from .values import fmt_number, fmt_score
 
 
@@ -123,6 +124,7 @@ class Result:
     def _num(self, x: Decimal) -> str:
         return fmt_score(x, self.places)
 
+    @in_engine_context
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``forms.md``; amounts are exact decimal strings."""
         items = []
@@ -160,6 +162,7 @@ class Result:
                           "perfrules": __version__}
         return out
 
+    @in_engine_context
     def explain(self) -> str:
         """A readable trace of every point: each item's rule, inputs and arithmetic."""
         from .explain import render_result

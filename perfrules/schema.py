@@ -13,6 +13,7 @@ from typing import Any
 
 from .forms import form_schema
 from .model import FactSpec, Model
+from .names import FORM, NAMES
 
 
 def _number(x: Decimal) -> int | float:
@@ -66,4 +67,22 @@ def ruleset_schema(model: Model) -> dict[str, Any]:
         schema["required"] = [*schema["required"], "facts"]
     if not any(n.is_rows for n in model.nodes()):
         props.pop("indicators", None)
+    _describe_names(schema)
     return schema
+
+
+def _describe_names(schema: dict[str, Any]) -> None:
+    """Describe each field a ruleset can read with its entry in the one table of names."""
+    row = schema.get("$defs", {}).get("indicator", {}).get("properties", {})
+    for n in NAMES:
+        if n.where == FORM:
+            node: Any = schema
+            for part in n.path.removeprefix("$.").split("."):
+                if isinstance(node, dict) and str(node.get("$ref", "")).startswith("#/$defs/"):
+                    node = schema["$defs"].get(node["$ref"].removeprefix("#/$defs/"))
+                node = node.get("properties", {}).get(part) if isinstance(node, dict) else None
+            target = node
+        else:
+            target = row.get(n.path)
+        if isinstance(target, dict):
+            target.setdefault("description", f"{n.doc}（规则中写作 {n.name}）")

@@ -17,12 +17,15 @@ from typing import Any, NamedTuple
 
 from .conventions import copies_target, judge_cells, reason_of
 from .forms import Form, Row
+from .names import FORM_PATHS, ROW_FIELDS
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
 from .notation import _read_date, direction_of, read_cell, same_text
 from .plausibility import suspect_cells
 from .result import Finding, ItemResult, Result, SectionResult
+from .errors import Diagnostic, EngineError
+from .operations import NonFiniteValue, fits, minimum, multiply, subtract, total as add_up
 from .totals import unknown_parts_message, weights_total_note
-from .values import ZERO, EvalError, Value, fmt_number, fmt_score, round_to
+from .values import ZERO, EvalError, Value, fmt_number, fmt_score, quantizer, round_to
 
 #: Tier names a form may use for a qualitative row, besides a band's own label and aliases.
 TIER_ALIASES = {
@@ -37,7 +40,8 @@ _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": Tr
 
 @dataclass
 class Collector:
-    """Findings and items of one evaluation, with duplicates folded."""
+    """Findings and items of one evaluation; only true repeats (same severity, code, path and
+    message) are folded."""
 
     form: Form
     findings: list[Finding] = field(default_factory=list)
@@ -45,15 +49,22 @@ class Collector:
     sections: list[SectionResult] = field(default_factory=list)
     reached: set[str] = field(default_factory=set)  # rubric cells this form exercised (see coverage.py)
     buckets: dict[str, list[Row]] | None = None  # rows by section, when the compiler could dispatch them
-    _seen: set[tuple[str, str]] = field(default_factory=set)
+    _seen: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     def add(self, severity: str, code: str, path: str, message: str) -> None:
-        key = (code, path)
+        key = (severity, code, path, message)
         if key in self._seen:
             return
         self._seen.add(key)
         where = self.form.lines.get(path)
         self.findings.append(Finding(severity, code, path, message, where[0] if where else None))
+
+
+def engine_error(model: Model, line: int, column: int, what: str, err: NonFiniteValue) -> EngineError:
+    """A value beyond the engine's precision, located at the ruleset line that computed it."""
+    return EngineError([Diagnostic(
+        "error", "non-finite", f"{what}无法精确计算：{err.message}", model.path, line, column,
+        hint="这不是一个可信的分数，表单未计分；请缩小规则中的常数或表单中的金额（perfrules 的精度为 34 位有效数字）")])
 
 
 # ---------------------------------------------------------------- inputs
@@ -169,17 +180,15 @@ def build_env(model: Model, form: Form, coll: Collector,
             pass  # reported where the derived value is used
         except ArithmeticError:
             pass
+        except NonFiniteValue as err:
+            raise engine_error(model, let.span.line, let.span.column, f"派生值 {let.name} ", err) from None
     return env
 
 
 def missing_path(name: str | None) -> str:
     if not name:
         return "$"
-    if name.startswith("budget."):
-        return "$." + name
-    if name in ("declared_total", "year"):
-        return "$." + name
-    return f"$.facts.{name}"
+    return FORM_PATHS.get(name) or f"$.facts.{name}"
 
 
 # ---------------------------------------------------------------- indicator rows
@@ -203,8 +212,10 @@ class RowPlan(NamedTuple):
 
 
 def row_fields(row: Row) -> dict[str, Value]:
-    return {"goal": Decimal(row.goal), "level1": row.level1, "level2": row.level2, "name": row.name,
-            "weight": row.weight, "unit": row.unit}
+    """What a ``rows where`` selector reads of one row: the fields of :data:`names.ROW_FIELDS`."""
+    out: dict[str, Value] = {name: getattr(row, name) for name in ROW_FIELDS}
+    out["goal"] = Decimal(row.goal)
+    return out
 
 
 def _find_band(policy: Policy, tier: str) -> BandSpec | None:
@@ -359,13 +370,21 @@ def judge_score(spec: JudgeSpec, env: dict[str, Value]) -> tuple[Decimal, str, b
 
 def finish_item(model: Model, coll: Collector, id: str, name: str, section: str, weight: Decimal, raw: Decimal,
                 declared: Decimal | None, path: str, declared_path: str | None, kind: str, trace: tuple[Any, ...],
-                detail: tuple[Row, RowPlan] | None, audit_declared: bool, rule_line: int) -> ItemResult:
+                detail: tuple[Row, RowPlan] | None, audit_declared: bool, rule_line: int,
+                form_weight_reported: bool = False) -> ItemResult:
     """Round, clamp (reporting a clamp as a ruleset defect), audit the declared score, record the item.
 
     `declared_path` None means ``path + ".declared_score"`` (an indicator row).
+    `form_weight_reported`: the row's weight is not representable at the ruleset's places and
+    the form was told so (``row-weight-precision``); a clamp then is the form's, not the rule's.
     """
-    score = round_to(raw, model.places, model.rounding_mode)
-    if score < 0 or score > weight:
+    try:
+        score = round_to(raw, model.places, model.rounding_mode)
+    except NonFiniteValue as err:
+        raise engine_error(model, rule_line, 0, f"{name} 的得分", err) from None
+    if (score < 0 or score > weight) and form_weight_reported:
+        score = ZERO if score < 0 else weight
+    elif score < 0 or score > weight:
         clamped = ZERO if score < 0 else weight
         coll.add("error", "score-clamped", path,
                  f"{name}: 规则算出 {fmt_number(score)} 分，超出 [0, {fmt_number(weight)}]，已限定为 {fmt_number(clamped)}；"
@@ -408,7 +427,7 @@ def weights_audit(coll: Collector, node: NodeSpec, rows: list[Row]) -> None:
 
 def section_total(model: Model, coll: Collector, node: NodeSpec, parent: str | None, parts: list[Decimal],
                   items: list[str]) -> Decimal:
-    total = sum(parts, ZERO)
+    total = add_up(tuple(parts))
     if total > node.weight:
         coll.add("error", "score-clamped", "$.indicators" if node.is_rows else "$",
                  f"{node.name}: 下级得分合计 {fmt_number(total)} 超过本级分值 {fmt_number(node.weight)}，已限定为 "
@@ -421,12 +440,13 @@ def section_total(model: Model, coll: Collector, node: NodeSpec, parent: str | N
 def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result:
     """Total, grade, the budget-rate and total audits; the finished :class:`Result`."""
     form = coll.form
-    total = sum(top_scores, ZERO)
+    total = add_up(tuple(top_scores))
     if total > model.full:  # cannot happen when the checker passed; defence in depth
         coll.add("error", "score-clamped", "$", f"总分 {fmt_number(total)} 超过满分 {fmt_number(model.full)}")
         total = model.full
     grade = model.grade_of(total)
-    note = weights_total_note(model.full, coll.items, form.rows) if form.rows and model.policy else None
+    note = weights_total_note(model.full, coll.items, form.rows, (form.notices, coll.findings)) \
+        if form.rows and model.policy else None
     if note is not None:
         coll.add(note.severity, note.code, "$.indicators", note.message)
     b = form.budget
@@ -507,10 +527,11 @@ def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Val
             for k, d in enumerate(node.deducts):
                 count = evaluate(d.count, env, None, node.weight)
                 assert isinstance(count, Decimal)
-                lost = min(d.per * count, d.limit)
-                if d.per * count >= d.limit:
+                asked = multiply(d.per, count)
+                lost = minimum(asked, d.limit)
+                if asked >= d.limit:
                     coll.reached.add(f"cap:{node.id}:{k + 1}")
-                raw -= lost
+                raw = subtract(raw, lost)
                 parts.append(f" − min({fmt_number(d.per)} × {fmt_number(count)}, {fmt_number(d.limit)})")
             trace = ("text", fmt_number(node.weight) + "".join(parts) + " = {score}")
         else:
@@ -529,6 +550,8 @@ def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Val
         path = missing_path(err.name) if err.name else "$"
         coll.add("error", err.code, path, f"{node.name} 无法计分：{err.message}")
         raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
+    except NonFiniteValue as err:
+        raise engine_error(model, node.span.line, node.span.column, f"{node.name} 的得分", err) from None
     return finish_item(model, coll, node.id, node.name, section, node.weight, raw, declared, dpath, dpath, "item",
                        trace, None, audit, node.span.line)
 
@@ -547,16 +570,25 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     audit = True
     trace: tuple[Any, ...]
     weight = row.weight
-    if plan.kind == "quant":
+    bad_weight = _row_weight_problem(model, row)
+    if bad_weight:
+        coll.add("error", "row-weight-precision", path + ".weight", bad_weight)
+        audit = False
+    if bad_weight and not fits(weight, model.places):
+        raw, trace = ZERO, ("text", "分值超出精度，无法计分，记 {score} 分")
+    elif plan.kind == "quant":
         coll.reached.add("direction:" + plan.direction)
         local = {"actual": plan.actual, "target": plan.target, "__row__": row}
         expr = policy.formulas[plan.direction]
         try:
-            raw = weight * evaluate(expr, env, local, weight)  # type: ignore[operator]
+            raw = multiply(weight, evaluate(expr, env, local, weight))  # type: ignore[arg-type]
             trace = ("row", weight, expr, env, local)
         except EvalError as err:
             coll.add("error", err.code, path, f"{row.name} 无法计分：{err.message}")
             raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
+        except NonFiniteValue as err:
+            raise engine_error(model, policy.span.line, policy.span.column, f"{row.name}（{path}）的得分",
+                               err) from None
     elif plan.kind == "qual":
         assert plan.band is not None
         coll.reached.add("tier:" + plan.tier)
@@ -575,7 +607,20 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
             coll.add(severity, code, path, message)
         raw, trace, audit = ZERO, ("text", "未填写，记 {score} 分" if blank else "无法计分，记 {score} 分"), False
     return finish_item(model, coll, f"{node.id}.{position}", row.name, node.id, weight, raw, row.declared, path, None,
-                       "row", trace, (row, plan), audit, node.span.line)
+                       "row", trace, (row, plan), audit, node.span.line, form_weight_reported=bool(bad_weight))
+
+
+def _row_weight_problem(model: Model, row: Row) -> str | None:
+    """What is wrong with a row's weight at the ruleset's precision (a form problem), or None."""
+    w = row.weight
+    if not fits(w, model.places):
+        return (f"{row.name}: 分值 {fmt_number(w)} 过大，超出 perfrules 的精度（34 位有效数字），无法计分；"
+                "请核对该行的分值")
+    exponent = w.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -model.places and w != w.quantize(quantizer(model.places)):
+        return (f"{row.name}: 分值 {fmt_number(w)} 的小数位多于规则 {model.id} 的舍入位数（{model.places} 位），"
+                f"得分无法按规则的精度表示；请把各行分值写成至多 {model.places} 位小数（合计仍等于本部分的分值）")
+    return None
 
 
 def select_rows(coll: Collector, node: NodeSpec, form: Form, claimed: dict[int, str],
@@ -607,8 +652,9 @@ def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None
 def check_row_values(row: Row) -> dict[str, Any]:
     """What a ``check … for rows`` reads of one (quantitative) row."""
     assert row.actual is not None and row.target is not None
-    return {"goal": Decimal(row.goal), "level1": row.level1, "level2": row.level2, "name": row.name,
-            "weight": row.weight, "unit": row.unit, "actual": max(row.actual.value, ZERO), "target": row.target.value}
+    out: dict[str, Any] = row_fields(row)
+    out["actual"], out["target"] = max(row.actual.value, ZERO), row.target.value  # names.ROW_NAMES
+    return out
 
 
 def run_checks(model: Model, coll: Collector, env: dict[str, Value],
@@ -630,6 +676,8 @@ def _one_check(model: Model, coll: Collector, check: Any, env: dict[str, Value],
                prefix: str, evaluate: Callable[[Any, dict[str, Value], "dict[str, Any] | None"], Value]) -> None:
     try:
         ok = evaluate(check, env, local)
+    except NonFiniteValue as err:
+        raise engine_error(model, check.span.line, check.span.column, f"检查 {check.name} ", err) from None
     except EvalError as err:
         # a check over optional data the form left out does not apply: say so quietly (info)
         spec = model.facts.get(err.name or "")

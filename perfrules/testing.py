@@ -33,6 +33,7 @@ from .api import Ruleset, load_ruleset
 from .forms import Form, read_form
 from .model import FactSpec, Model, NodeSpec
 from .notation import Quantity
+from .operations import in_engine_context
 from .result import Result
 from .values import fmt_number
 
@@ -64,7 +65,7 @@ def _amount() -> st.SearchStrategy[Decimal]:
         st.just(Decimal(0)),
         _decimal(Decimal("0.0001"), Decimal(1), 4),
         _decimal(Decimal(1), Decimal(100000), 2),
-        _decimal(Decimal(100000), Decimal("1000000000"), 0),
+        _decimal(Decimal(100000), Decimal(1000000000), 0),
         _decimal(Decimal(0), Decimal(1000), 8),
     )
 
@@ -301,6 +302,7 @@ def assert_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> None:
     check_guarantees(ruleset, form)
 
 
+@in_engine_context
 def check_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> Result:
     """Check every guarantee on one form; return its result, or raise :class:`GuaranteeViolation`.
 
@@ -401,11 +403,35 @@ class _Names:
         return f"{stem}{self.n}"
 
 
+#: Constants that probe the engine's precision: small, at the limit, beyond it.
+_BIG = st.sampled_from([1, 10, 10**6, 10**12, 10**20, 10**27, 10**28, 10**29, 10**33, 10**40])
+
+
 @st.composite
-def _leaf(draw: st.DrawFn, weight: int, name: _Names, facts: list[str]) -> str:
-    kind = draw(st.sampled_from(["ratio", "percent", "bool", "deduct", "judge", "clamp", "min"]))
+def _adversarial_leaf(draw: st.DrawFn, head: str) -> str:
+    """Scores that test the proof: clamp in every argument order, big constants (may not check)."""
+    kind = draw(st.sampled_from(["clamp-order", "big-product", "big-quotient", "big-bound"]))
+    big = draw(_BIG)
+    if kind == "clamp-order":
+        k = draw(st.integers(min_value=1, max_value=9))
+        args = [f"budget.executed * {k} - budget.initial", draw(st.sampled_from(["0", str(big), "weight / 2"])),
+                draw(st.sampled_from(["weight", str(big), "0"]))]
+        return f"{head} score clamp({', '.join(draw(st.permutations(args)))}) }}"
+    if kind == "big-product":
+        return f"{head} score min(weight, budget.executed * {big}) }}"
+    if kind == "big-quotient":
+        return f"{head} score min(weight, {big} / budget.adjusted) }}"
+    return f"{head} score max(0, min(weight, budget.executed - {big})) }}"
+
+
+@st.composite
+def _leaf(draw: st.DrawFn, weight: int, name: _Names, facts: list[str], adversarial: bool = False) -> str:
+    kinds = ["ratio", "percent", "bool", "deduct", "judge", "clamp", "min"]
+    kind = draw(st.sampled_from([*kinds, "adversarial", "adversarial"] if adversarial else kinds))
     ident = name(draw(st.sampled_from(_IDS)))
     head = f'item {ident} "{ident}" weight {weight} {{'
+    if kind == "adversarial":
+        return draw(_adversarial_leaf(head))
     if kind == "ratio":
         return f"{head} score weight * ratio(budget.executed, budget.adjusted) declared budget.declared_score }}"
     if kind == "percent":
@@ -438,27 +464,31 @@ def _leaf(draw: st.DrawFn, weight: int, name: _Names, facts: list[str]) -> str:
 
 
 @st.composite
-def _node(draw: st.DrawFn, weight: int, depth: int, name: _Names, facts: list[str], rows: list[int]) -> str:
+def _node(draw: st.DrawFn, weight: int, depth: int, name: _Names, facts: list[str], rows: list[int],
+          adversarial: bool = False) -> str:
     shape = draw(st.sampled_from(["leaf", "leaf", "rows", "section"] if depth < 2 else ["leaf", "rows"]))
+    if shape == "rows" and weight > 100:  # a form's row weights are at most 1000 each (forms.md)
+        shape = "leaf"
     if shape == "leaf":
-        return draw(_leaf(weight, name, facts))
+        return draw(_leaf(weight, name, facts, adversarial))
     ident = name(draw(st.sampled_from(_IDS)))
     if shape == "rows":
         goal = len(rows) + 1
         rows.append(goal)
         return f'section {ident} "{ident}" weight {weight} {{\n  rows where goal == {goal}\n}}'
-    kids = [draw(_node(w, depth + 1, name, facts, rows)) for w in draw(_parts(weight))]
+    kids = [draw(_node(w, depth + 1, name, facts, rows, adversarial)) for w in draw(_parts(weight))]
     body = "\n".join("  " + line for k in kids for line in k.splitlines())
     return f'section {ident} "{ident}" weight {weight} {{\n{body}\n}}'
 
 
 @st.composite
-def _ruleset_text(draw: st.DrawFn) -> str:
+def _ruleset_text(draw: st.DrawFn, adversarial: bool = False) -> str:
     name = _Names()
     facts: list[str] = []
     rows: list[int] = []
-    full = draw(st.sampled_from([100, 100, 50, 10]))
-    nodes = [draw(_node(w, 0, name, facts, rows)) for w in draw(_parts(full, 1, 5))]
+    fulls = [100, 100, 50, 10, *([1000, 10**6] if adversarial else [])]  # forms.md: totals ≤ 10^6
+    full = draw(st.sampled_from(fulls))
+    nodes = [draw(_node(w, 0, name, facts, rows, adversarial)) for w in draw(_parts(full, 1, 5))]
     cuts = sorted(draw(st.lists(st.integers(min_value=1, max_value=99), min_size=1, max_size=3, unique=True)),
                   reverse=True)
     edges = [100, *cuts, 0]
@@ -467,7 +497,7 @@ def _ruleset_text(draw: st.DrawFn) -> str:
                       for i in range(len(edges) - 1))
     g1 = draw(st.integers(min_value=full // 2, max_value=full))
     g2 = draw(st.integers(min_value=0, max_value=g1 - 1))
-    places = draw(st.integers(min_value=0, max_value=3))
+    places = draw(st.integers(min_value=0, max_value=6 if adversarial else 3))
     mode = draw(st.sampled_from(["half_up", "half_even", "down", "up"]))
     reverse = draw(st.sampled_from([
         "if actual > 0 then min(target / actual, 1) else 1",
@@ -493,10 +523,15 @@ def _ruleset_text(draw: st.DrawFn) -> str:
     ]) + "\n"
 
 
-def rulesets() -> st.SearchStrategy[str]:
+def rulesets(adversarial: bool = False) -> st.SearchStrategy[str]:
     """A hypothesis strategy of random *valid* ruleset texts: trees of sections and items, weights that
-    add up, bounded formulas, deductions, judged items, tier bands, grades, rounding."""
-    return _ruleset_text()
+    add up, bounded formulas, deductions, judged items, tier bands, grades, rounding.
+
+    With `adversarial`, texts also probe the proof and may fail ``check``: ``clamp`` with its
+    arguments in every order, constants and full scores near and beyond the engine's precision,
+    rounding to 0–6 places.  For each one ``check`` accepts, every guarantee must still hold.
+    """
+    return _ruleset_text(adversarial)
 
 
 def guarantee_test(ruleset: Ruleset | str, examples: int | None = None) -> Any:

@@ -30,8 +30,23 @@ class Scored(Weighted, Protocol):
     def kind(self) -> str: ...
 
 
-def weights_total_note(full: Decimal, items: Sequence[Scored], rows: Sequence[Weighted]) -> Note | None:
-    """An error when the fixed items' weights (kind "item") plus the rows' weights differ from `full`."""
+class Said(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+#: Findings that already account for the table's total: form-supplied weights (perfrules.formweights)
+#: name it, and a part with no rows explains a shortfall.
+WEIGHTS_SAID = frozenset({"form-weights-total", "form-weights-out-of-range", "form-weights-fixed",
+                          "form-weights-label", "missing-rows"})
+
+
+def weights_total_note(full: Decimal, items: Sequence[Scored], rows: Sequence[Weighted],
+                       said: Sequence[Sequence[Said]] = ()) -> Note | None:
+    """An error when the fixed items' weights (kind "item") plus the rows' weights differ from `full`.
+
+    None when a finding in `said` (lists of findings so far) already accounts for the total.
+    """
     total = ZERO
     for scored in items:
         if scored.kind == "item":
@@ -39,7 +54,7 @@ def weights_total_note(full: Decimal, items: Sequence[Scored], rows: Sequence[We
     row_total = ZERO
     for r in rows:
         row_total += r.weight
-    if total + row_total == full:
+    if total + row_total == full or any(f.code in WEIGHTS_SAID for found in said for f in found):
         return None
     total += row_total
     fixed = [(it.name, it.weight) for it in items if it.kind == "item"]

@@ -7,6 +7,7 @@ changed formula, and by messages that name an expression.
 from __future__ import annotations
 
 from . import ast
+from .errors import Diagnostic, PerfrulesError
 
 from typing import Callable
 
@@ -18,6 +19,21 @@ SOURCE = {"+": "+", "-": "-", "*": "*", "/": "/", ">=": ">=", "<=": "<=", "==": 
 #: … and the mathematical ones explanations use.
 MATH = {"+": "+", "-": "−", "*": "×", "/": "÷", ">=": "≥", "<=": "≤", "==": "=", "!=": "≠", ">": ">", "<": "<",
         "and": " 且 ", "or": " 或 ", "not": "非 ", "neg": "−"}
+
+def quote(text: str) -> str:
+    """`text` as a ruleset string literal: ``"…"``, or ``“…”`` when it contains ``"``.
+
+    The language has no escapes, so a text holding both ``"`` and ``”`` (or a
+    line break) cannot be written; that raises :class:`PerfrulesError` rather
+    than produce a file that does not parse.  Every tool that writes ruleset
+    text (``fmt``, ``new-year``, expressions in ``diff``) quotes through here.
+    """
+    if "\n" in text or "\r" in text or ('"' in text and "”" in text):
+        raise PerfrulesError([Diagnostic(
+            "error", "unquotable", f"文字 {text!r} 无法写成规则中的字符串",
+            hint='规则中的字符串不能换行，也不能同时含有 " 和 ”；改写这段文字')])
+    return f"“{text}”" if '"' in text else f'"{text}"'
+
 
 #: A hook may print a node itself (return text) or leave it to the walk (return None).
 Hook = Callable[[ast.Expr, int], "str | None"]
@@ -41,7 +57,7 @@ def expr(e: ast.Expr, parent: int = 0, hook: Hook | None = None, ops: dict[str, 
         case ast.Num(text=text):
             return text
         case ast.Str(value=value):
-            return f'"{value}"'
+            return quote(value)
         case ast.BoolLit(value=value):
             return "true" if value else "false"
         case ast.WeightRef():

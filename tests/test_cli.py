@@ -76,10 +76,15 @@ def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_no_ruleset_for_the_year(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a year before every ruleset: scored under the nearest later year's, with a visible warning
     p = tmp_path / "f.yaml"
     p.write_text("kind: project\njurisdiction: 湖北省/黄石市/铁山区\nyear: 1999\n", encoding="utf-8")
+    code, out, _ = run(["score", str(p)], capsys)
+    assert code == 1 and "ruleset-year-fallback" in out and "1999" in out and "hubei/project-2020" in out
+    # a year after the only ruleset of its kind: refused, with the nearest candidates
+    p.write_text("kind: review\njurisdiction: 湖南省/岳阳市/岳阳楼区\nyear: 2030\n", encoding="utf-8")
     code, _, err = run(["score", str(p)], capsys)
-    assert code == 2 and "1999" in err and "hubei/huangshi/project-2022" in err
+    assert code == 2 and "2030" in err and "hunan/yueyang/yueyanglou/review-2023" in err
 
 
 def test_explicit_ruleset_by_id(repo_root: Path, capsys: pytest.CaptureFixture[str]) -> None:

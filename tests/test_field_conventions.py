@@ -76,19 +76,20 @@ def load(name: str) -> dict[str, Any]:
 
 
 def test_chizhou_weituo_table_scores_from_the_parts() -> None:
-    r = score(load("anhui-chizhou-guichi-tangxi-2022-weituo.yaml"))
+    r = score(load("anhui-chizhou-tangxi-2022-weituo.yaml"))
     # 年度资金总额 0, 其中 本年财政拨款 89.974 / 89.974 → 10 × 1 = 10 (declared 0).
     # 产出: 50个 of ≥50个 → 8; 100 of ≥100百分比 → 8; four 达成预期指标 rows → declared 8, 8, 10 in band;
     # ≤90万元 with 90 → reverse, at the target → 8.  效益: three 达成预期指标 → 10 each.
-    # 满意度 not transcribed (the copy is cut off) → 0.  10 + 50 + 30 = 90.
+    # 满意度: the copy is cut off, the row is blank → 0 (blank-actual).  10 + 50 + 30 + 0 = 90.
     assert r.total == D(90)
-    assert [it.score for it in r.items] == [D(x) for x in (10, 8, 8, 8, 8, 8, 10, 10, 10, 10)]
+    assert [it.score for it in r.items] == [D(x) for x in (10, 8, 8, 8, 8, 8, 10, 10, 10, 10, 0)]
     assert codes(r).count("budget-from-parts") == 3  # initial, adjusted, executed
     assert finding(r, "declared-score-mismatch") == "预算执行率: 填报得分 0，按规则应为 10"
     assert "missing-tier" not in codes(r) and "unit-mismatch" not in codes(r)
     assert codes(r, "$.indicators[1]") == ["unit-from-target"]
     assert "100%" in next(f.message for f in r.findings if f.path == "$.indicators[1]")
-    assert "weights-total-mismatch" in codes(r)  # 10 + 80 of 100: the 满意度 row is missing
+    assert codes(r, "$.indicators[9]") == ["blank-actual"]
+    assert "weights-total-mismatch" not in codes(r)  # 10 + 50 + 30 + 10 as labelled
 
 
 def test_chizhou_cunji_table_equality_targets_and_bare_money() -> None:
@@ -292,21 +293,38 @@ def test_unit_changed_gives_the_likely_reading() -> None:
 
 
 def test_weights_adding_to_110_name_both_numbers() -> None:
-    r = score(national([row("产出", "≥1次", "1次", 60)] + filler()))
+    # 黄石 2022 fixes its weights: 预算执行 20 + 目标1 rows 80 + 目标2 10 = 110 under 100
+    base = {"kind": "project", "jurisdiction": "湖北省/黄石市", "year": 2022, "budget": {"adjusted": 1, "executed": 1}}
+    rows = [{"name": "a", "weight": 80, "target": "≥1次", "actual": "1次"},
+            {"goal": 2, "name": "b", "weight": 10, "target": "≥1次", "actual": "1次"}]
+    r = score({**base, "indicators": rows}, HUANGSHI)
     message = finding(r, "weights-total-mismatch")
-    assert "110" in message and "100" in message
+    assert "合计 110" in message and "满分 100" in message and "预算执行情况 20 + 指标行 90" in message
     assert r.total <= 100
 
 
+def test_weights_said_once_where_the_form_supplies_them() -> None:
+    # the national baseline admits form weights: form-weights-total names the 110, no second finding
+    r = score(national([row("产出", "≥1次", "1次", 60)] + filler()))
+    assert "form-weights-total" in codes(r) and "weights-total-mismatch" not in codes(r)
+
+
 def test_unknown_table_is_said_once_with_the_rulesets_tried() -> None:
-    rows = [row("立项依据充分性", "充分", "充分", 10, "项目决策"), row("资金到位率", "100%", "100%", 10, "项目管理"),
-            row("培训人次", "≥100人次", "120人次", 40, "项目产出"), row("满意度", "≥90%", "92%", 30, "项目效益")]
-    form = {**national(rows), "jurisdiction": "宁夏回族自治区/银川市", "year": 2021}
+    # an older template (项目管理 60 + 项目绩效 40) that no bundled ruleset knows
+    rows = [row("制度健全性", "健全", "健全", 30, "项目管理"), row("资金到位率", "100%", "100%", 30, "项目管理"),
+            row("培训人次", "≥100人次", "120人次", 20, "项目绩效"), row("满意度", "≥90%", "92%", 10, "项目绩效")]
+    form = {**national(rows), "jurisdiction": "甘肃省/兰州市", "year": 2021}
     scored = perfrules.Scorer().score(form)
     assert codes(scored).count("unknown-table-parts") == 1 and "unmatched-row" not in codes(scored)
     message = finding(scored, "unknown-table-parts")
-    assert "项目决策、项目管理、项目产出、项目效益" in message and "national/project-2020" in message
-    assert "宁夏回族自治区/银川市 → 宁夏回族自治区 → 全国" in message and "hubei/huangshi/project-2022" in message
+    assert "表中 4 个指标行" in message and "表中的部分: 项目管理、项目绩效" in message
+    assert "甘肃省/兰州市 → 甘肃省 → 全国" in message and "national/project-2020" in message
+    assert "ningxia/yinchuan/project-2021" in message and "也都不能识别全部指标行" in message
+    # with a ruleset that knows the parts, the message names it as the one to use
+    rows = [row("立项依据充分性", "充分", "充分", 10, "项目决策"), row("资金到位率", "100%", "100%", 25, "项目管理"),
+            row("培训人次", "≥100人次", "120人次", 30, "项目产出"), row("满意度", "≥90%", "92%", 35, "项目效益")]
+    scored = perfrules.Scorer().score({**national(rows), "jurisdiction": "甘肃省/兰州市", "year": 2021})
+    assert "能识别表中全部指标行的规则: ningxia/yinchuan/project-2021" in finding(scored, "unknown-table-parts")
 
 
 def test_the_published_tables_in_yaml_stay_yaml_safe() -> None:
@@ -348,6 +366,6 @@ def test_floats_from_python_callers_are_read_by_their_digits() -> None:
 def test_golden_messages_of_the_conventions(repo_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The Chinese messages of every new finding, as a reviewer reads them (tests/golden)."""
     assert score(load("conventions-gallery.yaml")).total == D("79.69")  # worked out in the file's comment
-    forms = [DATA / "anhui-chizhou-guichi-tangxi-2022-weituo.yaml", DATA / "conventions-gallery.yaml"]
+    forms = [DATA / "anhui-chizhou-tangxi-2022-weituo.yaml", DATA / "conventions-gallery.yaml"]
     assert main(["explain", *[str(p.relative_to(repo_root)) for p in forms]]) == 1
     golden("explain-field-conventions.txt", capsys.readouterr().out)

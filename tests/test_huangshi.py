@@ -149,7 +149,9 @@ def test_every_result_carries_a_receipt(ruleset: perfrules.Ruleset) -> None:
     import hashlib
 
     d = ruleset.evaluate(_form("05-zhengshou-jingfei.yaml")).to_dict()
-    source = (RULESETS / "hubei" / "huangshi" / "2022" / "project.rules").read_text(encoding="utf-8")
+    # the receipt covers the whole extends chain: the Hubei 2020 template, then 黄石's own file
+    chain = [RULESETS / "hubei" / "2020" / "project.rules", RULESETS / "hubei" / "huangshi" / "2022" / "project.rules"]
+    source = "\n\x00\n".join(p.read_text(encoding="utf-8") for p in chain)
     assert d["receipt"] == {"ruleset": "hubei/huangshi/project-2022", "version": "1",
                             "sha256": hashlib.sha256(source.encode("utf-8")).hexdigest(),
                             "perfrules": perfrules.__version__}

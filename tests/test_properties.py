@@ -86,7 +86,7 @@ def test_every_bundled_ruleset(path: str) -> None:
 
 def test_guarantees_catch_a_broken_ruleset() -> None:
     """With the proof switched off, an unbounded formula is caught at run time and by assert_guarantees."""
-    text = (RULESETS / "hubei/huangshi/2022/project.rules").read_text(encoding="utf-8")
+    text = (RULESETS / "hubei/2020/project.rules").read_text(encoding="utf-8")  # 黄石 2022 inherits the formula
     broken = text.replace("score weight * ratio(budget.executed, budget.adjusted)",
                           "score weight * budget.executed / budget.adjusted")
     with pytest.raises(perfrules.RulesetError):

@@ -52,8 +52,12 @@ def test_the_forms_ruleset_field_overrides(tmp_path: Path) -> None:
     form = tmp_path / "f.yaml"
     form.write_text((RULESETS / "hubei/huangshi/2022/examples/02-kaifaqu-peitao.yaml").read_text(encoding="utf-8")
                     + "ruleset: mine.rules\n", encoding="utf-8")
-    (scored,) = Scorer().score_files([str(form)])
+    # a path inside a folder the caller configured is allowed; elsewhere it is refused
+    (scored,) = Scorer(paths=[str(tmp_path)]).score_files([str(form)])
     assert scored.result is not None and scored.result.ruleset_id == "mine"
+    (scored,) = Scorer().score_files([str(form)])
+    assert scored.error is not None
+    assert scored.error.diagnostics[0].code == "ruleset-outside-folders"
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -137,7 +141,8 @@ def test_diff_national_vs_yueyanglou(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert "适用地区：全国 → 湖南省/岳阳市/岳阳楼区" in out
     assert "新增检查 支出性质合计（error）：基本支出 + 项目支出 == budget.executed" in out
-    assert "【分值】" not in out  # same weights
+    assert "- 分值：" not in out  # same weights …
+    assert "表上自定分值：产出（产出指标） 可在 0–90 之间 → 不可调" in out  # … but 岳阳楼区 fixes them
 
 
 def test_diff_states_band_grade_and_formula_changes() -> None:

@@ -22,7 +22,9 @@ def score(rel: str) -> perfrules.Result:
     (doc,) = load_documents(RULESETS / rel)
     result = Scorer().score(doc)
     again = perfrules.load_ruleset(result.ruleset_id).interpret(perfrules.read_form(doc))
-    assert again.to_dict() == result.to_dict()
+    looked_up = result.to_dict()  # only the look-up knows it fell back to a wider area's ruleset
+    looked_up["findings"] = [f for f in looked_up["findings"] if f["code"] != "ruleset-fallback"]
+    assert again.to_dict() == looked_up
     return result
 
 
