@@ -65,9 +65,7 @@ def read_sources(data: dict[str, Any]) -> BudgetSources:
 
 
 def _amount(x: Any) -> Decimal | None:
-    if x is None:
-        return None
-    return Decimal(repr(x) if isinstance(x, float) else x)  # a float from a Python caller: by its shortest repr
+    return None if x is None else Decimal(x)  # floats were read by their digits (perfrules.numbers)
 
 
 def reconcile(column: str, written: Decimal | None, sources: BudgetSources | None

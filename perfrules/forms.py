@@ -503,8 +503,7 @@ def _number_diagnostic(issue: NumberIssue, source: str, lines: Lines,
 
 
 def _dec(x: Any) -> Decimal:
-    """A form number as Decimal; a float from a Python caller by its shortest repr (0.1 → 0.1, exactly)."""
-    return x if isinstance(x, Decimal) else Decimal(repr(x) if isinstance(x, float) else x)
+    return x if isinstance(x, Decimal) else Decimal(x)
 
 
 def _opt(mapping: dict[str, Any], key: str) -> Decimal | None:
