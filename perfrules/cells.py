@@ -120,10 +120,15 @@ def blank_scores(data: dict[str, Any], unfilled: bool) -> list[PlacedNote]:
 
     In an unfilled table (`unfilled`) the rows' blank scores are covered by ``unfilled-table``.
     """
-    where = [("$.declared_total", data, "declared_total", "总分"),
-             ("$.budget.declared_score", data.get("budget") or {}, "declared_score", "预算执行得分")]
+    out = []
+    budget = data.get("budget") or {}
+    for path, mapping, key, what in (("$.declared_total", data, "declared_total", "总分"),
+                                      ("$.budget.declared_score", budget, "declared_score", "预算执行得分")):
+        if key in mapping and mapping[key] is None:
+            out.append(PlacedNote(path, Note("info", "blank-score", f"{what}未填写，不核对")))
     if not unfilled:
-        where += [(f"$.indicators[{i}].declared_score", r, "declared_score", f"{r['name']} 的得分")
-                  for i, r in enumerate(data.get("indicators") or [])]
-    return [PlacedNote(path, Note("info", "blank-score", f"{what}未填写，不核对"))
-            for path, mapping, key, what in where if key in mapping and mapping[key] is None]
+        for i, r in enumerate(data.get("indicators") or ()):
+            if "declared_score" in r and r["declared_score"] is None:
+                out.append(PlacedNote(f"$.indicators[{i}].declared_score",
+                                      Note("info", "blank-score", f"{r['name']} 的得分未填写，不核对")))
+    return out
