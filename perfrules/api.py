@@ -27,6 +27,7 @@ from .interpreter import interpret
 from .model import Model
 from .parser import parse_text
 from .parts_search import add_rulesets_tried
+from .places import place_of
 from .registry import Entry, Registry
 from .result import Finding, Result
 
@@ -129,7 +130,7 @@ def mismatches(model: Model, form: Form) -> list[Finding]:
 
 
 def _warn(form: Form, path: str, message: str) -> Finding:
-    return Finding("warning", "ruleset-mismatch", path, message, _line(form, path))
+    return Finding("warning", "ruleset-mismatch", path, message, _line(form, path), place_of(form.places, path))
 
 
 def _line(form: Form, path: str) -> int | None:
@@ -160,7 +161,7 @@ def _fallback(form: Form, entry: Entry, registry: Registry) -> Finding:
                else f"没有任何规则属于地区 {asked}；按 {used} 的规则 {rule}计分。"
                     "请核对 jurisdiction 的写法")
     return Finding("info" if known else "warning", "ruleset-fallback", "$.jurisdiction", message,
-                   _line(form, "$.jurisdiction"))
+                   _line(form, "$.jurisdiction"), place_of(form.places, "$.jurisdiction"))
 
 
 def _rebuild(sources: list[tuple[str, str]], prove: bool) -> Ruleset:

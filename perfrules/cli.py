@@ -32,34 +32,11 @@ def _err(text: str) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .api import Scorer, load_ruleset
+    from .batch import run_score, scorer_and_defaults
 
-    ruleset = load_ruleset(args.ruleset, paths=args.path, prove=not args.no_prove) if args.ruleset else None
-    scorer = Scorer(ruleset, args.path)
-    status = EXIT_OK
-    results = []
-    for scored in scorer.score_files(args.forms):
-        if scored.error is not None:
-            _err(scored.error.render())
-            status = EXIT_UNREADABLE
-            if args.format == "json":
-                results.append({"form": scored.source, "error": [d.render() for d in scored.error.diagnostics]})
-            continue
-        r = scored.result
-        assert r is not None
-        if r.errors and status == EXIT_OK:
-            status = EXIT_FINDINGS
-        if args.format == "json":
-            results.append(r.to_dict())
-        else:
-            from .explain import render_result
-
-            _out(render_result(r, full=args.command == "explain"))
-            _out()
-    if args.format == "json":
-        doc = results[0] if len(results) == 1 and len(args.forms) == 1 else results
-        _out(json.dumps(doc, ensure_ascii=False, indent=2))
-    return status
+    scorer, defaults = scorer_and_defaults(args.ruleset, args.path, args.jurisdiction, args.year, args.kind,
+                                           prove=not args.no_prove)
+    return run_score(scorer, args.forms, defaults, args.format, full=args.command == "explain")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -389,10 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("score", help="给表单计分 / score forms", epilog=_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="按规则给一个或多个表单（YAML 或 JSON）计分，列出每项得分、填报值和发现的问题。")
-    s.add_argument("forms", nargs="+", metavar="FORM", help="表单文件 (.yaml/.yml/.json)")
+                       description="按规则给一个或多个表单计分，列出每项得分、填报值和发现的问题。表单可以是 YAML/JSON、"
+                                   "JSON Lines（每行一个表单）、Excel 工作簿（.xlsx/.xls）或 Word 文档（.docx）中的自评表；"
+                                   "给出目录时递归查找其中所有支持的文件。多于一张表单时，最后在 stderr 上打印一行汇总。")
+    s.add_argument("forms", nargs="+", metavar="FORM",
+                   help="表单文件或目录 (.yaml/.yml/.json/.jsonl/.xlsx/.xls/.docx)")
     s.add_argument("--ruleset", metavar="FILE|ID", help="指定规则（否则按表单的 kind、jurisdiction、year 查找）")
-    s.add_argument("--format", choices=("text", "json"), default="text", help="输出格式 (默认 text)")
+    s.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text",
+                   help="输出格式 (默认 text；jsonl 每张表单一行，csv 每张表单一行汇总)")
+    s.add_argument("--jurisdiction", metavar="AREA", help="表格中没有写明时的地区，如 湖北省/黄石市/铁山区")
+    s.add_argument("--year", type=int, metavar="YEAR", help="表格标题中没有年度时的年度")
+    s.add_argument("--kind", metavar="KIND", help="表格标题说不清时的表单类别: project 或 department")
     s.add_argument("--no-prove", action="store_true", help="与 --ruleset 一起：不证明得分上下限（复现 fuzz 反例用）")
     common(s)
     s.set_defaults(func=cmd_score)
@@ -402,7 +386,10 @@ def build_parser() -> argparse.ArgumentParser:
                        description="同 score，另列出每一项的输入、判定（方向、等次）和算式。")
     e.add_argument("forms", nargs="+", metavar="FORM")
     e.add_argument("--ruleset", metavar="FILE|ID")
-    e.add_argument("--format", choices=("text", "json"), default="text")
+    e.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
+    e.add_argument("--jurisdiction", metavar="AREA")
+    e.add_argument("--year", type=int, metavar="YEAR")
+    e.add_argument("--kind", metavar="KIND")
     e.add_argument("--no-prove", action="store_true", help=argparse.SUPPRESS)
     common(e)
     e.set_defaults(func=cmd_score)
@@ -481,6 +468,10 @@ def build_parser() -> argparse.ArgumentParser:
                        description="打印安装包中示例表单的路径，可直接交给 perfrules score。")
     x.set_defaults(func=cmd_examples)
 
+    # the table commands (import, template, report)
+    from .cli_tables import register as register_tables
+
+    register_tables(sub)
     for extra in _EXTRA_COMMANDS:
         extra(sub)
     return p

@@ -179,7 +179,7 @@ def render_result(result: Any, full: bool = False) -> str:
         lines.append("")
         lines.append(f"{'说明' if only_notes else '发现'} {len(result.findings)} 项:")
         for f in result.findings:
-            where = f.path + (f" (第 {f.line} 行)" if f.line else "")
+            where = f.path + (f" (第 {f.line} 行)" if f.line else "") + (f" ({f.place})" if f.place else "")
             lines.append(f"  {f.severity:<7} {f.code:<24} {where}")
             lines.append(f"          {f.message}")
     return "\n".join(lines)

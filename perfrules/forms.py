@@ -29,6 +29,7 @@ from .errors import Diagnostic, FormError
 from .files import read_user_bytes
 from .notation import Quantity, read_cell
 from .numbers import NumberIssue, normalize, number_problem, numeric_fields
+from .places import place_of
 from .result import Finding
 
 MAX_FORM_BYTES = 10_000_000
@@ -46,6 +47,8 @@ class RawForm:
     source: str
     lines: Lines
     text: str | None = None
+    places: dict[str, str] = field(default_factory=dict)  # JSON path → cell (``Sheet1!F12``), for tables
+    notices: tuple[Finding, ...] = ()  # what the table reader found
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ class Form:
     notices: list[Finding] = field(default_factory=list)
     lines: Lines = field(default_factory=dict)
     unfilled: bool = False  # rows, and every 实际完成值 and 得分 blank: said once (unfilled-table)
+    places: dict[str, str] = field(default_factory=dict)  # path → cell, for forms read from tables
 
 
 # ---------------------------------------------------------------- YAML reading
@@ -447,8 +451,9 @@ def _schema_messages(err: Any) -> tuple[str, str | None]:
 
 def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     """Validate a form against the schema and convert it; raise :class:`FormError` if it cannot be read."""
+    places: dict[str, str] = {}
     if isinstance(raw, RawForm):
-        data, lines, text, source = raw.data, raw.lines, raw.text, raw.source
+        data, lines, text, source, places = raw.data, raw.lines, raw.text, raw.source, raw.places
     else:
         data, lines, text = raw, {}, None
     if not isinstance(data, dict):
@@ -477,14 +482,21 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
                     close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
                     hint = f"；是不是 {close[0]}？" if close else f"；可用字段: {'、'.join(allowed)}"
                     notices.append(Finding("warning", "unknown-field", p, f"未知字段 {extra}，已忽略{hint}",
-                                           lines.get(p, (None,))[0]))
+                                           lines.get(p, (None,))[0], place_of(places, p)))
                 continue
             message, why = _schema_messages(err)
             line, col = lines.get(path, (0, 0))
-            diags.append(Diagnostic("error", "schema", f"{path}: {message}", source, line, col, hint=why, source=text))
+            cell = place_of(places, path)
+            where = f"{source}:{cell}" if cell else source
+            diags.append(Diagnostic("error", "schema", f"{path}: {message}", where, line, col, hint=why, source=text))
         if diags:
             raise FormError(diags)
-    return _convert(data, source, lines, notices)
+    form = _convert(data, source, lines, notices)
+    if isinstance(raw, RawForm):  # a table's form: its places, and what its reader found
+        form.places, form.notices[:0] = places, raw.notices
+        for notice in form.notices if places else ():  # what reading the cells found points at the cell
+            notice.place = notice.place or place_of(places, notice.path)
+    return form
 
 
 @cache

@@ -20,11 +20,14 @@ class Finding:
     path: str
     message: str
     line: int | None = None
+    place: str | None = None  # the cell (``Sheet1!F12``) for a form read from a table
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"severity": self.severity, "code": self.code, "path": self.path, "message": self.message}
         if self.line:
             out["line"] = self.line
+        if self.place:
+            out["place"] = self.place
         return out
 
 

@@ -20,6 +20,7 @@ from .forms import Form, Row
 from .names import FORM_PATHS, ROW_FIELDS
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
 from .notation import _read_date, direction_of, read_cell, same_text
+from .places import place_of
 from .plausibility import suspect_cells
 from .result import Finding, ItemResult, Result, SectionResult
 from .errors import Diagnostic, EngineError
@@ -57,7 +58,8 @@ class Collector:
             return
         self._seen.add(key)
         where = self.form.lines.get(path)
-        self.findings.append(Finding(severity, code, path, message, where[0] if where else None))
+        self.findings.append(Finding(severity, code, path, message, where[0] if where else None,
+                                     place_of(self.form.places, path)))
 
 
 def engine_error(model: Model, line: int, column: int, what: str, err: NonFiniteValue) -> EngineError:

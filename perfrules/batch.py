@@ -1,0 +1,256 @@
+"""Scoring many forms at once: folders, workbooks, Word documents, JSON Lines; results in input order.
+
+``perfrules score`` runs through :func:`score_inputs`: each input path (a folder
+is searched recursively for every supported type) yields its forms in order — a
+YAML/JSON file its documents, a ``.jsonl`` file one form per line, a workbook or
+Word document one form per table — and each form is scored or reported as
+unreadable in its place.  One bad form never stops the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+from .api import Ruleset, Scored, Scorer
+from .errors import Diagnostic, FormError, PerfrulesError
+from .files import read_user_bytes
+from .forms import RawForm, iter_forms
+from .tables import TABLE_SUFFIXES, ReadDefaults, TableError, read_tables
+from .tables.grid import MAX_FILE_BYTES as MAX_TABLE_FILE_BYTES
+
+FORM_SUFFIXES = (".yaml", ".yml", ".json")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+SUPPORTED_SUFFIXES = FORM_SUFFIXES + JSONL_SUFFIXES + TABLE_SUFFIXES
+PROGRESS_THRESHOLD = 10  # inputs; a shorter batch never shows a progress bar
+
+
+def status_of(item: Scored) -> str:
+    """``unreadable``, ``errors`` (scored with error findings) or ``scored``."""
+    if item.result is None:
+        return "unreadable"
+    return "errors" if item.result.errors else "scored"
+
+
+@dataclass
+class Summary:
+    """Counts over a batch, and the exit status they give (0/1/2)."""
+
+    scored: int = 0
+    errors: int = 0
+    unreadable: int = 0
+
+    def add(self, item: Scored) -> None:
+        status = status_of(item)
+        setattr(self, status, getattr(self, status) + 1)
+
+    @property
+    def total(self) -> int:
+        return self.scored + self.errors + self.unreadable
+
+    @property
+    def exit_status(self) -> int:
+        return 2 if self.unreadable else 1 if self.errors else 0
+
+    def line(self) -> str:
+        return (f"{self.total} forms: {self.scored} scored, {self.errors} with errors, "
+                f"{self.unreadable} unreadable")
+
+
+def reading_defaults(ruleset: Ruleset | None, jurisdiction: str | None = None, year: int | None = None,
+                     kind: str | None = None) -> ReadDefaults:
+    """What tables cannot say, from the options; with a ruleset given, its area stands in for a missing one."""
+    if ruleset is not None and not jurisdiction:
+        jurisdiction = "/".join(ruleset.model.jurisdiction) or "全国"
+    return ReadDefaults(jurisdiction, year, kind, ruleset.id if ruleset is not None else None)
+
+
+def scorer_and_defaults(ruleset_ref: str | None, paths: list[str], jurisdiction: str | None = None,
+                        year: int | None = None, kind: str | None = None, *,
+                        prove: bool = True) -> tuple[Scorer, ReadDefaults]:
+    """The scorer and reading defaults the command-line options ask for (``--ruleset`` loaded once)."""
+    from .api import load_ruleset
+
+    ruleset = load_ruleset(ruleset_ref, paths=paths, prove=prove) if ruleset_ref else None
+    return Scorer(ruleset, paths), reading_defaults(ruleset, jurisdiction, year, kind)
+
+
+def expand_inputs(paths: Iterable[str]) -> list[str]:
+    """Files named, in the order given; a folder → its supported files, recursively, sorted by path."""
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(str(f) for f in sorted(path.rglob("*"))
+                       if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith("~$"))
+        else:
+            out.append(p)
+    return out
+
+
+def read_bytes(path: str, what: str = "表格文件") -> bytes | FormError:
+    """A workbook, document or JSON Lines file through perfrules' one safe reader (regular files, bounded)."""
+    try:
+        return read_user_bytes(path, MAX_TABLE_FILE_BYTES, what, FormError)
+    except FormError as e:
+        return e
+
+
+def _jsonl_forms(path: str) -> Iterator[tuple[str, RawForm | PerfrulesError]]:
+    data = read_bytes(path, "JSON Lines 文件")
+    if isinstance(data, FormError):
+        yield path, data
+        return
+    for no, line in enumerate(data.split(b"\n"), 1):
+        if not line.strip():
+            continue
+        source = f"{path}:{no}"
+        try:
+            doc = json.loads(line.decode("utf-8-sig"), parse_float=Decimal)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+            msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
+            col = e.colno if isinstance(e, json.JSONDecodeError) else 1
+            yield source, FormError([Diagnostic("error", "json", f"第 {no} 行不是有效的 JSON: {msg}", path, no, col,
+                                                hint="JSON Lines 文件每行一个完整的表单对象")])
+            continue
+        yield source, RawForm(doc, source, {"$": (no, 1)})
+
+
+def iter_inputs(paths: Iterable[str], defaults: ReadDefaults | None = None) -> Iterator[
+        tuple[str, RawForm | PerfrulesError]]:
+    """Each form of every input, in order, or the error that kept it from being read."""
+    defaults = defaults or ReadDefaults()
+    for path in expand_inputs(paths):
+        suffix = Path(path).suffix.lower()
+        if suffix in JSONL_SUFFIXES:
+            yield from _jsonl_forms(path)
+        elif suffix in TABLE_SUFFIXES:
+            data = read_bytes(path)
+            if isinstance(data, FormError):
+                yield path, data
+                continue
+            for item in read_tables(data, path, defaults=defaults):
+                yield (item.source, item.error) if isinstance(item, TableError) else (item.source, item.raw)
+        else:
+            yield from iter_forms([path])
+
+
+def score_inputs(scorer: Scorer, paths: Iterable[str], defaults: ReadDefaults | None = None) -> Iterator[Scored]:
+    """Score every form of `paths` in input order; an unreadable one is an item with its error."""
+    for source, raw in iter_inputs(paths, defaults):
+        if isinstance(raw, PerfrulesError):
+            yield Scored(source, None, raw)
+            continue
+        try:
+            yield Scored(source, scorer.score(raw), None)
+        except PerfrulesError as e:
+            yield Scored(source, None, e)
+
+
+def batch_size(inputs: list[str]) -> int:
+    """How long a batch looks before reading it: files, a JSON Lines file counting as a long batch."""
+    return len(inputs) + sum(PROGRESS_THRESHOLD for p in inputs if Path(p).suffix.lower() in JSONL_SUFFIXES)
+
+
+def progress(items: Iterator[Scored], inputs: int, stream: TextIO) -> Iterator[Scored]:
+    """`items` with a progress bar on `stream` when it is a terminal and the batch is long."""
+    if inputs < PROGRESS_THRESHOLD or not stream.isatty():
+        yield from items
+        return
+    from tqdm import tqdm
+
+    with tqdm(items, desc="计分", unit="张", file=stream, leave=False) as bar:
+        yield from bar
+
+
+# ---------------------------------------------------------------- output formats
+
+
+def error_record(item: Scored) -> dict[str, Any]:
+    assert item.error is not None
+    return {"form": item.source, "error": [d.render() for d in item.error.diagnostics]}
+
+
+CSV_COLUMNS = ("form", "unit", "title", "ruleset", "version", "total", "max", "grade", "declared_total",
+               "difference", "errors", "warnings", "error")
+
+
+def csv_row(item: Scored) -> dict[str, str]:
+    """One CSV line of the summary: the scored form's figures, or its error."""
+    from .values import fmt_number
+
+    r = item.result
+    if r is None:
+        assert item.error is not None
+        return {"form": item.source, "error": item.error.diagnostics[0].render().splitlines()[0]
+                if item.error.diagnostics else str(item.error)}
+    d = r.to_dict()
+    diff = "" if r.declared_total is None else fmt_number(r.declared_total - Decimal(d["total"]))
+    return {"form": r.form, "unit": r.unit or "", "title": r.title or "", "ruleset": r.ruleset_id,
+            "version": r.ruleset_version, "total": d["total"], "max": d["max"], "grade": r.grade,
+            "declared_total": d.get("declared_total", ""), "difference": diff,
+            "errors": str(len(r.errors)), "warnings": str(sum(f.severity == "warning" for f in r.findings)),
+            "error": ""}
+
+
+def csv_header() -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(CSV_COLUMNS)
+    return buf.getvalue()
+
+
+def csv_line(item: Scored) -> str:
+    buf = io.StringIO()
+    csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n").writerow(csv_row(item))
+    return buf.getvalue()
+
+
+def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str, full: bool,
+              out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """The ``perfrules score`` driver: print each form's result in `fmt`, errors on `err`; return 0/1/2.
+
+    Text and JSON output for a single YAML form are exactly what they were
+    before batches (one JSON object, not a list); a batch of more than one form
+    ends with a one-line summary on `err`.
+    """
+    from .explain import render_result
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    summary = Summary()
+    collected: list[dict[str, Any]] = []
+    inputs = expand_inputs(paths)
+    if fmt == "csv":
+        out.write(csv_header())
+    for item in progress(score_inputs(scorer, inputs, defaults), batch_size(inputs), err):
+        summary.add(item)
+        if item.error is not None:
+            err.write(item.error.render() + "\n")
+        if fmt == "jsonl":
+            record = item.result.to_dict() if item.result is not None else error_record(item)
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")  # one compact line
+            out.flush()
+        elif fmt == "csv":
+            out.write(csv_line(item))
+        elif fmt == "json":
+            collected.append(item.result.to_dict() if item.result is not None else error_record(item))
+        elif item.result is not None:
+            out.write(render_result(item.result, full=full) + "\n\n")
+    if fmt == "json":
+        doc: Any = collected[0] if len(collected) == 1 and len(paths) == 1 and summary.total == 1 else collected
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    if summary.total != 1:
+        err.write(summary.line() + "\n")
+    if summary.total == 0:
+        folders = "、".join(p for p in paths if Path(p).is_dir())
+        where = f"目录 {folders} 中" if folders else ""
+        err.write(f"{where}没有找到表单（支持 .yaml/.yml/.json/.jsonl/.xlsx/.xls/.docx）\n")
+        return 2
+    return summary.exit_status
