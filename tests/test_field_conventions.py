@@ -369,3 +369,32 @@ def test_golden_messages_of_the_conventions(repo_root: Path, capsys: pytest.Capt
     forms = [DATA / "anhui-chizhou-tangxi-2022-weituo.yaml", DATA / "conventions-gallery.yaml"]
     assert main(["explain", *[str(p.relative_to(repo_root)) for p in forms]]) == 1
     golden("explain-field-conventions.txt", capsys.readouterr().out)
+
+
+def test_workbook_cells_follow_the_same_conventions() -> None:
+    """A filled 黄石 template with a blank 实际完成值 and a tier written as the actual: read, scored, placed."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from perfrules.tables import TableForm, read_tables
+    from perfrules.tables.template import build_template
+    from tests.tables_build import HUANGSHI as EXAMPLES
+    from tests.tables_build import example
+
+    from .test_tables_template import fill
+
+    form = example(EXAMPLES[1])  # 02-kaifaqu-peitao: 预计参保人数 20 × 11789 ÷ 13000 = 18.14 on the YAML
+    wb = load_workbook(io.BytesIO(fill(build_template(HUANGSHI.model, rows_per_section=6), form)))
+    ws = wb["自评表"]
+    rows = {ws.cell(r, 4).value: r for r in range(1, ws.max_row + 1)}
+    blank_row = rows["预计参保人数"]
+    ws.cell(blank_row, 6).value = None  # 实际完成值 left blank
+    buf = io.BytesIO()
+    wb.save(buf)
+    [item] = read_tables(buf.getvalue(), "filled.xlsx")
+    assert isinstance(item, TableForm)
+    r = perfrules.Scorer().score(item.raw)
+    (blank,) = [f for f in r.findings if f.code == "blank-actual"]
+    assert r.item("预计参保人数").score == 0 and blank.place is not None and blank.place.startswith("自评表!")
+    assert r.total == D("91.64") - D("18.14")  # the YAML's total without the blank row's 18.14
