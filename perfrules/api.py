@@ -182,13 +182,16 @@ def load_ruleset(path_or_id: str | Path, *, paths: Iterable[str | Path] = (), pr
 
 
 def ruleset_from_text(text: str, path: str = "<text>", *, paths: Iterable[str | Path] = (),
-                      prove: bool = True) -> Ruleset:
-    """Build a ruleset from source text (its ``extends`` parent, if any, is looked up by id)."""
+                      prove: bool = True, registry: Registry | None = None) -> Ruleset:
+    """Build a ruleset from source text (its ``extends`` parent, if any, is looked up by id).
+
+    A long-lived caller passes its `registry` so the folders are not searched again.
+    """
     f = parse_text(text, path)
     chain = [f]
     parent = next((d.value for d in f.decls if isinstance(d, ast.Setting) and d.key == "extends"), None)
     if parent:
-        registry = Registry(paths)
+        registry = registry or Registry(paths)
         chain = registry.chain(registry.path_of(parent)) + [f]
     return Ruleset(chain, prove=prove)
 
@@ -205,10 +208,11 @@ class Scored:
 class Scorer:
     """Scores forms, choosing each form's ruleset (cached) unless one is given."""
 
-    def __init__(self, ruleset: Ruleset | None = None, paths: Iterable[str | Path] = ()):
+    def __init__(self, ruleset: Ruleset | None = None, paths: Iterable[str | Path] = (),
+                 cache: dict[str, Ruleset] | None = None):
         self.ruleset = ruleset
         self.registry = Registry(paths)
-        self._cache: dict[str, Ruleset] = {}
+        self._cache: dict[str, Ruleset] = cache if cache is not None else {}  # by path; may be shared
 
     def ruleset_for(self, form: Form) -> Ruleset:
         """The ruleset for `form`: the given one, the one the form names, or the one in force."""

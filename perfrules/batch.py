@@ -23,6 +23,7 @@ from .api import Ruleset, Scored, Scorer
 from .errors import Diagnostic, FormError, PerfrulesError
 from .files import read_user_bytes
 from .forms import RawForm, iter_forms
+from .output import dumps, dumps_line, error_entry, score_document
 from .tables import TABLE_SUFFIXES, ReadDefaults, TableError, read_tables
 from .tables.grid import MAX_FILE_BYTES as MAX_TABLE_FILE_BYTES
 
@@ -108,6 +109,11 @@ def _jsonl_forms(path: str) -> Iterator[tuple[str, RawForm | PerfrulesError]]:
     if isinstance(data, FormError):
         yield path, data
         return
+    yield from jsonl_forms(data, path)
+
+
+def jsonl_forms(data: bytes, path: str) -> Iterator[tuple[str, RawForm | PerfrulesError]]:
+    """The forms of JSON Lines text (one per non-blank line, named ``path:N``), or each line's error."""
     for no, line in enumerate(data.split(b"\n"), 1):
         if not line.strip():
             continue
@@ -175,7 +181,7 @@ def progress(items: Iterator[Scored], inputs: int, stream: TextIO) -> Iterator[S
 
 def error_record(item: Scored) -> dict[str, Any]:
     assert item.error is not None
-    return {"form": item.source, "error": [d.render() for d in item.error.diagnostics]}
+    return error_entry(item.source, item.error.diagnostics)
 
 
 CSV_COLUMNS = ("form", "unit", "title", "ruleset", "version", "total", "max", "grade", "declared_total",
@@ -235,7 +241,7 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
             err.write(item.error.render() + "\n")
         if fmt == "jsonl":
             record = item.result.to_dict() if item.result is not None else error_record(item)
-            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")  # one compact line
+            out.write(dumps_line(record) + "\n")  # one compact line
             out.flush()
         elif fmt == "csv":
             out.write(csv_line(item))
@@ -244,8 +250,7 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
         elif item.result is not None:
             out.write(render_result(item.result, full=full) + "\n\n")
     if fmt == "json":
-        doc: Any = collected[0] if len(collected) == 1 and len(paths) == 1 and summary.total == 1 else collected
-        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        out.write(dumps(score_document(collected, len(paths))) + "\n")  # as `perfrules serve` answers
     if summary.total != 1:
         err.write(summary.line() + "\n")
     if summary.total == 0:

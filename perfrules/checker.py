@@ -38,6 +38,7 @@ from .model import (
     Model,
     NodeSpec,
     Policy,
+    Proof,
 )
 from .values import BUILTIN_DOCS, BUILTINS, CONTEXT, LIST_FUNCTIONS, ROUNDING_MODES, EvalError, Value, fmt_number
 
@@ -580,6 +581,7 @@ class _Checker:
         self.domains: dict[str, Interval] = {}
         self.integers: set[str] = set()
         self.lets: dict[str, ast.Let] = {}
+        self.proofs: list[Proof] = []
 
     def c(self, file: ast.RulesetFile) -> _Ctx:
         return self.ctx.at(file)
@@ -815,6 +817,8 @@ class _Checker:
         if b.zero_divisions:
             return
         if found.within(lo, hi):
+            self.proofs.append(Proof(what, c.file.path if c.file else "<ruleset>", expr.span.line,
+                                     expr.span.column, found.lo, found.hi, lo, hi))
             return
         ce = _search_counterexample(expr, lo, hi, domains, self.integers, self.lets, weight)
         example = ce.describe() if ce else "在各输入的边界值上未找到具体反例，但无法证明不越界"
@@ -1006,7 +1010,7 @@ class _Checker:
             tolerance=h["tolerance"],  # type: ignore[arg-type]
             grades=grades, policy=policy, facts=self.facts, lets=tuple(self.lets.values()), checks=checks,
             root=root, path=self.top.path, sha256=digest, extends=h["extends"],  # type: ignore[arg-type]
-            bands=bands,
+            bands=bands, proofs=tuple(self.proofs),
         )
 
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from collections.abc import Callable, Sequence
 
-from . import __version__
+from . import __version__, cli_serve
 from .errors import PerfrulesError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -109,7 +109,7 @@ def cmd_examples(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from .api import load_ruleset
-    from .diff import diff_models
+    from .diff import GROUP_TITLES, diff_models, total_change
 
     old = load_ruleset(args.old, paths=args.path)
     new = load_ruleset(args.new, paths=args.path)
@@ -117,9 +117,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     _out(f"{old.id} v{old.version} → {new.id} v{new.version}")
     if not changes:
         _out("  两个规则的计分内容相同。")
-    titles = {"header": "基本信息", "weights": "分值", "tree": "结构", "rules": "计分方法", "bands": "定性分档",
-              "grades": "评价等次", "facts": "数据", "checks": "检查"}
-    for kind, title in titles.items():
+    for kind, title in GROUP_TITLES.items():
         group = [c.text for c in changes if c.kind == kind]
         if group:
             _out(f"【{title}】")
@@ -132,7 +130,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
         files = sorted(str(p) for d in args.forms for p in (Path(d).rglob("*") if Path(d).is_dir() else [Path(d)])
                        if p.suffix.lower() in (".yaml", ".yml", ".json"))
         from .errors import display_width
-        from .values import fmt_score
 
         def pad(text: str, width: int, right: bool = False) -> str:
             gap = " " * max(0, width - display_width(text))
@@ -152,10 +149,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 _err(e.render())
                 status = EXIT_UNREADABLE
                 continue
-            delta = b.total - a.total
-            change = ("+" if delta > 0 else "") + fmt_score(delta, new.model.places) if delta else "0"
-            _out(f"{pad(Path(source).name, 40)} {pad(fmt_score(a.total, old.model.places), 8, True)} "
-                 f"{pad(fmt_score(b.total, new.model.places), 8, True)} {pad(change, 8, True)}"
+            moved = total_change(a, b)
+            _out(f"{pad(Path(source).name, 40)} {pad(moved.old_total, 8, True)} "
+                 f"{pad(moved.new_total, 8, True)} {pad(moved.change, 8, True)}"
                  + (f"  等次 {a.grade} → {b.grade}" if a.grade != b.grade else ""))
     return status
 
@@ -472,6 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_tables import register as register_tables
 
     register_tables(sub)
+    cli_serve.register(sub)
     for extra in _EXTRA_COMMANDS:
         extra(sub)
     return p

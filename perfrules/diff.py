@@ -14,7 +14,12 @@ from typing import Any
 
 from . import unparse
 from .model import FactSpec, Model, NodeSpec
-from .values import fmt_number
+from .result import Result
+from .values import fmt_number, fmt_score
+
+#: The groups of a change list, in the order they are shown, with their Chinese headings.
+GROUP_TITLES = {"header": "基本信息", "weights": "分值", "tree": "结构", "rules": "计分方法", "bands": "定性分档",
+                "grades": "评价等次", "facts": "数据", "checks": "检查"}
 
 _MODES = {"half_up": "四舍五入", "四舍五入": "四舍五入", "half_even": "银行家舍入", "银行家舍入": "银行家舍入",
           "down": "截断", "truncate": "截断", "截断": "截断", "up": "进一", "进一": "进一"}
@@ -39,6 +44,11 @@ def _rule(n: NodeSpec) -> str:
     return "汇总下级"
 
 
+def rule_text(n: NodeSpec) -> str:
+    """How a section or item is scored, in Chinese (``得分 = …``, ``选取指标行（…）``, ``汇总下级``)."""
+    return _rule(n)
+
+
 def _label(n: NodeSpec) -> str:
     return n.name if n.name == n.id else f"{n.id}（{n.name}）"
 
@@ -60,6 +70,25 @@ class Change:
 
     kind: str
     text: str
+
+
+@dataclass
+class TotalChange:
+    """One form's total and grade under the old and the new ruleset; `change` is signed text (+1.5, -2, 0)."""
+
+    old_total: str
+    new_total: str
+    change: str
+    old_grade: str
+    new_grade: str
+
+
+def total_change(old: Result, new: Result) -> TotalChange:
+    """How a form's total moves from its result under the old ruleset to the one under the new."""
+    delta = new.total - old.total
+    change = ("+" if delta > 0 else "") + fmt_score(delta, new.places) if delta else "0"
+    return TotalChange(fmt_score(old.total, old.places), fmt_score(new.total, new.places), change, old.grade,
+                       new.grade)
 
 
 def diff_models(old: Model, new: Model) -> list[Change]:

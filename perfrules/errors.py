@@ -95,12 +95,13 @@ class PerfrulesError(Exception):
         return "\n\n".join(shown)
 
 
-class RuleSyntaxError(PerfrulesError):
-    """A ruleset file that does not parse."""
-
-
 class RulesetError(PerfrulesError):
-    """A ruleset that parses but fails the checker (names, weights, bands, bounds)."""
+    """A ruleset that cannot be used: it fails the checker (names, weights, bands, bounds) or,
+    as :class:`RuleSyntaxError`, does not parse."""
+
+
+class RuleSyntaxError(RulesetError):
+    """A ruleset file that does not parse (or exceeds the documented size limits)."""
 
 
 class FormError(PerfrulesError):

@@ -110,6 +110,24 @@ class CheckSpec:
 
 
 @dataclass(frozen=True)
+class Proof:
+    """One bound the checker proved: the formula at `file`:`line`:`column` stays in [`lo`, `hi`].
+
+    `allowed_lo`..`allowed_hi` is what had to be shown ([0, 分值] for a score, [0, 1] for an
+    indicator share); `lo`..`hi` is the interval the analysis found, inside it.
+    """
+
+    subject: str
+    file: str
+    line: int
+    column: int
+    lo: Decimal
+    hi: Decimal
+    allowed_lo: Decimal
+    allowed_hi: Decimal
+
+
+@dataclass(frozen=True)
 class Model:
     """A ruleset ready to run."""
 
@@ -134,6 +152,7 @@ class Model:
     sha256: str
     extends: str | None = None
     bands: dict[str, tuple[BandSpec, ...]] = field(default_factory=dict)
+    proofs: tuple[Proof, ...] = ()  # every bound proved, in the order checked
 
     def nodes(self) -> list[NodeSpec]:
         out: list[NodeSpec] = []

@@ -73,3 +73,12 @@ def test_mypy_strict() -> None:
 
     out, err, status = api.run(["--config-file", str(ROOT / "pyproject.toml"), str(ROOT / "perfrules")])
     assert status == 0, out + err
+
+
+def test_wheel_carries_the_workbench(wheel: Path) -> None:
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for asset in ["index.html", "api.html", "api.js", "workbench.js", "workbench.css", "editor.js",
+                  "editor.LICENSES.txt"]:
+        assert f"perfrules/serve/static/{asset}" in names, asset
