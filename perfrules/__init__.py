@@ -5,6 +5,7 @@ The public API: :func:`load_ruleset` → :class:`Ruleset` → :meth:`Ruleset.eva
 """
 
 from ._version import __version__
+from .aggregate import Aggregated, AggregationError
 from .api import Ruleset, Scorer, load_ruleset, ruleset_from_text
 from .errors import (
     Diagnostic,
@@ -18,6 +19,8 @@ from .forms import Form, read_form
 from .result import Finding, ItemResult, Result, SectionResult
 
 __all__ = [
+    "Aggregated",
+    "AggregationError",
     "Diagnostic",
     "Finding",
     "Form",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ast
+from .aggregate import Aggregated, aggregate_forms
 from .checker import check_chain
 from .compiler import Program
 from .errors import Diagnostic, FormError, LookupFailure, PerfrulesError, RulesetError
@@ -100,6 +101,14 @@ class Ruleset:
                 self._adapted.clear()
             program = self._adapted[key] = Program(model)
         return program
+
+    def aggregate(self, forms: Iterable[Form | RawForm | Mapping[str, Any]]) -> Aggregated:
+        """Combine several funds' tables of one project into one form by this ruleset's 汇总原则.
+
+        ``evaluate(aggregated.data)`` scores it; raises :class:`~perfrules.aggregate.AggregationError`
+        naming both places of a row that cannot be matched or whose units disagree.
+        """
+        return aggregate_forms([self._form(f) for f in forms], self.model, self.evaluate)
 
     def interpret(self, form: Form | RawForm | Mapping[str, Any]) -> Result:
         """Score a form with the plain tree-walking interpreter (same result as :meth:`evaluate`)."""

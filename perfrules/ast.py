@@ -220,11 +220,30 @@ class Qualitative:
 
 
 @dataclass(frozen=True, slots=True)
+class When:
+    """``when level1 == "满意度指标": 满意度``: rows the condition selects use that formula."""
+
+    cond: Expr
+    formula: str
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Inapplicable:
+    """``inapplicable: rescale section|total``: how 不适用 rows are rescaled."""
+
+    mode: str
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Indicators:
     formulas: tuple[PolicyFormula, ...]
     unsigned: Unsigned | None
     qualitative: Qualitative | None
     span: Span = field(compare=False)
+    classes: tuple[When, ...] = ()
+    inapplicable: Inapplicable | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +354,24 @@ class Node:
 
 
 @dataclass(frozen=True, slots=True)
+class AggregateRule:
+    """One line of an ``aggregate`` block: ``relative: unit == "%"``."""
+
+    key: str
+    expr: Expr
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """``aggregate by budget.adjusted { relative: … }``: how several funds' tables become one (汇总原则)."""
+
+    by: str
+    rules: tuple[AggregateRule, ...]
+    span: Span = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Remove:
     name: str
     span: Span = field(compare=False)
@@ -354,7 +391,8 @@ class Reweight:
     adjust: Adjust | None = None
 
 
-Decl = Union[Setting, Years, Rounding, Grades, Bands, Indicators, Fact, Let, Check, Node, Remove, Reweight]
+Decl = Union[Setting, Years, Rounding, Grades, Bands, Indicators, Fact, Let, Check, Node, Remove, Reweight,
+             Aggregate]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from typing import Any
 from . import ast
 from .adjustable import node_problems
 from .errors import Diagnostic
+from .references import FUND_AMOUNTS, RESCALE_MODES, unreferenced
 from .interpreter import eval_expr
 from .intervals import INF, Interval
 from .header import read_header
@@ -30,6 +31,7 @@ from .operations import ARITHMETIC, FUNCTIONS, MAX_PLACES, PRECISION, fits, in_e
 from .model import (
     FACT_TYPES,
     NUMERIC_TYPES,
+    AggregationSpec,
     BandSpec,
     CheckSpec,
     DeductSpec,
@@ -39,6 +41,7 @@ from .model import (
     NodeSpec,
     Policy,
     Proof,
+    RowClass,
 )
 from .values import BUILTIN_DOCS, BUILTINS, CONTEXT, LIST_FUNCTIONS, ROUNDING_MODES, EvalError, Value, fmt_number
 
@@ -95,6 +98,7 @@ class _Merged:
     lets: dict[str, tuple[ast.RulesetFile, ast.Let]] = field(default_factory=dict)
     checks: dict[str, tuple[ast.RulesetFile, ast.Check]] = field(default_factory=dict)
     nodes: list[tuple[ast.RulesetFile, ast.Node]] = field(default_factory=list)
+    aggregate: tuple[ast.RulesetFile, ast.Aggregate] | None = None
 
 
 def _replace_node(nodes: list[tuple[ast.RulesetFile, ast.Node]], new: ast.Node,
@@ -209,6 +213,11 @@ def _merge(chain: list[ast.RulesetFile], ctx: _Ctx) -> _Merged:
                     c.error("duplicate", "indicators 重复声明", d.span, "合并成一个 indicators 块")
                 own.add("indicators")
                 m.indicators = (f, d)
+            elif isinstance(d, ast.Aggregate):
+                if "aggregate" in own:
+                    c.error("duplicate", "aggregate 重复声明", d.span, "合并成一个 aggregate 块")
+                own.add("aggregate")
+                m.aggregate = (f, d)
             elif isinstance(d, ast.Bands):
                 key = "bands " + d.name
                 if key in own:
@@ -753,6 +762,7 @@ class _Checker:
         for row_name, (row_type, row_domain) in ROW_NAMES.items():
             types[row_name] = row_type
             domains[row_name] = row_domain
+        types.update({k: v for k, v in ROW_FIELDS.items() if k != "weight"})  # level1 … reason read the row
         for pf in ind.formulas:
             if pf.direction in formulas:
                 c.error("duplicate", f"方向 {pf.direction} 的公式重复", pf.span)
@@ -799,7 +809,44 @@ class _Checker:
                         _did_you_mean(bands_name, bands) or "先用 bands 名称 { … } 定义分档")
             else:
                 band_specs = bands[bands_name]
-        return Policy(formulas, field_name, cases, default, band_specs, bands_name, ind.span)
+        classes = []
+        for when in ind.classes:
+            t = _infer(when.cond, _Scope(dict(ROW_FIELDS), {}, None, what="when 条件"), c)
+            if t not in (BOOL, None):
+                c.error("type", "when 后应为条件", when.cond.span, '例如: when level1 == "满意度指标": 满意度')
+            if when.formula not in formulas:
+                c.error("unknown-name", f"未定义的计分公式 {when.formula}", when.span,
+                        _did_you_mean(when.formula, formulas) or "在 indicators 中先写 名称: 公式")
+            classes.append(RowClass(when.cond, when.formula, when.span))
+        mode = ind.inapplicable.mode if ind.inapplicable else None
+        if ind.inapplicable and mode not in RESCALE_MODES:
+            c.error("policy", f"未知的折算方式 {mode}", ind.inapplicable.span,
+                    "可选: rescale section（折算到所在部分的分值）、rescale total（总分折算到满分）")
+        for unused in unreferenced(ind, f, self.merged.bands):
+            self.c(unused.file).error(unused.code, unused.message, unused.span, unused.hint, severity="warning")
+        reads_fields = any(n in ROW_FIELDS for e in formulas.values() for n in free_names(e))
+        return Policy(formulas, field_name, cases, default, band_specs, bands_name, ind.span, tuple(classes), mode,
+                      reads_fields)
+
+    def aggregation(self) -> AggregationSpec | None:
+        if self.merged.aggregate is None:
+            return None
+        f, agg = self.merged.aggregate
+        c = self.c(f)
+        if agg.by not in FUND_AMOUNTS:
+            c.error("unknown-name", f"aggregate by 后应为资金额度 {'、'.join(FUND_AMOUNTS)}，这里是 {agg.by}", agg.span,
+                    _did_you_mean(agg.by, FUND_AMOUNTS))
+        relative = None
+        for rule in agg.rules:
+            if rule.key != "relative":
+                c.error("unknown-name", f"aggregate 中未知的规则 {rule.key}", rule.span,
+                        "只有 relative: 条件（哪些定量指标是相对值，按资金额度加权平均）")
+                continue
+            t = _infer(rule.expr, _Scope(dict(ROW_FIELDS), {}, None, what="relative 条件"), c)
+            if t not in (BOOL, None):
+                c.error("type", "relative 后应为条件", rule.expr.span, 'relative: unit in ("%", "元/人/年")')
+            relative = rule.expr
+        return AggregationSpec(agg.by, relative, agg.span)
 
     # -- bound proofs
     def prove(self, c: _Ctx, expr: ast.Expr, lo: Decimal, hi: Decimal, domains: Mapping[str, Interval],
@@ -999,6 +1046,7 @@ class _Checker:
             for problem in node_problems(n, full):
                 self.ctx.at(f).error("adjustable", problem.message, problem.span, problem.hint)
         checks = self.checks()
+        aggregation = self.aggregation()
         if any(d.severity == "error" for d in self.ctx.diags):
             return None
         digest = hashlib.sha256("\n\x00\n".join(f.text for f in self.chain).encode("utf-8")).hexdigest()
@@ -1010,7 +1058,7 @@ class _Checker:
             tolerance=h["tolerance"],  # type: ignore[arg-type]
             grades=grades, policy=policy, facts=self.facts, lets=tuple(self.lets.values()), checks=checks,
             root=root, path=self.top.path, sha256=digest, extends=h["extends"],  # type: ignore[arg-type]
-            bands=bands, proofs=tuple(self.proofs),
+            bands=bands, proofs=tuple(self.proofs), aggregation=aggregation,
         )
 
 

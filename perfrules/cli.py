@@ -11,10 +11,11 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
-from . import __version__, cli_serve
+from . import __version__, cli_aggregate, cli_serve
 from .errors import PerfrulesError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -61,14 +62,32 @@ def cmd_check(args: argparse.Namespace) -> int:
         if m.policy:
             proofs += len(m.policy.formulas)
         _out(f"{path}: 通过 ✓  {m.id} v{m.version}（{'/'.join(m.jurisdiction) or '全国'}，{m.years_text()}，{m.kind}）")
-        _out(f"  满分 {m.full}；{len(items)} 个计分项、{len(rows)} 个指标行部分；已证明 {proofs} 个得分公式不超出 [0, 分值]"
-             + (f"；{len(m.policy.bands)} 档定性分档覆盖 0%–100%" if m.policy and m.policy.bands else ""))
+        _out("  " + check_summary(m, len(items), len(rows), proofs))
         adjustable = [n for n in m.root if n.adjust]
         if adjustable:
             _out("  表上可自定分值（adjustable）: " + "、".join(
                 f"{n.name} {n.adjust[0]}–{n.adjust[1]}" for n in adjustable if n.adjust)
                 + f"；与其余部分合计须为 {m.full}，每行得分不超过表上该行的分值")
     return status
+
+
+_FUNDS = {"budget.adjusted": "预算数", "budget.executed": "执行数", "budget.initial": "年初预算数"}
+
+
+def check_summary(m: Any, items: int, rows: int, proofs: int) -> str:
+    """What `check` proved, as a sentence."""
+    parts = [f"满分 {m.full} 分，由 {items} 个直接计分的项目和 {rows} 个按指标行计分的部分组成",
+             f"已证明全部 {proofs} 个得分公式的结果都在 0 分和分值之间"]
+    policy = m.policy
+    if policy and policy.bands:
+        parts.append(f"定性指标分 {len(policy.bands)} 档，覆盖分值的 0%–100%")
+    if policy and policy.classes:
+        parts.append(f"{len(policy.classes)} 类指标按各自的公式计分")
+    if policy and policy.inapplicable:
+        parts.append("不适用的指标不计分，分值" + ("在所在部分内折算" if policy.inapplicable == "section" else "由总分按满分折算"))
+    if m.aggregation:
+        parts.append(f"几笔资金的表按{_FUNDS.get(m.aggregation.by, m.aggregation.by)}加权汇总")
+    return "；".join(parts) + "。"
 
 
 def cmd_rulesets(args: argparse.Namespace) -> int:
@@ -135,6 +154,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             gap = " " * max(0, width - display_width(text))
             return gap + text if right else text + gap
 
+        unfit: list[tuple[str, tuple[str, ...]]] = []
         _out("")
         _out(f"{pad('表单', 40)} {pad('原总分', 8, True)} {pad('新总分', 8, True)} {pad('变化', 8, True)}")
         for source, raw in iter_forms(files):
@@ -150,9 +170,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 status = EXIT_UNREADABLE
                 continue
             moved = total_change(a, b)
+            if moved.misfit:
+                unfit.append((source, moved.misfit))
             _out(f"{pad(Path(source).name, 40)} {pad(moved.old_total, 8, True)} "
                  f"{pad(moved.new_total, 8, True)} {pad(moved.change, 8, True)}"
-                 + (f"  等次 {a.grade} → {b.grade}" if a.grade != b.grade else ""))
+                 + (f"  等次 {a.grade} → {b.grade}" if a.grade != b.grade and not moved.misfit else ""))
+        if unfit:
+            _out("")
+            _out(f"{len(unfit)} 张表单不再适合新规则（新总分没有可比性，需要先按新规则改表或改规则）:")
+            for source, misfit in unfit:
+                _out(f"  {source}")
+                for line in misfit:
+                    _out(f"    {line}")
     return status
 
 
@@ -184,6 +213,11 @@ def cmd_test(args: argparse.Namespace) -> int:
     if args.bundled and args.paths:
         paths.append(str(bundled_dir()))
     outcome = cases.run(paths, args.path)
+    if not outcome.cases and not outcome.broken_files:
+        _err(f"{'、'.join(paths)} 中没有找到测试用例（*.test.yaml）；没有运行任何测试"
+             "\n  = 提示: 在规则旁写一个 规则名.test.yaml（见 docs/testing.md），或给出测试文件的路径")
+        _out("0 passed, 0 failed")
+        return EXIT_FINDINGS
     for broken in outcome.broken_files:
         _err(broken)
     for c in outcome.cases:
@@ -346,6 +380,12 @@ _EPILOG = """退出码 (exit status): 0 计分完成且无 error 级发现；1 �
 文档: docs/ (语言参考 docs/language.zh.md, embedding guide docs/embedding.md)"""
 
 
+def _exits(*codes: str | None) -> str:
+    """A subcommand's own exit codes, for the end of its --help."""
+    lines = [f"  {c}" for c in codes if c]
+    return "退出状态 (exit status):\n" + "\n".join(lines) + "\n文档: docs/（docs/language.zh.md、docs/authoring.zh.md）"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="perfrules",
@@ -360,7 +400,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--path", action="append", default=[], metavar="DIR",
                         help="额外的规则目录（可重复）/ an extra folder of rulesets (repeatable)")
 
-    s = sub.add_parser("score", help="给表单计分 / score forms", epilog=_EPILOG,
+    s = sub.add_parser("score", help="给表单计分 / score forms",
+                       epilog=_exits('0 计分完成，没有 error 级的发现', '1 计分完成，有 error 级的发现（如填报得分与规则不符）',
+                                     '2 有表单或规则无法读取（其余表单照常计分）'),
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="按规则给一个或多个表单计分，列出每项得分、填报值和发现的问题。表单可以是 YAML/JSON、"
                                    "JSON Lines（每行一个表单）、Excel 工作簿（.xlsx/.xls）或 Word 文档（.docx）中的自评表；"
@@ -377,9 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
     common(s)
     s.set_defaults(func=cmd_score)
 
-    e = sub.add_parser("explain", help="给出完整的计分过程 / the full trace", epilog=_EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="同 score，另列出每一项的输入、判定（方向、等次）和算式。")
+    e = sub.add_parser("explain", help="给出完整的计分过程 / the full trace",
+                       description="同 score，另列出每一项的输入、判定（方向、等次）和算式。",
+                       epilog=_exits('0 计分完成，没有 error 级的发现', '1 计分完成，有 error 级的发现', '2 有表单或规则无法读取'), formatter_class=argparse.RawDescriptionHelpFormatter)
     e.add_argument("forms", nargs="+", metavar="FORM")
     e.add_argument("--ruleset", metavar="FILE|ID")
     e.add_argument("--format", choices=("text", "json", "jsonl", "csv"), default="text")
@@ -390,22 +432,24 @@ def build_parser() -> argparse.ArgumentParser:
     common(e)
     e.set_defaults(func=cmd_score)
 
-    c = sub.add_parser("check", help="检查规则文件 / check ruleset files", epilog=_EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="检查规则: 名称、分值合计、分档、等级，并证明每个得分公式不会超出 [0, 分值]。")
+    c = sub.add_parser("check", help="检查规则文件 / check ruleset files",
+                       description="检查规则: 名称、分值合计、分档、等级，并证明每个得分公式不会超出 [0, 分值]。",
+                       epilog=_exits('0 每个规则都通过检查（warning 不影响）', None, '2 有规则无法读取或有 error 级的问题'), formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_argument("rulesets", nargs="+", metavar="RULESET", help="规则文件 (.rules)")
     common(c)
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("rulesets", help="列出可用的规则 / list rulesets",
-                       description="列出内置规则（及 --path 目录中的规则）: 编号、地区、年度、表单类别、名称。")
+                       description="列出内置规则（及 --path 目录中的规则）: 编号、地区、年度、表单类别、名称。",
+                       epilog=_exits('0 列出了所有规则', None, '2 有规则文件无法读取，或两个规则的适用年度重叠'), formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("--format", choices=("text", "json"), default="text")
     common(r)
     r.set_defaults(func=cmd_rulesets)
 
     d = sub.add_parser("diff", help="比较两个规则 / what changed between two rulesets",
                        description="用中文说明两个规则之间的差别（分值、结构、公式、分档、等次、数据、检查）；"
-                                   "--forms 给出目录或文件时，用两个规则分别计分并列出总分变化。")
+                                   "--forms 给出目录或文件时，用两个规则分别计分并列出总分变化。",
+                       epilog=_exits('0 比较完成', None, '2 规则或 --forms 中的表单无法读取'), formatter_class=argparse.RawDescriptionHelpFormatter)
     d.add_argument("old", metavar="OLD", help="原规则（文件或编号）")
     d.add_argument("new", metavar="NEW", help="新规则（文件或编号）")
     d.add_argument("--forms", action="append", default=[], metavar="DIR", help="用两个规则分别给这些表单计分")
@@ -413,7 +457,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_diff)
 
     n = sub.add_parser("new-year", help="以某规则为基础生成下一年的规则 / start next year's ruleset",
-                       description="生成一个 extends 给定规则的新文件：只需在其中写出与上一年不同之处。")
+                       description="生成一个 extends 给定规则的新文件：只需在其中写出与上一年不同之处。",
+                       epilog=_exits('0 已生成新规则，且它通过检查', None, '2 上一年的规则无法读取，或目标文件已存在'), formatter_class=argparse.RawDescriptionHelpFormatter)
     n.add_argument("ruleset", metavar="RULESET", help="上一年的规则（文件或编号）")
     n.add_argument("year", metavar="YEAR", type=int, help="新规则的年度")
     n.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认放在相邻的年度目录中）")
@@ -422,14 +467,16 @@ def build_parser() -> argparse.ArgumentParser:
     n.set_defaults(func=cmd_new_year)
 
     sc = sub.add_parser("schema", help="输出规则所接受表单的 JSON Schema / the JSON Schema of a ruleset's forms",
-                        description="根据规则声明的 fact 生成表单的 JSON Schema（Draft 2020-12）。")
+                        description="根据规则声明的 fact 生成表单的 JSON Schema（Draft 2020-12）。",
+                       epilog=_exits('0 已输出 JSON Schema', None, '2 规则无法读取'), formatter_class=argparse.RawDescriptionHelpFormatter)
     sc.add_argument("ruleset", metavar="RULESET")
     common(sc)
     sc.set_defaults(func=cmd_schema)
 
     t = sub.add_parser("test", help="运行规则测试文件 / run ruleset test files (*.test.yaml)",
                        description="运行 *.test.yaml 中的测试用例：表单及期望的总分、等次、得分和发现。"
-                                   "最后一行为“N passed, N failed”。")
+                                   "最后一行为“N passed, N failed”。",
+                       epilog=_exits('0 所有用例通过（给了 --fail-under 时覆盖率也达标）', '1 有用例失败、覆盖率不足，或没有找到任何测试用例', '2 测试文件无法读取'), formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("paths", nargs="*", metavar="PATH", help="测试文件或目录（默认当前目录）")
     t.add_argument("--bundled", action="store_true", help="运行内置规则的测试")
     t.add_argument("--update", action="store_true", help="按当前结果改写期望值（复核改动之后使用）")
@@ -442,7 +489,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     z = sub.add_parser("fuzz", help="用生成的表单攻击规则 / fuzz rulesets (or the parser)",
                        description="对规则生成大量表单，检查每个保证（得分在 [0, 分值] 内、合计、确定性、编译与解释一致、"
-                                   "单调性）；失败时打印缩小后的反例表单（YAML）并以 1 退出。--parser 模糊测试解析器和表单读取。")
+                                   "单调性）；失败时打印缩小后的反例表单（YAML）并以 1 退出。--parser 模糊测试解析器和表单读取。",
+                       epilog=_exits('0 没有发现违反保证的表单', '1 找到了反例（已打印缩小后的表单）', '2 规则无法读取'), formatter_class=argparse.RawDescriptionHelpFormatter)
     z.add_argument("rulesets", nargs="*", metavar="RULESET", help="规则文件或编号")
     z.add_argument("--examples", type=int, default=200, metavar="N", help="每个规则生成的表单数（默认 200）")
     z.add_argument("--seed", type=int, metavar="S", help="随机种子（可复现）")
@@ -454,14 +502,16 @@ def build_parser() -> argparse.ArgumentParser:
     z.set_defaults(func=cmd_fuzz)
 
     f = sub.add_parser("fmt", help="按统一格式排版规则文件 / format ruleset files",
-                       description="按统一格式重写规则文件（保留注释）；每次都核对排版结果与原文含义相同。")
+                       description="按统一格式重写规则文件（保留注释）；每次都核对排版结果与原文含义相同。",
+                       epilog=_exits('0 已排版（或 --check 时无需排版）', '1 --check / --diff 时有文件需要排版', '2 有文件无法读取'), formatter_class=argparse.RawDescriptionHelpFormatter)
     f.add_argument("files", nargs="+", metavar="FILE", help="规则文件或目录")
     f.add_argument("--check", action="store_true", help="只检查：需要格式化时以 1 退出")
     f.add_argument("--diff", action="store_true", help="只显示差异，不写入")
     f.set_defaults(func=cmd_fmt)
 
     x = sub.add_parser("examples", help="列出内置的示例表单 / list the bundled example forms",
-                       description="打印安装包中示例表单的路径，可直接交给 perfrules score。")
+                       description="打印安装包中示例表单的路径，可直接交给 perfrules score。",
+                       epilog=_exits('0 已列出示例表单', None, None), formatter_class=argparse.RawDescriptionHelpFormatter)
     x.set_defaults(func=cmd_examples)
 
     # the table commands (import, template, report)
@@ -471,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_serve.register(sub)
     for extra in _EXTRA_COMMANDS:
         extra(sub)
+    cli_aggregate.register(sub)
     return p
 
 
@@ -500,7 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as e:  # noqa: BLE001 - a bug of ours must still not dump a traceback on a user
+    except Exception as e:
         if os.environ.get("PERFRULES_DEBUG"):
             raise
         _err(f"perfrules 内部错误（这是 perfrules 的缺陷，请报告）: {type(e).__name__}: {e}\n"

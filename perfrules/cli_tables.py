@@ -98,11 +98,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     return summary.exit_status if summary.total else EXIT_UNREADABLE
 
 
+def _exits(*codes: str | None) -> str:
+    """A subcommand's own exit codes, for the end of its --help."""
+    return "退出状态 (exit status):\n" + "\n".join(f"  {c}" for c in codes if c)
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``import``, ``template`` and ``report`` to the ``perfrules`` command line."""
     i = sub.add_parser("import", help="把 Excel/Word 中的自评表读成 YAML 表单 / read tables into YAML forms",
                        description="读取工作簿（.xlsx/.xls）或 Word 文档（.docx）中的绩效自评表，写成 YAML 表单"
-                                   "（每个值后注明所在单元格），可直接交给 perfrules score。")
+                                   "（每个值后注明所在单元格），可直接交给 perfrules score。",
+                       epilog=_exits("0 所有表都已读出", None, "2 有文件或表无法读取（其余照常写出），或没有读出任何表"),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     i.add_argument("files", nargs="+", metavar="FILE", help=".xlsx/.xls/.docx 文件")
     i.add_argument("-o", "--output", metavar="FILE", help="输出的 YAML 文件（默认打印到屏幕）")
     _table_options(i)
@@ -110,7 +117,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     t = sub.add_parser("template", help="生成规则对应的空白自评表 (.xlsx) / a blank workbook for a ruleset",
                        description="按规则生成官方版式的空白自评表：各部分及分值、下拉列表、数字格式、锁定的标签单元格，"
-                                   "以及规则要求填写的数据项。填好后可直接用 perfrules score 计分。")
+                                   "以及规则要求填写的数据项。填好后可直接用 perfrules score 计分。",
+                       epilog=_exits("0 已写出空白表", None, "2 规则无法读取"),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("ruleset", metavar="RULESET", help="规则（文件或编号）")
     t.add_argument("-o", "--output", metavar="FILE", required=True, help="输出的 .xlsx 文件")
     t.add_argument("--rows", type=int, default=5, metavar="N", help="每个部分预留的指标行数（默认 5）")
@@ -121,7 +130,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r = sub.add_parser("report", help="批量计分并写出汇总报告 (.xlsx/.html) / a report on a batch",
                        description="给表单（目录递归查找所有支持的文件）计分，写出汇总工作簿（汇总、发现、每张表一页）"
                                    "或单个离线 HTML 页面（可排序的汇总表、等级分布和总分图、每张表的计分与发现）。"
-                                   "无法读取的表单也列在汇总中，注明原因。")
+                                   "无法读取的表单也列在汇总中，注明原因。",
+                       epilog=_exits("0 已写出报告，没有 error 级的发现", "1 已写出报告，有 error 级的发现",
+                                     "2 有表单无法读取，或没有可以计分的表单"),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("forms", nargs="+", metavar="FORM", help="表单文件或目录")
     r.add_argument("-o", "--output", metavar="FILE", required=True, help="report.xlsx 或 report.html")
     r.add_argument("--title", default="绩效自评表计分汇总", help="HTML 报告的标题")

@@ -205,10 +205,12 @@ class Program:
         self._fns: dict[int, Fn] = {}
         for let in model.lets:
             self._add(let.expr)
+        row_check_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
         if model.policy is not None:
             for expr in model.policy.formulas.values():
-                self._add(expr)
-        row_check_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
+                self._fns[id(expr)] = compile_expr(expr, local_names=row_check_names)
+            for row_class in model.policy.classes:
+                self._fns[id(row_class.cond)] = compile_expr(row_class.cond, local_names=row_check_names)
         self._dispatch = _dispatch_table(model)
         self._checks = {id(ch): compile_expr(ch.expr, ch.tolerance,
                                              local_names=row_check_names if ch.for_rows else frozenset(ROW_NAMES))

@@ -14,7 +14,7 @@ from typing import Iterable
 from .model import Model
 
 KINDS = {"item": "计分项", "rows": "指标行部分", "direction": "计分方向", "tier": "定性等次", "judge": "评价分档",
-         "cap": "扣分上限", "check": "检查", "weights": "表上分值"}
+         "cap": "扣分上限", "check": "检查", "weights": "表上分值", "inapplicable": "不适用折算"}
 
 
 def cells(model: Model) -> list[str]:
@@ -32,6 +32,8 @@ def cells(model: Model) -> list[str]:
     if model.policy is not None and any(n.is_rows for n in model.nodes()):
         out.extend("direction:" + d for d in model.policy.formulas)
         out.extend("tier:" + b.label for b in model.policy.bands)
+        if model.policy.inapplicable:
+            out.append("inapplicable:" + model.policy.inapplicable)
     out.extend("check:" + c.name for c in model.checks)
     if any(n.adjust for n in model.root):  # form-supplied weights: used once, refused once
         out.extend(("weights:form", "weights:refused"))

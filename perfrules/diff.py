@@ -74,21 +74,24 @@ class Change:
 
 @dataclass
 class TotalChange:
-    """One form's total and grade under the old and the new ruleset; `change` is signed text (+1.5, -2, 0)."""
+    """One form's total and grade under the old and the new ruleset; `change` is signed text (+1.5, -2, 0),
+    or 不适合 when the form stops fitting the new ruleset (`misfit` says why; the totals are not comparable)."""
 
     old_total: str
     new_total: str
     change: str
     old_grade: str
     new_grade: str
+    misfit: tuple[str, ...] = ()
 
 
 def total_change(old: Result, new: Result) -> TotalChange:
     """How a form's total moves from its result under the old ruleset to the one under the new."""
     delta = new.total - old.total
     change = ("+" if delta > 0 else "") + fmt_score(delta, new.places) if delta else "0"
-    return TotalChange(fmt_score(old.total, old.places), fmt_score(new.total, new.places), change, old.grade,
-                       new.grade)
+    misfit = tuple(f"{f.code}  {f.path}  {f.message}" for f in stops_fitting(old, new))
+    return TotalChange(fmt_score(old.total, old.places), fmt_score(new.total, new.places),
+                       "不适合" if misfit else change, old.grade, new.grade, misfit)
 
 
 def diff_models(old: Model, new: Model) -> list[Change]:
@@ -242,6 +245,17 @@ def _with_parents(model: Model) -> list[tuple[NodeSpec, str | None]]:
     for n in model.root:
         walk(n, None)
     return out
+
+
+#: Findings that say a form does not fit a ruleset's structure (its score is then not comparable).
+FIT_CODES = ("weights-mismatch", "missing-rows", "unmatched-row", "row-claimed-twice", "score-clamped",
+             "missing-value", "inapplicable-not-allowed")
+
+
+def stops_fitting(old: Any, new: Any) -> list[Any]:
+    """The structural findings the new ruleset's result has and the old one's has not."""
+    before = {(f.code, f.path) for f in old.findings if f.code in FIT_CODES}
+    return [f for f in new.findings if f.code in FIT_CODES and (f.code, f.path) not in before]
 
 
 def _adjust_text(bounds: tuple[Decimal, Decimal] | None) -> str:

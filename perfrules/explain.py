@@ -16,6 +16,7 @@ from . import ast
 from . import unparse
 from .errors import display_width
 from .interpreter import eval_expr
+from .references import field_words
 from .values import EvalError, Value, fmt_number, fmt_score
 from .operations import in_engine_context
 
@@ -97,16 +98,98 @@ def render_trace(trace: tuple[Any, ...], score: Decimal, places: int) -> str:
         _, expr, env, weight = trace
         if isinstance(expr, ast.Ref):
             return f"{expr.name} = {fmt_score(score, places)}"
-        return f"{render(expr, env, weight)} = {fmt_score(score, places)}"
+        conds, leaf = taken_path(expr, env, weight, {})
+        if conds and _constant(leaf):
+            return f"{'，'.join(conds)}，{_got(score, weight, places)}"
+        head = f"{'，'.join(conds)}：" if conds else ""
+        return f"{head}{render(leaf, env, weight)} = {fmt_score(score, places)}"
     if kind == "row":
         _, weight, expr, env, local = trace
         scope = ChainMap(local, env)
         row = local["__row__"]
         display = {"target": row.target.display(),
                    "actual": row.actual.display() if local["actual"] == row.actual.value else fmt_number(local["actual"])}
-        share = render(expr, scope, weight, display, 6)
-        return f"{fmt_number(weight)} × {share} = {fmt_score(score, places)}"
+        conds, leaf = taken_path(expr, scope, weight, display)
+        if conds and _constant(leaf):
+            return f"{'，'.join(conds)}，{_got(score, weight, places)}"
+        head = f"{'，'.join(conds)}：" if conds else ""
+        share = render(leaf, scope, weight, display, 6)
+        return f"{head}{fmt_number(weight)} × {share} = {fmt_score(score, places)}"
     return str(trace)  # pragma: no cover
+
+
+_TRUE = {">=": "≥", ">": ">", "<=": "≤", "<": "低于", "==": "=", "!=": "≠"}
+_FALSE = {">=": "未达到", ">": "未超过", "<=": "超过", "<": "不低于", "==": "≠", "!=": "="}
+
+
+def _constant(e: ast.Expr) -> bool:
+    return isinstance(e, (ast.Num, ast.WeightRef))
+
+
+def _got(score: Decimal, weight: Decimal, places: int) -> str:
+    return f"得满分 {fmt_score(score, places)}" if score == weight and score > 0 else f"得 {fmt_score(score, places)} 分"
+
+
+def _guard(cond: ast.Expr, taken: bool) -> bool:
+    """``target > 0`` taken: a guard against dividing by zero, not worth a word."""
+    return taken and isinstance(cond, ast.Compare) and cond.op in (">", "!=") and isinstance(cond.right, ast.Num) \
+        and cond.right.value == 0
+
+
+def _side_text(e: ast.Expr, other: ast.Expr, env: Mapping[str, Value], weight: Decimal | None,
+               display: Mapping[str, str]) -> str:
+    """One side of a comparison: a name with its value (as a percentage beside a percentage)."""
+    if isinstance(e, ast.Ref) and e.name not in display and isinstance(env.get(e.name), Decimal):
+        value = env[e.name]
+        assert isinstance(value, Decimal)
+        shown = f"{fmt_number(value * 100)}%" if isinstance(other, ast.Num) and other.is_percent else fmt_number(value)
+        return f"{field_words(e.name)} {shown}"
+    return render(e, env, weight, display, 5)
+
+
+def _cond_words(cond: ast.Expr, taken: bool, env: Mapping[str, Value], weight: Decimal | None,
+                display: Mapping[str, str]) -> str:
+    if isinstance(cond, ast.Logic):
+        try:
+            truths = [bool(eval_expr(side, env, weight)) for side in (cond.left, cond.right)]
+        except (EvalError, ArithmeticError, TypeError):
+            truths = []
+        if truths:
+            sides = list(zip((cond.left, cond.right), truths))
+            if (cond.op == "and") == taken:  # every part agrees: say them all
+                return " 且 ".join(_cond_words(side, truth, env, weight, display) for side, truth in sides)
+            side, truth = next((x, t) for x, t in sides if t == taken)  # the part that decided
+            return _cond_words(side, truth, env, weight, display)
+    if isinstance(cond, ast.Compare) and cond.op in ("==", "!=") and isinstance(cond.left, ast.Ref) \
+            and isinstance(cond.right, ast.Str) and cond.right.value == "":
+        empty = taken == (cond.op == "==")
+        return f"{field_words(cond.left.name)}{'为空' if empty else '已填写'}"
+    if isinstance(cond, ast.Compare):
+        left = _side_text(cond.left, cond.right, env, weight, display)
+        right = _side_text(cond.right, cond.left, env, weight, display)
+        return f"{left} {(_TRUE if taken else _FALSE)[cond.op]} {right}"
+    text = render(cond, env, weight, display)
+    return text if taken else f"不满足 {text}"
+
+
+def condition_words(cond: ast.Expr, truth: bool, env: Mapping[str, Value]) -> str:
+    """A condition that held (`truth`) or failed, in words: ``执行率 55% 未达到 60%``."""
+    return _cond_words(cond, truth, env, None, {})
+
+
+def taken_path(expr: ast.Expr, env: Mapping[str, Value], weight: Decimal | None,
+               display: Mapping[str, str]) -> tuple[list[str], ast.Expr]:
+    """The conditions of the ``if`` branches taken, in words, and the expression finally computed."""
+    conds: list[str] = []
+    while isinstance(expr, ast.If):
+        try:
+            taken = bool(eval_expr(expr.cond, env, weight))
+        except (EvalError, ArithmeticError, TypeError):
+            break
+        if not _guard(expr.cond, taken):
+            conds.append(_cond_words(expr.cond, taken, env, weight, display))
+        expr = expr.then if taken else expr.else_
+    return conds, expr
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
@@ -130,15 +213,17 @@ def render_result(result: Any, full: bool = False) -> str:
 
     def item_row(it: Any, depth: int) -> None:
         declared = fmt_number(it.declared) if it.declared is not None else ""
-        mark = " ✗" if it.declared is not None and it.declared != it.score else ""
-        rows.append((f"{'  ' * depth}{_short(it.name)}", fmt_number(it.weight), fmt_score(it.score, result.places),
-                     declared + mark, it.explain))
+        ok = result.accepted(it.declared, it.score)
+        mark = "" if ok is None else " ≈" if ok and it.declared != it.score else "" if ok else " ✗"
+        score = fmt_score(it.score, result.places) if it.applicable else "不适用"
+        rows.append((f"{'  ' * depth}{_short(it.name)}", fmt_number(it.weight), score, declared + mark, it.explain))
 
     def walk(sec: Any, depth: int) -> None:  # the rubric's own order: each child where the ruleset put it
         if sec.items == [sec.id] and sec.id in items:
             item_row(items[sec.id], depth)
             return
-        rows.append((f"{'  ' * depth}【{sec.name}】", fmt_number(sec.weight), fmt_score(sec.score, result.places), "", ""))
+        how = sec.rescaled.explain(sec.score, result.places) if sec.rescaled is not None else ""
+        rows.append((f"{'  ' * depth}【{sec.name}】", fmt_number(sec.weight), fmt_score(sec.score, result.places), "", how))
         for child in sec.items:
             if child in sections and child != sec.id:
                 walk(sections[child], depth + 1)
@@ -160,6 +245,10 @@ def render_result(result: Any, full: bool = False) -> str:
         tot += f"  （填报总分 {fmt_number(result.declared_total)}"
         tot += f"，填报等级 {result.declared_grade}）" if result.declared_grade else "）"
     lines.append("  " + tot)
+    if result.rescaled is not None:
+        lines.append("  " + "总分" + result.rescaled.explain(result.total, result.places))
+    if result.aggregated_from:
+        lines.append("  由 " + "、".join(result.aggregated_from) + " 汇总")
     if full:
         lines.append("")
         lines.append("计分过程:")

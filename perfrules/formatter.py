@@ -195,7 +195,7 @@ def format_file(f: ast.RulesetFile) -> str:
     prev_block = False
     for d in f.decls:
         group = "header" if isinstance(d, (ast.Setting, ast.Years, ast.Rounding)) else type(d).__name__
-        block = isinstance(d, (ast.Grades, ast.Bands, ast.Indicators)) or \
+        block = isinstance(d, (ast.Grades, ast.Bands, ast.Indicators, ast.Aggregate)) or \
             (isinstance(d, ast.Node) and _one_line(p, d, 0) is None) or \
             (isinstance(d, ast.Check) and _check_line(p, d) is None)
         if prev is not None and (group != prev or block or prev_block):
@@ -230,6 +230,15 @@ def format_file(f: ast.RulesetFile) -> str:
                 p.close(1, d.unsigned.span.end_line)
             if d.qualitative is not None:
                 p.line(f"qualitative: {d.qualitative.bands}", 1, d.qualitative.span.line)
+            for when in d.classes:
+                p.line(f"when {unparse.expr(when.cond)}: {when.formula}", 1, when.span.line)
+            if d.inapplicable is not None:
+                p.line(f"inapplicable: rescale {d.inapplicable.mode}", 1, d.inapplicable.span.line)
+            p.close(0, d.span.end_line)
+        elif isinstance(d, ast.Aggregate):
+            p.line(f"aggregate by {d.by} {{", 0, d.span.line)
+            for agg_rule in d.rules:
+                p.line(f"{agg_rule.key}: {unparse.expr(agg_rule.expr)}", 1, agg_rule.span.line)
             p.close(0, d.span.end_line)
         elif isinstance(d, ast.Fact):
             p.line(_fact(d), 0, d.span.line)

@@ -81,6 +81,8 @@ class Row:
     actual: Quantity | None
     tier: str | None
     declared: Decimal | None
+    reason: str = ""  # 偏差原因分析及改进措施; "" when absent or written 无
+    applicable: bool = True  # False: 不适用
 
     @property
     def path(self) -> str:
@@ -132,6 +134,7 @@ class Form:
     notices: list[Finding] = field(default_factory=list)
     lines: Lines = field(default_factory=dict)
     unfilled: bool = False  # rows, and every 实际完成值 and 得分 blank: said once (unfilled-table)
+    aggregated_from: tuple[str, ...] = ()  # the fund tables `perfrules aggregate` combined into this form
     places: dict[str, str] = field(default_factory=dict)  # path → cell, for forms read from tables
 
 
@@ -544,6 +547,23 @@ def _cell_text(x: Any) -> str:
     return str(x)
 
 
+#: What a 偏差原因 cell holds when it gives no reason.
+NO_REASON = {"", "无", "/", "-", "—", "——", "空", "none", "n/a"}
+#: How a cell says 不适用.
+INAPPLICABLE_MARKS = {"不适用", "不适用指标", "n/a", "N/A", "NA", "not applicable"}
+
+
+def reason_text(value: Any) -> str:
+    """A row's 偏差原因分析及改进措施 as written; "" when absent or a placeholder such as 无."""
+    text = str(value).strip() if value is not None else ""
+    return "" if text.lower() in NO_REASON else text
+
+
+def is_inapplicable_mark(value: Any) -> bool:
+    """Whether a cell says 不适用."""
+    return isinstance(value, str) and value.strip() in INAPPLICABLE_MARKS
+
+
 def _notice(notices: list[Finding], lines: Lines, path: str, note: Note) -> None:
     notices.append(Finding(note.severity, note.code, path, note.message, lines.get(path, (None,))[0]))
 
@@ -599,6 +619,9 @@ def _convert_row(i: int, r: dict[str, Any], lines: Lines, notices: list[Finding]
         actual=pair.actual,
         tier=r.get("tier"),
         declared=_opt(r, "declared_score"),
+        reason=reason_text(r.get("reason")),
+        applicable=r.get("applicable", True) is not False and not (
+            is_inapplicable_mark(t_text) or is_inapplicable_mark(a_text) or is_inapplicable_mark(r.get("tier"))),
     )
 
 
@@ -629,6 +652,7 @@ def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Find
         notices=notices,
         lines=lines,
         unfilled=unfilled,
+        aggregated_from=tuple(str(x) for x in data.get("aggregated_from") or ()),
     )
 
 

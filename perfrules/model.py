@@ -40,6 +40,15 @@ class BandSpec:
 
 
 @dataclass(frozen=True)
+class RowClass:
+    """``when cond: formula``: a class of rows (chosen by any row field) scored by its own formula."""
+
+    cond: ast.Expr
+    formula: str
+    span: ast.Span
+
+
+@dataclass(frozen=True)
 class Policy:
     """How an indicator row is scored: share formulas by direction, tiers for text rows."""
 
@@ -49,6 +58,18 @@ class Policy:
     unsigned_default: str | None
     bands: tuple[BandSpec, ...]
     bands_name: str | None
+    span: ast.Span
+    classes: tuple[RowClass, ...] = ()  # the first class whose condition holds decides a quantitative row
+    inapplicable: str | None = None  # "section" | "total": how 不适用 rows are rescaled; None: not allowed
+    reads_row_fields: bool = False  # a formula reads level1, name … (so each row's fields are passed in)
+
+
+@dataclass(frozen=True)
+class AggregationSpec:
+    """汇总原则: fund tables are weighted by `by`; rows `relative` holds for are averaged, others summed."""
+
+    by: str
+    relative: ast.Expr | None
     span: ast.Span
 
 
@@ -153,6 +174,7 @@ class Model:
     extends: str | None = None
     bands: dict[str, tuple[BandSpec, ...]] = field(default_factory=dict)
     proofs: tuple[Proof, ...] = ()  # every bound proved, in the order checked
+    aggregation: AggregationSpec | None = None
 
     def nodes(self) -> list[NodeSpec]:
         out: list[NodeSpec] = []

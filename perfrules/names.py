@@ -47,6 +47,7 @@ NAMES: tuple[Name, ...] = (
     Name("name", ROW_FIELD, TEXT, None, "name", "三级指标（指标名称）"),
     Name("weight", ROW_FIELD, NUM, Interval.non_negative(), "weight", "分值（该行的权重）"),
     Name("unit", ROW_FIELD, TEXT, None, "", "计量单位（从 target、actual 单元格读出）"),
+    Name("reason", ROW_FIELD, TEXT, None, "reason", "偏差原因分析及改进措施（文字；未写或写“无”为空）"),
 )
 
 #: Names every ruleset may read from a form, with their type and range.

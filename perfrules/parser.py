@@ -224,10 +224,26 @@ class _ToAst(Transformer[Token, Any]):
         formulas = tuple(x for x in c if isinstance(x, ast.PolicyFormula))
         unsigned = [x for x in c if isinstance(x, ast.Unsigned)]
         qual = [x for x in c if isinstance(x, ast.Qualitative)]
-        for dup, what in ((unsigned, "unsigned"), (qual, "qualitative")):
+        inapplicable = [x for x in c if isinstance(x, ast.Inapplicable)]
+        for dup, what in ((unsigned, "unsigned"), (qual, "qualitative"), (inapplicable, "inapplicable")):
             if len(dup) > 1:
                 raise _Issue(f"indicators 中 {what} 只能写一次", dup[1].span)
-        return ast.Indicators(formulas, unsigned[0] if unsigned else None, qual[0] if qual else None, _span(meta))
+        classes = tuple(x for x in c if isinstance(x, ast.When))
+        return ast.Indicators(formulas, unsigned[0] if unsigned else None, qual[0] if qual else None, _span(meta),
+                              classes, inapplicable[0] if inapplicable else None)
+
+    def policy_when(self, meta: Any, c: list[Any]) -> ast.When:
+        return ast.When(c[0], str(c[1]), _span(meta))
+
+    def policy_inapplicable(self, meta: Any, c: list[Any]) -> ast.Inapplicable:
+        return ast.Inapplicable(str(c[0]), _span(meta))
+
+    def aggregate_decl(self, meta: Any, c: list[Any]) -> ast.Aggregate:
+        by, *rules = c
+        return ast.Aggregate(by.name, tuple(rules), _span(meta))
+
+    def aggregate_rule(self, meta: Any, c: list[Any]) -> ast.AggregateRule:
+        return ast.AggregateRule(str(c[0]), c[1], _span(meta))
 
     def policy_formula(self, meta: Any, c: list[Any]) -> ast.PolicyFormula:
         return ast.PolicyFormula(str(c[0]), c[1], _span(meta))

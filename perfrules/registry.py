@@ -93,6 +93,22 @@ def _settings(f: ast.RulesetFile) -> dict[str, str]:
     return {d.key: d.value for d in f.decls if isinstance(d, ast.Setting)}
 
 
+def _sibling(path: str, rid: str) -> str | None:
+    """The ruleset `rid` beside `path`: in its folder or a sibling year folder (…/2022/ next to …/2023/)."""
+    here = Path(path).parent
+    for folder in (here, here.parent) if here.name.isdigit() else (here,):  # sibling years only from a year folder
+        pattern = "*.rules" if folder == here else "*/*.rules"
+        for candidate in sorted(folder.glob(pattern)):
+            year_folder = folder == here or candidate.parent.name.isdigit()
+            if year_folder and candidate.is_file() and str(candidate) != path:
+                try:
+                    if _settings(parse_cached(str(candidate))).get("ruleset") == rid:
+                        return str(candidate)
+                except PerfrulesError:
+                    continue
+    return None
+
+
 class Registry:
     """The rulesets found in the bundled folder and the given extra folders."""
 
@@ -192,8 +208,8 @@ class Registry:
                 break
             if len(files) >= MAX_CHAIN:
                 raise RulesetError([_at_extends(f, f"extends 链超过 {MAX_CHAIN} 层", "直接继承较近的规则")])
-            try:  # `extends` names an id, never a file
-                current = self.path_of(parent)
+            try:  # `extends` names an id, never a file: beside this one (a sibling year folder), else registered
+                current = _sibling(current, parent) or self.path_of(parent)
             except LookupFailure as e:
                 d = e.diagnostics[0]
                 raise RulesetError([_at_extends(f, f"extends 的上级规则 {parent} 不存在", d.hint)]) from None

@@ -49,6 +49,7 @@ class ItemResult:
     rule_line: int = 0
     places: int = 2
     cached_explain: str | None = field(default=None, repr=False, compare=False)
+    applicable: bool = True  # False: a 不适用 row, not scored (see rescale.py)
 
     @property
     def detail(self) -> dict[str, str]:
@@ -77,6 +78,7 @@ class SectionResult:
     score: Decimal
     parent: str | None
     items: list[str] = field(default_factory=list)
+    rescaled: Any = None  # a rescale.Rescaling when 不适用 parts were scaled out
 
 
 @dataclass
@@ -101,6 +103,13 @@ class Result:
     declared_total: Decimal | None = None
     declared_grade: str | None = None
     reached: frozenset[str] = frozenset()  # rubric cells exercised (perfrules.coverage)
+    rescaled: Any = None  # a rescale.Rescaling of the total when 不适用 weight left it
+    tolerance: Decimal = Decimal(0)  # the ruleset's `tolerance`: a declared value this close is accepted
+
+    def accepted(self, declared: Decimal | None, computed: Decimal) -> bool | None:
+        """Whether a declared value stands (equal, or within the tolerance); None when nothing was declared."""
+        return None if declared is None else abs(declared - computed) <= self.tolerance
+    aggregated_from: tuple[str, ...] = ()  # the fund tables this form was aggregated from
 
     @property
     def errors(self) -> list[Finding]:
@@ -136,10 +145,14 @@ class Result:
                                  "weight": fmt_number(it.weight), "score": self._num(it.score)}
             if it.declared is not None:
                 d["declared"] = fmt_number(it.declared)
+                if it.declared != it.score and self.accepted(it.declared, it.score):
+                    d["declared_within_tolerance"] = True
             d["explain"] = it.explain
             d["path"] = it.path
             if it.detail:
                 d["detail"] = dict(it.detail)
+            if not it.applicable:
+                d["applicable"] = False
             items.append(d)
         out: dict[str, Any] = {
             "form": self.form,
@@ -155,11 +168,18 @@ class Result:
             out["title"] = self.title
         if self.declared_total is not None:
             out["declared_total"] = fmt_number(self.declared_total)
+            if self.declared_total != self.total and self.accepted(self.declared_total, self.total):
+                out["declared_total_within_tolerance"] = True
         if self.declared_grade is not None:
             out["declared_grade"] = self.declared_grade
         out["items"] = items
         out["sections"] = [{"id": s.id, "name": s.name, "weight": fmt_number(s.weight), "score": self._num(s.score),
-                            **({"parent": s.parent} if s.parent else {})} for s in self.sections]
+                            **({"parent": s.parent} if s.parent else {}),
+                            **({"rescaled": s.rescaled.to_dict()} if s.rescaled else {})} for s in self.sections]
+        if self.rescaled is not None:
+            out["rescaled"] = self.rescaled.to_dict()
+        if self.aggregated_from:
+            out["aggregated_from"] = list(self.aggregated_from)
         out["findings"] = [f.to_dict() for f in self.findings]
         out["receipt"] = {"ruleset": self.ruleset_id, "version": self.ruleset_version, "sha256": self.ruleset_sha256,
                           "perfrules": __version__}

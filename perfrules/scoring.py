@@ -18,10 +18,12 @@ from typing import Any, NamedTuple
 from .conventions import copies_target, judge_cells, reason_of
 from .forms import Form, Row
 from .names import FORM_PATHS, ROW_FIELDS
-from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy
+from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy, RowClass
 from .notation import _read_date, direction_of, read_cell, same_text
 from .places import place_of
 from .plausibility import suspect_cells
+from .references import class_words, field_words
+from .rescale import inapplicable_row, section_rescale, total_rescale
 from .result import Finding, ItemResult, Result, SectionResult
 from .errors import Diagnostic, EngineError
 from .operations import NonFiniteValue, fits, minimum, multiply, subtract, total as add_up
@@ -50,6 +52,7 @@ class Collector:
     sections: list[SectionResult] = field(default_factory=list)
     reached: set[str] = field(default_factory=set)  # rubric cells this form exercised (see coverage.py)
     buckets: dict[str, list[Row]] | None = None  # rows by section, when the compiler could dispatch them
+    dropped: dict[str, Decimal] = field(default_factory=dict)  # 不适用 weight by section id (see rescale.py)
     _seen: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     def add(self, severity: str, code: str, path: str, message: str) -> None:
@@ -231,8 +234,11 @@ def _find_band(policy: Policy, tier: str) -> BandSpec | None:
     return None
 
 
-def plan_row(policy: Policy, row: Row) -> RowPlan:
-    """Classify a row (quantitative or qualitative), find its direction or tier."""
+def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> RowPlan:
+    """Classify a row (quantitative or qualitative), find its direction or tier.
+
+    `row_class` is the first ``when`` class the row belongs to: its formula wins over ≥ / ≤.
+    """
     judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
     if judged is not None:
         if judged.band is None:
@@ -259,7 +265,9 @@ def plan_row(policy: Policy, row: Row) -> RowPlan:
             actual = ZERO
         direction = _RELATION_DIRECTION.get(t.relation)
         why: tuple[str, ...]
-        if direction is not None:
+        if row_class is not None:
+            direction, why = row_class.formula, ("class", class_words(row_class))
+        elif direction is not None:
             why = ("relation", t.relation)
             if copies_target(row):  # the actual repeats the target, comparator included: met
                 why = ("relation", t.relation, "copy")
@@ -308,6 +316,8 @@ def reason(row: Row, plan: RowPlan) -> str:
             return f"{copy}目标值带 {why[1]}，按{d}指标计分"
         if why[0] == "field":
             return f"目标值未写方向，{_field_name(why[1])}为 {why[2]}，按{d}指标计分"
+        if why[0] == "class":
+            return f"{why[1]}，按“{plan.direction}”公式计分"
         return f"目标值未写方向，按{d}指标计分"
     if why and why[0] == "date":
         assert row.actual is not None and row.target is not None
@@ -330,7 +340,7 @@ def _dir_name(direction: str) -> str:
 
 
 def _field_name(f: str) -> str:
-    return {"level1": "一级指标", "level2": "二级指标", "name": "三级指标"}.get(f, f)
+    return field_words(f)
 
 
 def qualitative_score(band: BandSpec, weight: Decimal, declared: Decimal | None) -> tuple[Decimal, bool, Decimal, Decimal]:
@@ -435,7 +445,9 @@ def section_total(model: Model, coll: Collector, node: NodeSpec, parent: str | N
                  f"{node.name}: 下级得分合计 {fmt_number(total)} 超过本级分值 {fmt_number(node.weight)}，已限定为 "
                  f"{fmt_number(node.weight)}")
         total = node.weight
-    coll.sections.append(SectionResult(node.id, node.name, node.weight, total, parent, items))
+    mode = model.policy.inapplicable if model.policy else None
+    total, rescaled = section_rescale(mode, coll.dropped, node, items, total, model.places, model.rounding_mode)
+    coll.sections.append(SectionResult(node.id, node.name, node.weight, total, parent, items, rescaled))
     return total
 
 
@@ -446,6 +458,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
     if total > model.full:  # cannot happen when the checker passed; defence in depth
         coll.add("error", "score-clamped", "$", f"总分 {fmt_number(total)} 超过满分 {fmt_number(model.full)}")
         total = model.full
+    total, rescaled = total_rescale(model, coll, total)
     grade = model.grade_of(total)
     note = weights_total_note(model.full, coll.items, form.rows, (form.notices, coll.findings)) \
         if form.rows and model.policy else None
@@ -468,6 +481,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
         places=model.places, items=coll.items, sections=coll.sections, findings=findings,
         declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached),
+        rescaled=rescaled, aggregated_from=form.aggregated_from, tolerance=model.tolerance,
     )
 
 
@@ -563,7 +577,13 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     """Score one indicator row under the ruleset's indicator policy."""
     policy = model.policy
     assert policy is not None
-    plan = plan_row(policy, row)
+    if not row.applicable:
+        return inapplicable_row(model, coll, node, row, position)
+    row_class = None
+    if policy.classes and row.quantitative:
+        fields = row_fields(row)
+        row_class = next((k for k in policy.classes if evaluate(k.cond, env, fields, None)), None)
+    plan = plan_row(policy, row, row_class)
     path = row.path
     for severity, code, message in plan.notes:
         coll.add(severity, code, path, message)
@@ -581,6 +601,8 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     elif plan.kind == "quant":
         coll.reached.add("direction:" + plan.direction)
         local = {"actual": plan.actual, "target": plan.target, "__row__": row}
+        if policy.reads_row_fields:
+            local.update(row_fields(row))
         expr = policy.formulas[plan.direction]
         try:
             raw = multiply(weight, evaluate(expr, env, local, weight))  # type: ignore[arg-type]
@@ -668,7 +690,7 @@ def run_checks(model: Model, coll: Collector, env: dict[str, Value],
             _one_check(model, coll, check, env, None, _check_path(check, model), "", evaluate)
             continue
         for row in coll.form.rows:
-            if not (matches(check, row) and row.quantitative):
+            if not (matches(check, row) and row.quantitative and row.applicable):
                 continue
             local = check_row_values(row)
             _one_check(model, coll, check, env, local, row.path, f"{row.name}: ", evaluate)
@@ -704,10 +726,12 @@ def _check_path(check: Any, model: Model) -> str:
 def _failed_sides(check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> str:
     """The numbers of a failed check: each side of a comparison with its value and the difference."""
     from . import ast as _ast
-    from .explain import render
+    from .explain import condition_words, render
 
     scope: Any = {**env, **local} if local else env
     e = check.expr
+    if isinstance(e, _ast.Logic):
+        return condition_words(e, False, scope)  # the part that failed, in words
     if not isinstance(e, _ast.Compare):
         return render(e, scope)
     try:

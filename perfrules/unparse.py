@@ -79,10 +79,16 @@ def expr(e: ast.Expr, parent: int = 0, hook: Hook | None = None, ops: dict[str, 
         case ast.Not(operand=operand):
             return _wrap(f"{ops['not']}{r(operand, 3)}", 3, parent)
         case ast.If(cond=cond, then=then, else_=else_):
-            return _wrap(f"if {r(cond)} then {r(then)} else {r(else_)}", 0, parent)
+            # an `if` nested in the condition or the `then` branch keeps its parentheses: a reader needs them
+            # to see which `else` is whose; an `else if` chain reads well without
+            return _wrap(f"if {r(cond, _nested(cond))} then {r(then, _nested(then))} else {r(else_)}", 0, parent)
         case ast.Call(func=func, args=args):
             return f"{func}({', '.join(r(a) for a in args)})"
     raise TypeError(e)  # pragma: no cover
+
+
+def _nested(e: ast.Expr) -> int:
+    return 1 if isinstance(e, ast.If) else 0
 
 
 def _wrap(text: str, prec: int, parent: int) -> str:

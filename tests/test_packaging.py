@@ -52,7 +52,7 @@ def test_installed_wheel_scores_from_outside_the_repo(wheel: Path, tmp_path: Pat
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     cli = env_dir / "bin" / "perfrules"
     examples = subprocess.run([str(cli), "examples"], cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
-    first = examples.stdout.splitlines()[1]
+    first = next(line for line in examples.stdout.splitlines() if line.endswith("02-kaifaqu-peitao.yaml"))
     assert "/site-packages/perfrules/_data/rulesets/" in first
     done = subprocess.run([str(cli), "score", first, "--format", "json"], cwd=elsewhere, env=env,
                           capture_output=True, text=True)

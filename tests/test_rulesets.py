@@ -133,7 +133,9 @@ def test_new_year_then_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "分值：预算执行（预算执行情况） 20 → 10" in report
     assert "分值：目标1（年度绩效目标1） 70 → 80" in report
     assert "适用年度：2022 → 2023" in report
-    assert "02-kaifaqu-peitao.yaml" in report and "91.64" in report and "-6.75" in report
+    # 目标1 now weighs 80 but the 2022 forms' rows add up to 70: they stop fitting, not "-6.75" (issue 10 §5)
+    assert "02-kaifaqu-peitao.yaml" in report and "91.64" in report and "不适合" in report
+    assert "张表单不再适合新规则" in report and "-6.75" not in report
 
 
 def test_diff_national_vs_yueyanglou(capsys: pytest.CaptureFixture[str]) -> None:

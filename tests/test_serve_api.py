@@ -340,7 +340,7 @@ def test_diff_lists_changes_and_totals_under_both(client: TestClient) -> None:
                                "text": "预算执行（预算执行情况）：得分 = weight * ratio(budget.executed, budget.adjusted)"
                                        " → 得分 = weight"}]
     assert out["forms"] == [{"form": "02.yaml", "old_total": "91.64", "new_total": "98.14", "change": "+6.5",
-                             "old_grade": "优", "new_grade": "优"}]
+                             "old_grade": "优", "new_grade": "优", "misfit": []}]
 
 
 def test_diff_of_a_broken_ruleset_is_422(client: TestClient) -> None:
