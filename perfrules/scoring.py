@@ -12,25 +12,27 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from .conventions import copies_target, judge_cells, reason_of
 from .forms import Form, Row
 from .names import FORM_PATHS, ROW_FIELDS
 from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy, RowClass
 from .notation import _read_date, direction_of, read_cell, same_text
 from .places import place_of
+from .plausibility import suspect_cells
 from .references import class_words, field_words
 from .rescale import inapplicable_row, section_rescale, total_rescale
 from .result import Finding, ItemResult, Result, SectionResult
 from .errors import Diagnostic, EngineError
 from .operations import NonFiniteValue, fits, minimum, multiply, subtract, total as add_up
+from .totals import unknown_parts_message, weights_total_note
 from .values import ZERO, EvalError, Value, fmt_number, fmt_score, quantizer, round_to
 
 #: Tier names a form may use for a qualitative row, besides a band's own label and aliases.
 TIER_ALIASES = {
-    "achieved": 0, "达成": 0, "达成预期指标": 0, "完成": 0,
+    "achieved": 0, "达成": 0, "达成预期指标": 0, "完成": 0, "已完成": 0, "已达成": 0, "全部完成": 0,
     "partial": 1, "部分达成": 1, "部分达成预期指标并具有一定效果": 1, "部分完成": 1,
     "failed": 2, "未达成": 2, "未达成预期指标且效果较差": 2, "未完成": 2,
 }
@@ -128,8 +130,10 @@ def build_env(model: Model, form: Form, coll: Collector,
     env: dict[str, Value] = {"year": Decimal(form.year)}
     b = form.budget
     if b is not None:
-        env["budget.adjusted"] = b.adjusted
-        env["budget.executed"] = b.executed
+        if b.adjusted is not None:  # > 0 when present (budget_sources): the checker relies on it
+            env["budget.adjusted"] = b.adjusted
+        if b.executed is not None:
+            env["budget.executed"] = b.executed
         if b.initial is not None:
             env["budget.initial"] = b.initial
         if b.declared_score is not None:
@@ -235,6 +239,12 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
 
     `row_class` is the first ``when`` class the row belongs to: its formula wins over ≥ / ≤.
     """
+    judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
+    if judged is not None:
+        if judged.band is None:
+            return RowPlan("bad", why=judged.why, problem=judged.problem.triple if judged.problem else None)
+        return RowPlan("qual", why=judged.why, band=judged.band, tier=judged.band.label,
+                       notes=tuple(n.triple for n in judged.notes))
     t, a = row.target, row.actual
     if t is not None and a is not None and not t.is_date and not a.is_date:
         notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
@@ -259,6 +269,8 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
             direction, why = row_class.formula, ("class", class_words(row_class))
         elif direction is not None:
             why = ("relation", t.relation)
+            if copies_target(row):  # the actual repeats the target, comparator included: met
+                why = ("relation", t.relation, "copy")
         else:
             field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
             direction = policy.unsigned_cases.get(field_value or "", policy.unsigned_default or "positive")
@@ -300,7 +312,8 @@ def reason(row: Row, plan: RowPlan) -> str:
     if plan.kind == "quant":
         d = _dir_name(plan.direction)
         if why[0] == "relation":
-            return f"目标值带 {why[1]}，按{d}指标计分"
+            copy = "实际完成值照抄目标值，按达到目标值计；" if len(why) > 2 else ""
+            return f"{copy}目标值带 {why[1]}，按{d}指标计分"
         if why[0] == "field":
             return f"目标值未写方向，{_field_name(why[1])}为 {why[2]}，按{d}指标计分"
         if why[0] == "class":
@@ -311,7 +324,7 @@ def reason(row: Row, plan: RowPlan) -> str:
         return f"时限指标：实际 {row.actual.display()} {why[1]}要求 {row.target.display()}，记为 {plan.tier}"
     if why and why[0] == "same":
         return f"定性指标：实际完成值与目标值相同，记为 {plan.tier}"
-    return "定性指标，按评价等次计分"
+    return reason_of(why, plan.band) or "定性指标，按评价等次计分"
 
 
 def _top_band(policy: Policy) -> BandSpec:
@@ -447,8 +460,12 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         total = model.full
     total, rescaled = total_rescale(model, coll, total)
     grade = model.grade_of(total)
+    note = weights_total_note(model.full, coll.items, form.rows, (form.notices, coll.findings)) \
+        if form.rows and model.policy else None
+    if note is not None:
+        coll.add(note.severity, note.code, "$.indicators", note.message)
     b = form.budget
-    if b is not None and b.declared_rate is not None:
+    if b is not None and b.declared_rate is not None and b.adjusted and b.executed is not None:
         _rate_audit(coll, b)
     if form.declared_total is not None and abs(form.declared_total - total) > model.tolerance:
         coll.add("error", "declared-total-mismatch", "$.declared_total",
@@ -570,6 +587,8 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     path = row.path
     for severity, code, message in plan.notes:
         coll.add(severity, code, path, message)
+    for note in suspect_cells(row):  # OCR'd copies: a warning with the likely reading, never a correction
+        coll.add(note.severity, note.code, path, note.message)
     audit = True
     trace: tuple[Any, ...]
     weight = row.weight
@@ -607,8 +626,10 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     else:
         assert plan.problem is not None
         severity, code, message = plan.problem
-        coll.add(severity, code, path, message)
-        raw, trace, audit = ZERO, ("text", "无法计分，记 {score} 分"), False
+        blank = code == "blank-actual"
+        if not (blank and coll.form.unfilled):  # an unfilled table is said once (unfilled-table)
+            coll.add(severity, code, path, message)
+        raw, trace, audit = ZERO, ("text", "未填写，记 {score} 分" if blank else "无法计分，记 {score} 分"), False
     return finish_item(model, coll, f"{node.id}.{position}", row.name, node.id, weight, raw, row.declared, path, None,
                        "row", trace, (row, plan), audit, node.span.line, form_weight_reported=bool(bad_weight))
 
@@ -643,6 +664,9 @@ def select_rows(coll: Collector, node: NodeSpec, form: Form, claimed: dict[int, 
 
 
 def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None:
+    if form.rows and not claimed:  # the ruleset knows none of the table's parts: say it once
+        coll.add("error", "unknown-table-parts", "$.indicators", unknown_parts_message(form.rows, coll.sections))
+        return
     for row in form.rows:
         if row.index not in claimed:
             coll.add("error", "unmatched-row", row.path,
