@@ -153,8 +153,10 @@ class _Aggregator:
         budgets = [f.budget for f in self.forms if f.budget is not None]
         if len(budgets) != len(self.forms):
             return {}, funds
-        out: dict[str, Any] = {"adjusted": sum((b.adjusted for b in budgets), ZERO),
-                               "executed": sum((b.executed for b in budgets), ZERO)}
+        out: dict[str, Any] = {}
+        for column in ("adjusted", "executed"):  # a blank total (None) leaves the combined one blank too
+            values = [getattr(b, column) for b in budgets]
+            out[column] = None if any(v is None for v in values) else sum(values, ZERO)
         if all(b.initial is not None for b in budgets):
             out = {"initial": sum((b.initial or ZERO for b in budgets), ZERO), **out}
         return out, funds

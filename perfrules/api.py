@@ -27,6 +27,7 @@ from .formweights import adapt, mark_reached, weights_key
 from .interpreter import interpret
 from .model import Model
 from .parser import parse_text
+from .parts_search import add_rulesets_tried
 from .places import place_of
 from .registry import Entry, Registry
 from .result import Finding, Result
@@ -243,9 +244,13 @@ class Scorer:
                 notes.append(_fallback(form, entry, self.registry))
             if not entry.in_force(form.year):
                 notes.append(notice(form, entry))
+        return self._load(path), notes
+
+    def _load(self, path: str) -> Ruleset:
+        """The ruleset at `path`, loaded once per scorer."""
         if path not in self._cache:
             self._cache[path] = Ruleset(self.registry.chain(path))
-        return self._cache[path], notes
+        return self._cache[path]
 
     def _lookup(self, form: Form) -> Entry:
         """The registry's ruleset for the form, or (visibly) the nearest later year's."""
@@ -265,7 +270,9 @@ class Scorer:
         ruleset, notes = self._choose(form)
         if self.ruleset is not None or form.ruleset:
             return _noting(ruleset.evaluate(form), notes)  # a ruleset chosen by hand: say where it does not fit
-        return _noting(ruleset._score(form), notes)  # found by the look-up: it fits but for the notes
+        result = _noting(ruleset._score(form), notes)  # found by the look-up: it fits but for the notes
+        add_rulesets_tried(result, form, self.registry, self._load)  # a table it does not know: what else fits
+        return result
 
     def score_files(self, paths: Iterable[str]) -> list[Scored]:
         """Every form in `paths`; a bad one is reported and the others still scored."""

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from ._resources import data_dir
+from .budget_sources import BudgetSources, read_sources, reconcile
+from .cells import Note, blank_scores, read_pair, read_rate
 from .errors import Diagnostic, FormError
 from .findings import Finding
 from .notation import Quantity, read_cell
@@ -43,13 +44,16 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Budget:
+    """The budget-execution block; amounts in 万元, None where blank (see :mod:`perfrules.budget_sources`)."""
+
     initial: Decimal | None
-    adjusted: Decimal
-    executed: Decimal
+    adjusted: Decimal | None  # the rate's base: > 0, or None (blank, 0, and no 其中 rows to take it from)
+    executed: Decimal | None
     declared_rate: Decimal | None  # a fraction
     declared_rate_text: str | None
     declared_rate_places: int  # decimals of the percentage as written
     declared_score: Decimal | None
+    sources: BudgetSources | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,16 @@ class Row:
         return ""
 
     @property
+    def actual_blank(self) -> bool:
+        """实际完成值 left blank (null or only spaces): a missing value."""
+        return not self.actual_text.strip()
+
+    @property
+    def target_blank(self) -> bool:
+        """年度指标值 left blank."""
+        return not self.target_text.strip()
+
+    @property
     def quantitative(self) -> bool:
         t, a = self.target, self.actual
         return t is not None and a is not None and not t.is_date and not a.is_date
@@ -110,6 +124,7 @@ class Form:
     rows: tuple[Row, ...] = ()
     notices: list[Finding] = field(default_factory=list)
     lines: Lines = field(default_factory=dict)
+    unfilled: bool = False  # rows, and every 实际完成值 and 得分 blank: said once (unfilled-table)
     aggregated_from: tuple[str, ...] = ()  # the fund tables `perfrules aggregate` combined into this form
     places: dict[str, str] = field(default_factory=dict)  # path → cell, for forms read from tables
 
@@ -166,7 +181,7 @@ def is_valid_form(data: Any) -> bool:
 
 
 _TYPE_NAMES = {"string": "文字", "number": "数字", "integer": "整数", "object": "映射（键: 值）", "array": "列表",
-               "boolean": "真/假"}
+               "boolean": "真/假", "null": "空（未填写）"}
 
 
 def _describe(value: Any) -> str:
@@ -259,6 +274,8 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     form = _convert(data, source, lines, notices)
     if isinstance(raw, RawForm):  # a table's form: its places, and what its reader found
         form.places, form.notices[:0] = places, raw.notices
+        for notice in form.notices if places else ():  # what reading the cells found points at the cell
+            notice.place = notice.place or place_of(places, notice.path)
     return form
 
 
@@ -281,7 +298,15 @@ def _dec(x: Any) -> Decimal:
     return x if isinstance(x, Decimal) else Decimal(x)
 
 
+def _opt(mapping: dict[str, Any], key: str) -> Decimal | None:
+    """An optional amount or score: None when absent or blank (null)."""
+    x = mapping.get(key)
+    return None if x is None else _dec(x)
+
+
 def _cell_text(x: Any) -> str:
+    if x is None:
+        return ""  # a blank cell
     if isinstance(x, Decimal):
         return format(x, "f")
     return str(x)
@@ -304,55 +329,78 @@ def is_inapplicable_mark(value: Any) -> bool:
     return isinstance(value, str) and value.strip() in INAPPLICABLE_MARKS
 
 
-_RATE = re.compile(r"^\s*([+-]?\d+(?:\.(\d+))?)\s*[%％]?\s*$")
+def _notice(notices: list[Finding], lines: Lines, path: str, note: Note) -> None:
+    notices.append(Finding(note.severity, note.code, path, note.message, lines.get(path, (None,))[0]))
+
+
+def _convert_budget(b: dict[str, Any], source: str, lines: Lines, notices: list[Finding]) -> Budget:
+    rate_text = None
+    rate = None
+    places = 0
+    if b.get("declared_rate") is not None:
+        rate_text = _cell_text(b["declared_rate"])
+        reading = read_rate(rate_text)
+        if reading is None:
+            line = lines.get("$.budget.declared_rate", (0, 0))[0]
+            raise _err(source, f"$.budget.declared_rate: 无法读作百分数: {rate_text!r}", line, 0,
+                       hint='写成 "68%" 这样的百分数')
+        rate, places = reading.value, reading.places
+        if reading.note is not None:
+            _notice(notices, lines, "$.budget.declared_rate", reading.note)
+    sources = read_sources(b["sources"]) if b.get("sources") is not None else None
+    amounts: dict[str, Decimal | None] = {}
+    for column in ("initial", "adjusted", "executed"):
+        amounts[column], found = reconcile(column, _opt(b, column), sources)
+        for f in found:
+            _notice(notices, lines, f.path, f.note)
+    return Budget(
+        initial=amounts["initial"],
+        adjusted=amounts["adjusted"],
+        executed=amounts["executed"],
+        declared_rate=rate,
+        declared_rate_text=rate_text,
+        declared_rate_places=places,
+        declared_score=_opt(b, "declared_score"),
+        sources=sources,
+    )
+
+
+def _convert_row(i: int, r: dict[str, Any], lines: Lines, notices: list[Finding]) -> Row:
+    t_text, a_text = _cell_text(r["target"]), _cell_text(r["actual"])
+    name = str(r["name"])
+    pair = read_pair(name, read_cell(t_text), read_cell(a_text))
+    for note in pair.notes:
+        _notice(notices, lines, f"$.indicators[{i}]", note)
+    return Row(
+        index=i,
+        goal=int(r.get("goal", 1)),
+        level1=str(r.get("level1", "")),
+        level2=str(r.get("level2", "")),
+        name=name,
+        weight=_dec(r["weight"]),
+        target_text=t_text,
+        actual_text=a_text,
+        target=pair.target,
+        actual=pair.actual,
+        tier=r.get("tier"),
+        declared=_opt(r, "declared_score"),
+        reason=reason_text(r.get("reason")),
+        applicable=r.get("applicable", True) is not False and not (
+            is_inapplicable_mark(t_text) or is_inapplicable_mark(a_text) or is_inapplicable_mark(r.get("tier"))),
+    )
 
 
 def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Finding]) -> Form:
     jur = tuple(p.strip() for p in str(data["jurisdiction"]).split("/") if p.strip())
-    budget = None
     b = data.get("budget")
-    if b is not None:
-        rate_text = None
-        rate = None
-        places = 0
-        if "declared_rate" in b:
-            rate_text = _cell_text(b["declared_rate"])
-            m = _RATE.match(rate_text)
-            if not m:
-                line = lines.get("$.budget.declared_rate", (0, 0))[0]
-                raise _err(source, f"$.budget.declared_rate: 无法读作百分数: {rate_text!r}", line, 0,
-                           hint='写成 "68%" 这样的百分数')
-            rate = Decimal(m.group(1)) / 100
-            places = len(m.group(2) or "")
-        budget = Budget(
-            initial=_dec(b["initial"]) if "initial" in b else None,
-            adjusted=_dec(b["adjusted"]),
-            executed=_dec(b["executed"]),
-            declared_rate=rate,
-            declared_rate_text=rate_text,
-            declared_rate_places=places,
-            declared_score=_dec(b["declared_score"]) if "declared_score" in b else None,
-        )
-    rows = []
-    for i, r in enumerate(data.get("indicators") or []):
-        t_text, a_text = _cell_text(r["target"]), _cell_text(r["actual"])
-        rows.append(Row(
-            index=i,
-            goal=int(r.get("goal", 1)),
-            level1=str(r.get("level1", "")),
-            level2=str(r.get("level2", "")),
-            name=str(r["name"]),
-            weight=_dec(r["weight"]),
-            target_text=t_text,
-            actual_text=a_text,
-            target=read_cell(t_text),
-            actual=read_cell(a_text),
-            tier=r.get("tier"),
-            declared=_dec(r["declared_score"]) if "declared_score" in r else None,
-            reason=reason_text(r.get("reason")),
-            applicable=r.get("applicable", True) is not False and not (
-                is_inapplicable_mark(t_text) or is_inapplicable_mark(a_text) or is_inapplicable_mark(r.get("tier"))),
-        ))
+    budget = _convert_budget(b, source, lines, notices) if b is not None else None
+    rows = tuple(_convert_row(i, r, lines, notices) for i, r in enumerate(data.get("indicators") or []))
+    unfilled = bool(rows) and all(r.actual_blank and r.declared is None for r in rows)
+    if unfilled:
+        _notice(notices, lines, "$.indicators", Note(
+            "error", "unfilled-table", f"自评表没有填写：{len(rows)} 个指标的实际完成值和得分都是空的，指标部分记 0 分"))
+    for placed in blank_scores(data, unfilled):
+        _notice(notices, lines, placed.path, placed.note)
     return Form(
         source=source,
         kind=str(data["kind"]),
@@ -361,12 +409,13 @@ def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Find
         ruleset=data.get("ruleset"),
         unit=data.get("unit"),
         title=data.get("title"),
-        declared_total=_dec(data["declared_total"]) if "declared_total" in data else None,
+        declared_total=_opt(data, "declared_total"),
         declared_grade=data.get("declared_grade"),
         facts=dict(data.get("facts") or {}),
         budget=budget,
-        rows=tuple(rows),
+        rows=rows,
         notices=notices,
         lines=lines,
+        unfilled=unfilled,
         aggregated_from=tuple(str(x) for x in data.get("aggregated_from") or ()),
     )

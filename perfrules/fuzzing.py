@@ -67,7 +67,7 @@ def fuzz_ruleset(rs: Ruleset, examples: int = 200, seed: int | None = None) -> F
     last: dict[str, Any] = {}
 
     @settings(max_examples=examples, database=None, deadline=None, derandomize=seed is None,
-              suppress_health_check=list(HealthCheck), print_blob=False)
+              suppress_health_check=list(HealthCheck), print_blob=False, report_multiple_bugs=False)
     @given(forms(rs))
     def prop(form: dict[str, Any]) -> None:
         out.examples += 1

@@ -70,7 +70,7 @@ def _plain(x: Decimal) -> str:
 
 
 def _canonical_unit(value: Decimal, unit: str) -> tuple[Decimal, str]:
-    if unit in ("%", "％"):
+    if unit in ("%", "％", "百分比", "百分数"):  # units written as words: ≥100百分比 is ≥100%
         return value / 100, "%"
     if unit == "‰":
         return value / 1000, "%"
@@ -149,6 +149,13 @@ def read_cell(text: str) -> Quantity | None:
         return None
     value, unit = _canonical_unit(value, unit)
     return Quantity(value, unit, relation, raw)
+
+
+def written_unit(text: str) -> str:
+    """The unit of a numeric cell as written (``元``, ``万人``, ``%``, ``百分比``), or ""."""
+    _, body = _strip_relation(text.strip().replace("，", ",").replace("．", "."))
+    m = _NUMBER.match(body)
+    return m.group(2).strip().replace(" ", "") if m else ""
 
 
 def direction_of(relation: str) -> str | None:

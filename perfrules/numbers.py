@@ -192,6 +192,8 @@ def numeric_fields(schema: Mapping[str, Any]) -> dict[Pattern, str]:
                 **{k: v for k, v in node.items() if k != "$ref"},
             }
         kind = node.get("type")
+        if isinstance(kind, list) and len(kind) == 2 and "null" in kind:  # a number or a blank cell
+            kind = next(k for k in kind if k != "null")
         if kind in ("number", "integer") and pattern:
             out[pattern] = str(kind)
         for key, sub in node.get("properties", {}).items():

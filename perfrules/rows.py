@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from .conventions import copies_target, judge_cells, reason_of
 from .forms import Row
 from .model import BandSpec, Policy, RowClass
 from .names import ROW_FIELDS
@@ -19,7 +20,7 @@ from .values import ZERO, Value
 
 #: Tier names a form may use for a qualitative row, besides a band's own label and aliases.
 TIER_ALIASES = {
-    "achieved": 0, "达成": 0, "达成预期指标": 0, "完成": 0,
+    "achieved": 0, "达成": 0, "达成预期指标": 0, "完成": 0, "已完成": 0, "已达成": 0, "全部完成": 0,
     "partial": 1, "部分达成": 1, "部分达成预期指标并具有一定效果": 1, "部分完成": 1,
     "failed": 2, "未达成": 2, "未达成预期指标且效果较差": 2, "未完成": 2,
 }
@@ -66,6 +67,12 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
 
     `row_class` is the first ``when`` class the row belongs to: its formula wins over ≥ / ≤.
     """
+    judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
+    if judged is not None:
+        if judged.band is None:
+            return RowPlan("bad", why=judged.why, problem=judged.problem.triple if judged.problem else None)
+        return RowPlan("qual", why=judged.why, band=judged.band, tier=judged.band.label,
+                       notes=tuple(n.triple for n in judged.notes))
     t, a = row.target, row.actual
     if t is not None and a is not None and not t.is_date and not a.is_date:
         notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
@@ -90,6 +97,8 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
             direction, why = row_class.formula, ("class", class_words(row_class))
         elif direction is not None:
             why = ("relation", t.relation)
+            if copies_target(row):  # the actual repeats the target, comparator included: met
+                why = ("relation", t.relation, "copy")
         else:
             field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
             direction = policy.unsigned_cases.get(field_value or "", policy.unsigned_default or "positive")
@@ -131,7 +140,8 @@ def reason(row: Row, plan: RowPlan) -> str:
     if plan.kind == "quant":
         d = _dir_name(plan.direction)
         if why[0] == "relation":
-            return f"目标值带 {why[1]}，按{d}指标计分"
+            copy = "实际完成值照抄目标值，按达到目标值计；" if len(why) > 2 else ""
+            return f"{copy}目标值带 {why[1]}，按{d}指标计分"
         if why[0] == "field":
             return f"目标值未写方向，{_field_name(why[1])}为 {why[2]}，按{d}指标计分"
         if why[0] == "class":
@@ -142,7 +152,7 @@ def reason(row: Row, plan: RowPlan) -> str:
         return f"时限指标：实际 {row.actual.display()} {why[1]}要求 {row.target.display()}，记为 {plan.tier}"
     if why and why[0] == "same":
         return f"定性指标：实际完成值与目标值相同，记为 {plan.tier}"
-    return "定性指标，按评价等次计分"
+    return reason_of(why, plan.band) or "定性指标，按评价等次计分"
 
 
 def _top_band(policy: Policy) -> BandSpec:

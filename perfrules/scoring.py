@@ -25,9 +25,11 @@ from .notation import _read_date, read_cell
 from .operations import NON_FINITE, fits, minimum, multiply, non_finite, subtract
 from .operations import total as add_up
 from .places import place_of
+from .plausibility import suspect_cells
 from .rescale import inapplicable_row, section_rescale, total_rescale
 from .result import Finding, ItemResult, Result, SectionResult
 from .rows import RowSource, plan_row, qualitative_score, row_fields
+from .totals import unknown_parts_message, weights_total_note
 from .trace import ItemFormula, RowFormula, Said, TierScore, Trace
 from .values import CONTEXT, ZERO, EvalError, Value, fmt_number, fmt_score, quantizer, round_to
 
@@ -129,8 +131,10 @@ def build_env(model: Model, form: Form, coll: Collector, evaluator: Evaluator) -
     env: dict[str, Value] = {"year": Decimal(form.year)}
     b = form.budget
     if b is not None:
-        env["budget.adjusted"] = b.adjusted
-        env["budget.executed"] = b.executed
+        if b.adjusted is not None:  # > 0 when present (budget_sources): the checker relies on it
+            env["budget.adjusted"] = b.adjusted
+        if b.executed is not None:
+            env["budget.executed"] = b.executed
         if b.initial is not None:
             env["budget.initial"] = b.initial
         if b.declared_score is not None:
@@ -281,8 +285,12 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         total = model.full
     total, rescaled = total_rescale(model, coll, total)
     grade = model.grade_of(total)
+    note = weights_total_note(model.full, coll.items, form.rows, (form.notices, coll.findings)) \
+        if form.rows and model.policy else None
+    if note is not None:
+        coll.add(note.severity, note.code, "$.indicators", note.message)
     b = form.budget
-    if b is not None and b.declared_rate is not None:
+    if b is not None and b.declared_rate is not None and b.adjusted and b.executed is not None:
         _rate_audit(coll, b)
     if form.declared_total is not None and abs(form.declared_total - total) > model.tolerance:
         coll.add("error", "declared-total-mismatch", "$.declared_total",
@@ -429,6 +437,8 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     path = row.path
     for severity, code, message in plan.notes:
         coll.add(severity, code, path, message)
+    for note in suspect_cells(row):  # OCR'd copies: a warning with the likely reading, never a correction
+        coll.add(note.severity, note.code, path, note.message)
     audit = True
     trace: Trace
     weight = row.weight
@@ -466,8 +476,10 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     else:
         assert plan.problem is not None
         severity, code, message = plan.problem
-        coll.add(severity, code, path, message)
-        raw, trace, audit = ZERO, Said("无法计分，记 {score} 分"), False
+        blank = code == "blank-actual"
+        if not (blank and coll.form.unfilled):  # an unfilled table is said once (unfilled-table)
+            coll.add(severity, code, path, message)
+        raw, trace, audit = ZERO, Said("未填写，记 {score} 分" if blank else "无法计分，记 {score} 分"), False
     return finish_item(model, coll, f"{node.id}.{position}", row.name, node.id, weight, raw, row.declared, path, None,
                        "row", trace, RowSource(row, plan), audit, node.span.line, form_weight_reported=bool(bad_weight))
 
@@ -501,6 +513,9 @@ def select_rows(coll: Collector, node: NodeSpec, form: Form, claimed: dict[int, 
 
 
 def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None:
+    if form.rows and not claimed:  # the ruleset knows none of the table's parts: say it once
+        coll.add("error", "unknown-table-parts", "$.indicators", unknown_parts_message(form.rows, coll.sections))
+        return
     for row in form.rows:
         if row.index not in claimed:
             coll.add("error", "unmatched-row", row.path,

@@ -119,12 +119,26 @@ def _date_cells(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @st.composite
+def _table_cells(draw: st.DrawFn, model: Model) -> tuple[Any, Any]:
+    """Cells as real tables fill them (docs/forms.md): blank, words, fractions, bare numbers, tier names."""
+    target = draw(st.sampled_from(["≥90%", "≥95%", "100%", "≤5%", "≥6次", "有效提升", None]))
+    bands = model.policy.bands if model.policy else ()
+    words = ["完成", "已完成", "显著提升", *(w for b in bands for w in (b.label, *b.aliases))]
+    actual = draw(st.one_of(st.none(), st.just(""), st.sampled_from(words),
+                            _decimal(Decimal(0), Decimal("1.5"), 4).map(_plain),
+                            _decimal(Decimal(0), Decimal(300), 1).map(_plain), st.just(target)))
+    return target, actual
+
+
+@st.composite
 def _row(draw: st.DrawFn, model: Model, fields: dict[str, Any], weight: Decimal) -> dict[str, Any]:
     row: dict[str, Any] = {"name": draw(st.sampled_from(["预计参保人数", "资金及时拨付率", "服务对象满意率", "成本控制",
                                                            "政策知晓率", "支付完成时间", "指标"])), "weight": weight}
     row.update(fields)
-    kind = draw(st.sampled_from(["quant", "quant", "quant", "text", "date"]))
-    if kind == "quant":
+    kind = draw(st.sampled_from(["quant", "quant", "quant", "text", "date", "table"]))
+    if kind == "table":
+        row["target"], row["actual"] = draw(_table_cells(model))
+    elif kind == "quant":
         row["target"], row["actual"] = draw(_quant_cells())
     elif kind == "date":
         row["target"], row["actual"] = draw(_date_cells())
@@ -229,6 +243,9 @@ def _forms(draw: st.DrawFn, model: Model) -> dict[str, Any]:
         budget["declared_rate"] = f"{fmt_number((executed / adjusted * 100).quantize(Decimal(1)))}%"
     if draw(st.booleans()):
         budget["declared_score"] = draw(_decimal(Decimal(0), Decimal(20), 2))
+    if draw(st.integers(0, 5)) == 0:  # the 其中 rows, the total sometimes left at 0 or blank
+        budget["sources"] = {"appropriation": {"adjusted": adjusted, "executed": executed}}
+        budget["adjusted"] = draw(st.sampled_from([adjusted, Decimal(0), None]))
     form["budget"] = budget
     facts: dict[str, Any] = {}
     scored = _judge_score_facts(model)

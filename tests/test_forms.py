@@ -166,9 +166,14 @@ def test_missing_value_is_a_finding_not_zero(tmp_path: Path, capsys: pytest.Capt
 
 def test_missing_tier_for_a_different_text_is_a_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = GOOD.replace('actual: "普通居民61元/人/年; 特殊人员140元/人/年"', 'actual: "基本达到"')
-    code, out, _ = run(tmp_path, text, capsys, fmt="json")
+    code, out, _ = run(tmp_path, text.replace('actual: "基本达到", declared_score: 10', 'actual: "基本达到"'), capsys,
+                       fmt="json")
     doc = json.loads(out)
     assert any(f["code"] == "missing-tier" and f["path"] == "$.indicators[1]" for f in doc["findings"])
+    # with a declared score, the tier is the band holding it (tier-from-score), not missing-tier
+    code, out, _ = run(tmp_path, text, capsys, fmt="json")
+    doc = json.loads(out)
+    assert [f["code"] for f in doc["findings"] if f["path"] == "$.indicators[1]"] == ["tier-from-score"]
     text2 = text.replace('actual: "基本达到", declared_score: 10', 'actual: "基本达到", tier: 部分达成, declared_score: 10')
     code, out, _ = run(tmp_path, text2, capsys, fmt="json")
     doc = json.loads(out)
