@@ -47,7 +47,7 @@ def _values(items: list[ItemResult]) -> dict[str, Decimal]:
     return out
 
 
-def _num(x: Decimal | None) -> int | float | None:
+def sheet_number(x: Decimal | None) -> int | float | None:
     """A figure as a worksheet number: int when whole, else the float of its exact decimal text."""
     if x is None:
         return None
@@ -81,8 +81,8 @@ def write_form_sheet(sh: Any, r: Result) -> None:
         return cell
 
     def disagree(row: int, col: int, declared: Decimal | None, computed: Decimal, notes: list[Finding]) -> None:
-        put(row, col, _num(declared), fmt="0.##")
-        put(row, col + 1, _num(computed), fmt="0.##")
+        put(row, col, sheet_number(declared), fmt="0.##")
+        put(row, col + 1, sheet_number(computed), fmt="0.##")
         if declared is not None and declared != computed:
             for c in (col, col + 1):
                 sh.cell(row, c).fill = alert
@@ -117,13 +117,13 @@ def write_form_sheet(sh: Any, r: Result) -> None:
         put(top + k, 2, text, label=True)
         amounts = [values.get(f) for f in BUDGET_FIELDS] if k == 1 else [None, parts[k - 2], None]
         for c, amount in enumerate(amounts, start=3):
-            put(top + k, c, _num(amount), fmt="0.00")
+            put(top + k, c, sheet_number(amount), fmt="0.00")
     total_row = top + 1
     adjusted, executed = values.get("budget.adjusted"), values.get("budget.executed")
     if budget:
-        put(total_row, 6, _num(budget[0].weight))
+        put(total_row, 6, sheet_number(budget[0].weight))
     if adjusted and executed is not None:
-        put(total_row, 7, _num((executed / adjusted).quantize(Decimal("0.0001"))), fmt="0.00%")
+        put(total_row, 7, sheet_number((executed / adjusted).quantize(Decimal("0.0001"))), fmt="0.00%")
     for k, item in enumerate(budget):
         disagree(total_row + k, 8, item.declared, item.score, _about(r, item))
     sh.merge_cells(start_row=top, start_column=1, end_row=top + len(rows), end_column=1)
@@ -148,7 +148,7 @@ def write_form_sheet(sh: Any, r: Result) -> None:
         put(row, 4, item.name)
         put(row, 5, getattr(src, "target_text", "") or "" if src is not None else "")
         put(row, 6, getattr(src, "actual_text", "") or "" if src is not None else "")
-        put(row, 7, _num(item.weight), fmt="0.##")
+        put(row, 7, sheet_number(item.weight), fmt="0.##")
         disagree(row, DECLARED_COL, item.declared, item.score, _about(r, item))
         put(row, 10, (getattr(src, "reason", "") or "") if src is not None else "")
         row += 1
@@ -157,7 +157,7 @@ def write_form_sheet(sh: Any, r: Result) -> None:
         if end - 1 > start:  # the section's label merged down its rows, as in the official table
             sh.merge_cells(start_row=start, start_column=1, end_row=end - 1, end_column=1)
     put(row, 1, "总分", label=True)
-    put(row, 7, _num(r.max))
+    put(row, 7, sheet_number(r.max))
     disagree(row, DECLARED_COL, r.declared_total, r.total,
              [f for f in r.findings if f.path.startswith("$.declared_total")])
     put(row, 10, f"等级 {r.grade}")

@@ -12,18 +12,16 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 
 from ..api import Scored
 from ..result import Result
-from ..values import fmt_number
-from .report_form import write_form_sheet
+from .report_form import SEVERITY_NAMES, write_form_sheet
+from .report_form import sheet_number as _num
 from .report_summary import FindingRow, SummaryRow, summarize
 
 SUMMARY_COLUMNS = ("序号", "表单", "单位", "项目", "规则", "版本", "总分", "等级", "填报总分", "差额（填报−计算）",
                    "错误", "警告", "排名", "无法读取的原因")
 FINDING_COLUMNS = ("表单", "位置", "级别", "代码", "说明")
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _sheet_name(n: int, r: Result, taken: set[str]) -> str:
@@ -85,14 +83,6 @@ def build_report_xlsx(items: Sequence[Scored]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def _num(x: Decimal | None) -> int | float | str | None:
-    """A score as a worksheet number: int when whole, else the float of its exact decimal text."""
-    if x is None:
-        return None
-    text = fmt_number(x)
-    return int(text) if "." not in text else float(text)
 
 
 def _summary_cells(row: SummaryRow) -> list[object]:
