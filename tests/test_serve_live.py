@@ -7,6 +7,7 @@ this process dies.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,6 +142,68 @@ def test_workbench_edit_check_fix_score(server: str, browser: object, tmp_path: 
     page.wait_for_selector(".op")
     assert page.locator(".op").count() == 11
     assert errors == []  # no script error, no CSP violation, nothing fetched from elsewhere
+    page.close()
+
+
+def drop_bytes(page: object, name: str, data: bytes) -> None:
+    """Drop a binary file (a workbook) on the forms area, as a browser does."""
+    page.evaluate(  # type: ignore[attr-defined]
+        """([name, encoded]) => {
+            const bytes = Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0));
+            const dt = new DataTransfer();
+            dt.items.add(new File([bytes], name));
+            const zone = document.getElementById("drop");
+            zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+            zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+        }""", [name, base64.b64encode(data).decode("ascii")])
+
+
+def huangshi_02_workbook(tmp_path: Path) -> Path:
+    """Seed 003's table 2 (the bundled example 02) written as a workbook in the 黄石 layout."""
+    from openpyxl import Workbook
+
+    from tests.tables_build import example, huangshi_sheet, workbook_bytes
+
+    wb = Workbook()
+    wb.active.title = "开发区配套"
+    huangshi_sheet(wb.active, example(EXAMPLE))
+    path = tmp_path / "02-kaifaqu-peitao.xlsx"
+    path.write_bytes(workbook_bytes(wb))
+    return path
+
+
+def test_workbench_scores_a_dropped_and_a_picked_workbook(server: str, browser: object, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 950})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.goto(server + f"/?ruleset={HUANGSHI}")
+    page.wait_for_selector("#check-status.ok")
+    book = huangshi_02_workbook(tmp_path)
+    drop_bytes(page, book.name, book.read_bytes())
+    total = page.wait_for_selector("[data-total]")
+    assert total.get_attribute("data-total") == "91.64" and "总分 91.64 / 100" in total.inner_text()
+    card = page.inner_text(".card")
+    assert "02-kaifaqu-peitao.xlsx" in card and "20 × ratio(67.51 ÷ 100) = 13.5" in card
+    places = page.locator(".card .finding .place").all_inner_texts()
+    assert places and all(p.strip().startswith("单元格 开发区配套!") for p in places)
+    shot = tmp_path / "workbench-workbook.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    # picked through the file chooser, beside a file that is not a workbook at all
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    page.set_input_files("#forms-file", [str(broken)])
+    page.wait_for_selector(".card[data-form] + .card .error-text")
+    assert "broken.xlsx" in page.inner_text("#results") and "损坏" in page.inner_text("#results")
+    assert page.locator("[data-total='91.64']").count() == 1
+    # compare with last year reads the workbook through the same path
+    page.check("input[name=mode][value=compare]")
+    page.wait_for_selector(".changes table")
+    rows = page.locator(".changes tbody tr").all_inner_texts()
+    assert rows[0].split("\t") == ["02-kaifaqu-peitao.xlsx", "91.64", "91.64", "0", "优"]
+    assert rows[1].startswith("broken.xlsx")
+    assert errors == []
     page.close()
 
 

@@ -75,7 +75,8 @@ def openapi_document(config: ServeConfig) -> dict[str, Any]:
                                   "content": {"application/jsonl": {"schema": {"type": "string"}}}}, **errors}}},
         "/score/draft": {"post": {
             "summary": "Check a draft ruleset text and score forms with it (the workbench)", "tags": ["authoring"],
-            "requestBody": _json_body("`text` the ruleset, `name`, `forms`: [{name, text}]",
+            "requestBody": _json_body("`text` the ruleset, `name`, `forms`: [{name, text}] (YAML/JSON) or "
+                                      "[{name, base64}] (.xlsx/.xls/.docx; one result per table)",
                                       {"text": "ruleset \"…\"\n…", "name": "project.rules",
                                        "forms": [{"name": "a.yaml", "text": "kind: project\n…"}]}),
             "responses": {"200": _json("`ok`, `diagnostics`, `ruleset` (tree, proofs), `results`"), **errors}}},
@@ -87,7 +88,8 @@ def openapi_document(config: ServeConfig) -> dict[str, Any]:
         "/diff": {"post": {
             "summary": "What changed between two rulesets (Chinese) and each form's total under both",
             "tags": ["authoring"],
-            "requestBody": _json_body("`old` and `new`: {id} or {text, name}; optional `forms`: [{name, text}]",
+            "requestBody": _json_body("`old` and `new`: {id} or {text, name}; optional `forms`: [{name, text}] "
+                                      "or [{name, base64}]",
                                       {"old": huangshi, "new": {"text": "ruleset \"…\"\nextends \"…\"\n…"},
                                        "forms": []}),
             "responses": {"200": _json("`changes` [{kind, group, text}], `forms` [{form, old_total, new_total, "

@@ -7,6 +7,8 @@ together exactly as ``perfrules score --format json`` does.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import json
 from collections.abc import Iterator
@@ -34,10 +36,11 @@ MIN_YEAR, MAX_YEAR = 1990, 2200
 
 @dataclass(frozen=True)
 class FormText:
-    """A form sent inside a JSON request (the workbench's dropped files): its file name and text."""
+    """A form sent inside a JSON request (the workbench's dropped files): its file name and its bytes
+    (a YAML/JSON text as UTF-8, or a workbook or Word document sent as base64)."""
 
     name: str
-    text: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -86,17 +89,35 @@ def _string(obj: Any, key: str, hint: str) -> str:
     return value
 
 
+def _form_bytes(f: dict[str, Any], name: str) -> bytes:
+    """One form entry's bytes: ``text`` (YAML or JSON) or ``base64`` (a workbook), exactly one of them."""
+    if "text" in f and "base64" in f:
+        raise _bad_request(f"表单 {name} 同时给了 text 和 base64，只能给一个",
+                           "YAML/JSON 表单用 text，Excel/Word 表格用 base64")
+    if "base64" not in f:
+        return _string(f, "text", "每个表单写成 {name, text} 或 {name, base64}").encode("utf-8")
+    encoded = _string(f, "base64", "Excel/Word 表格写成 {name, base64}")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise _bad_request(f"表单 {name} 的 base64 内容无法解码", "把文件的字节按标准 base64（RFC 4648）编码") from None
+
+
 def _form_texts(obj: dict[str, Any], limit: int) -> list[FormText]:
     raw = obj.get("forms", [])
     if not isinstance(raw, list) or not all(isinstance(f, dict) for f in raw):
-        raise _bad_request("forms 应为列表，每项为 {\"name\": 文件名, \"text\": YAML 或 JSON 文本}",
+        raise _bad_request("forms 应为列表，每项为 {\"name\": 文件名, \"text\": YAML 或 JSON 文本}"
+                           "或 {\"name\": 文件名, \"base64\": Excel/Word 表格}",
                            '例如 "forms": [{"name": "a.yaml", "text": "kind: project\\n…"}]')
     if len(raw) > limit:
         raise Problem(413, "too-many-forms", f"一次最多 {limit} 个表单，这里有 {len(raw)} 个",
                       [Diagnostic("error", "too-many-forms", f"表单数 {len(raw)} 超过上限 {limit}", "<request>",
                                   hint="分几次提交")])
-    return [FormText(str(f.get("name") or f"表单{i + 1}"), _string(f, "text", "每个表单写成 {name, text}"))
-            for i, f in enumerate(raw)]
+    out = []
+    for i, f in enumerate(raw):
+        name = str(f.get("name") or f"表单{i + 1}")
+        out.append(FormText(name, _form_bytes(f, name)))
+    return out
 
 
 class Service:
@@ -216,18 +237,26 @@ class Service:
         return self._checked(text, name)[0]
 
     def _scored_texts(self, rs: Ruleset, forms: list[FormText]) -> Iterator[FormOutcome]:
+        """Each form scored by `rs`: a workbook gives one outcome per table (``book.xlsx#2``), read
+        with what `rs` says of its area, as ``POST /score?ruleset=`` reads it."""
         for f in forms:
-            data = f.text.encode("utf-8")
+            kind = guess_type(f.data, f.name)
+            defaults = reading_defaults(rs) if is_table(kind, f.data, f.name) else None
             try:
-                doc = read_forms(data, guess_type(data, f.name), f.name)[0]
-                if isinstance(doc, FormError):
-                    raise doc
-                form = read_form(doc)
-                yield FormOutcome(f.name, form, rs.evaluate(form), ())
+                docs = read_forms(f.data, kind, f.name, defaults)
             except Problem as p:
                 yield FormOutcome(f.name, None, None, tuple(self.public(d) for d in p.diagnostics))
-            except PerfrulesError as e:
-                yield FormOutcome(f.name, None, None, tuple(self.public(d) for d in e.diagnostics))
+                continue
+            for doc in docs:
+                if isinstance(doc, FormError):
+                    name = doc.diagnostics[0].file if doc.diagnostics else f.name
+                    yield FormOutcome(name, None, None, tuple(self.public(d) for d in doc.diagnostics))
+                    continue
+                try:
+                    form = read_form(doc)
+                    yield FormOutcome(doc.source, form, rs.evaluate(form), ())
+                except PerfrulesError as e:
+                    yield FormOutcome(doc.source, None, None, tuple(self.public(d) for d in e.diagnostics))
 
     def draft(self, data: bytes) -> dict[str, Any]:
         """``POST /score/draft``: check a ruleset text and score the given forms with it (the workbench)."""

@@ -188,7 +188,7 @@
     }
     const declared = r.declared_total !== undefined ? `（填报总分 ${r.declared_total}）` : "";
     return el("div", { class: "card", "data-form": r.form },
-      el("h3", {}, r.title || r.form),
+      el("h3", {}, r.title || r.form, r.title ? el("span", { class: "source" }, r.form) : null),
       el("div", {}, el("span", { class: "total", "data-total": r.total }, `总分 ${r.total} / ${r.max}`),
         `　等级 ${r.grade}${declared}　规则 ${r.ruleset.id} v${r.ruleset.version}`),
       el("table", {}, el("thead", {}, el("tr", {}, ["部分 / 指标", "分值", "得分", "填报", "计算"].map((h) => el("th", {}, h)))),
@@ -196,7 +196,8 @@
       el("div", {}, r.findings.length ? el("strong", {}, `发现 ${r.findings.length} 项`) : "没有发现问题",
         r.findings.map((f) => el("div", { class: "finding " + f.severity },
           el("span", { class: "sev" }, f.severity), `${f.code}  ${f.message}`,
-          el("span", { class: "muted" }, `  ${f.path}${f.line ? `（第 ${f.line} 行）` : ""}`)))));
+          el("span", { class: "muted" }, `  ${f.path}${f.line ? `（第 ${f.line} 行）` : ""}`),
+          f.place ? el("span", { class: "place" }, `  单元格 ${f.place}`) : null))));
   }
 
   // an indicator row's inputs and reasoning, shown when the mouse rests on the row
@@ -248,14 +249,25 @@
   }
 
   // ---------------------------------------------------------------- forms
+  // a workbook or Word document travels as base64 in the same JSON envelope as a YAML text; the
+  // service reads its tables with perfrules.tables, as POST /score reads an upload
+  const TABLE = /\.(xlsx|xls|docx)$/i;
+  function base64Of(buffer) {
+    const bytes = new Uint8Array(buffer);
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(binary);
+  }
+
   async function addFiles(files) {
     for (const file of files) {
-      if (/\.(xlsx|docx|xls|doc)$/i.test(file.name)) {
-        showError(new Error(`${file.name}：工作台暂不能读取 Excel/Word 表格，请先转成 YAML 或 JSON`));
+      if (/\.doc$/i.test(file.name)) {
+        showError(new Error(`${file.name}：不能读取旧版 Word（.doc）文件，请另存为 .docx 后再加入`));
         continue;
       }
-      const text = await file.text();
-      state.forms = state.forms.filter((f) => f.name !== file.name).concat([{ name: file.name, text }]);
+      const entry = TABLE.test(file.name) ? { name: file.name, base64: base64Of(await file.arrayBuffer()) }
+                                          : { name: file.name, text: await file.text() };
+      state.forms = state.forms.filter((f) => f.name !== file.name).concat([entry]);
     }
     showForms();
     await refresh();
