@@ -49,10 +49,29 @@ def test_report_xlsx(forms: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     places = {r[1] for r in findings if r[0].endswith("07-daye.xlsx")}
     assert "Sheet!B7" not in places and any(p.startswith("Sheet!") for p in places)  # cells for the workbook form
     assert any(r[1] == "第 8 行" for r in findings if r[0].endswith("02-kaifaqu-peitao.yaml"))  # lines for YAML
-    sheet = wb[wb.sheetnames[3]]  # 02's sheet: declared 13 vs computed 13.5 highlighted
-    row = next(r for r in sheet.iter_rows(min_row=6) if r[0].value.strip() == "预算执行情况")
-    assert (row[2].value, row[3].value, row[4].value) == (13, 13.5, -0.5)
-    assert row[3].fill.fgColor.rgb.endswith("F8D7DA")
+    sheet = wb[wb.sheetnames[3]]  # 02's sheet, official layout: declared 13 vs computed 13.5 highlighted
+    assert sheet["A1"].value == "2022 年度项目支出绩效自评表" and sheet["B2"].value == "城乡居民基本医疗保险区级配套资金（开）"
+    assert [sheet.cell(5, c).value for c in range(3, 10)] == [
+        "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分（填报）", "计算得分"]
+    # 年度资金总额: 100 / 67.51, 分值 20, 执行率 67.51 ÷ 100, declared 13, computed 20 × 0.6751 = 13.50
+    assert [sheet.cell(6, c).value for c in range(2, 10)] == ["年度资金总额", None, 100, 67.51, 20, 0.6751, 13, 13.5]
+    assert sheet["H6"].fill.fgColor.rgb.endswith("F8D7DA") and sheet["I6"].fill.fgColor.rgb.endswith("F8D7DA")
+    assert sheet["I6"].comment is not None
+    header = [sheet.cell(8, c).value for c in range(1, 11)]
+    assert header == ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分（填报）",
+                      "计算得分", "偏差原因分析及改进措施"]
+    # 预计参保人数: 20 × 11789 ÷ 13000 = 18.14 computed, 15 declared: highlighted, its finding as a comment
+    assert [sheet.cell(9, c).value for c in range(1, 10)] == [
+        "年度绩效目标1 (70分)", "产出指标", "数量指标", "预计参保人数", "13000人", "11789人", 20, 15, 18.14]
+    assert sheet["H9"].fill.fgColor.rgb.endswith("F8D7DA") and "15" in sheet["I9"].comment.text
+    assert sheet["I10"].value == 10 and sheet["I10"].fill.fgColor.rgb != "FFF8D7DA" and sheet["I10"].comment is None
+    assert "A9:A14" in {str(m) for m in sheet.merged_cells.ranges}  # the goal's label merged down its six rows
+    total = next(r for r in sheet.iter_rows(min_row=9) if r[0].value == "总分")
+    assert [c.value for c in total[6:10]] == [100, 88, 91.64, "等级 优"]
+    assert total[7].fill.fgColor.rgb.endswith("F8D7DA")
+    findings_at = next(r[0].row for r in sheet.iter_rows(min_row=total[0].row) if (r[0].value or "").startswith("发现"))
+    listed = [sheet.cell(k, 2).value for k in range(findings_at + 2, sheet.max_row + 1)]
+    assert len(listed) == int(sheet.cell(findings_at, 1).value.split()[1]) and listed  # every finding under the table
 
 
 def test_report_html_is_self_contained(forms: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -63,13 +63,15 @@ def test_huangshi_workbook_scores_as_the_yaml(path: Any) -> None:
     huangshi_sheet(wb.active, form, top=4, left=2)  # offset: the table need not start at A1
     [item] = read_tables(workbook_bytes(wb), f"{path.stem}.xlsx", defaults=HUANGSHI_AREA)
     assert isinstance(item, TableForm), getattr(item, "error", None) and item.error.render()
-    assert _same(item.raw.data, form)  # weights derived from the declared scores = the YAML's weights
+    data = dict(item.raw.data)
+    assert data.pop("notes") == "项目类别：部门预算项目"  # the ☑ of the 项目类别 line, kept (checkboxes.py)
+    assert _same(data, form)  # weights derived from the declared scores = the YAML's weights
     scorer = Scorer()
     from_table = scorer.score(item.raw)
     from_yaml = scorer.score(form)
     assert from_table.total == from_yaml.total
     assert from_table.grade == from_yaml.grade
-    assert _findings(from_table, ("derived-weights",)) == _findings(from_yaml)
+    assert _findings(from_table, ("derived-weights", "ticked-option")) == _findings(from_yaml)
     derived = [f for f in from_table.findings if f.code == "derived-weights"]
     assert len(derived) == 1 and derived[0].severity == "info"
     for f in from_table.findings:

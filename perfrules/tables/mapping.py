@@ -19,6 +19,7 @@ from ..forms import form_schema
 from ..numbers import number_problem
 from ..result import Finding
 from ..values import fmt_number
+from .checkboxes import choice_message, find_choices, read_choice
 from .grid import Cell, Grid, label_key, normalized, points_in, squash
 from .locate import (
     BUDGET_HEADERS,
@@ -151,6 +152,7 @@ class _Reader:
         self.read_indicators()
         self.read_total()
         self.read_facts()
+        self.read_choices()
         self.report_unplaced()
         origin = self.places.get("$.kind") or self.places.get("$.title") or self.cell(reg.top, 0).place
         self.places.setdefault("$", origin)  # the table itself: its title
@@ -221,7 +223,8 @@ class _Reader:
             if not consumed:
                 continue
             self.used.add(r)
-            stray = next((x for k, x in enumerate(row) if k not in consumed and not x.blank and not x.continued), None)
+            stray = next((x for k, x in enumerate(row) if k not in consumed and not x.blank and not x.continued
+                          and read_choice(x.text) is None), None)  # ☑/□ cells: read_choices
             if stray is not None:
                 self.notices.append(Finding("warning", "unplaced-cell", "$",
                                             f"{stray.place}: “{stray.text.strip()[:30]}”不是表头中认识的栏目，未读取",
@@ -507,6 +510,17 @@ class _Reader:
             self.places[f"$.facts.{name}"] = cell.place
         if facts:
             self.data.setdefault("facts", {}).update(facts)
+
+    def read_choices(self) -> None:
+        """☑/□ lines above the indicator header: what is ticked goes to ``notes``, with an info finding."""
+        found = find_choices(self.grid, self.reg.top, self.reg.header_row)
+        for f in found:
+            self.used.add(f.row)
+            self.notices.append(Finding("info", "ticked-option", "$.notes", choice_message(f), place=f.cell.place))
+        if found:
+            lines = [f.choice.note for f in found]
+            self.data["notes"] = "\n".join([self.data["notes"], *lines] if self.data.get("notes") else lines)
+            self.places.setdefault("$.notes", found[0].cell.place)
 
     def report_unplaced(self) -> None:
         reg, grid = self.reg, self.grid

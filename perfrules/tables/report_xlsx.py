@@ -2,9 +2,9 @@
 
 Sheet 汇总 (one row per form, ranked; an unreadable form is a row with its
 error), sheet 发现 (every finding with form, place and message), then one sheet
-per scored form in the table's own order: each item's 分值, the declared score
-beside the computed one, the difference highlighted where they disagree, and the
-form's findings.
+per scored form in the official table layout (:mod:`.report_form`): the declared
+得分 beside the computed one, disagreements filled red with the findings as a
+cell comment, and the form's findings under the table.
 """
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 
 from ..api import Scored
 from ..result import Result
-from ..values import fmt_number
-from .report_summary import FindingRow, SummaryRow, item_lines, summarize, where
+from .report_form import SEVERITY_NAMES, write_form_sheet
+from .report_form import sheet_number as _num
+from .report_summary import FindingRow, SummaryRow, summarize
 
 SUMMARY_COLUMNS = ("序号", "表单", "单位", "项目", "规则", "版本", "总分", "等级", "填报总分", "差额（填报−计算）",
                    "错误", "警告", "排名", "无法读取的原因")
 FINDING_COLUMNS = ("表单", "位置", "级别", "代码", "说明")
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _sheet_name(n: int, r: Result, taken: set[str]) -> str:
@@ -37,7 +36,7 @@ def _sheet_name(n: int, r: Result, taken: set[str]) -> str:
 def build_report_xlsx(items: Sequence[Scored]) -> bytes:
     """The .xlsx bytes of the report on `items` (in input order)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
 
     rows, findings = summarize(items)
     wb = Workbook()
@@ -76,44 +75,7 @@ def build_report_xlsx(items: Sequence[Scored]) -> bytes:
         if it.result is None:
             continue
         r = it.result
-        sh = wb.create_sheet(_sheet_name(n, r, taken))
-        sh.append([r.title or r.form])
-        sh["A1"].font = Font(bold=True, size=13)
-        sh.append(["单位", r.unit or "", "", "规则", f"{r.ruleset_id} 第 {r.ruleset_version} 版"])
-        sh.append(["表单", r.form])
-        sh.append([])
-        sh.append(["部分 / 指标", "分值", "填报得分", "计算得分", "差额（填报−计算）", "计算过程", "位置"])
-        _style_head(sh, head_fill, bold, row=5)
-        for line in item_lines(r):
-            if line.section:
-                sh.append([f"【{line.name}】", _num(line.weight), None, _num(line.score)])
-                sh.cell(sh.max_row, 1).font = bold
-                continue
-            diff = line.difference
-            sh.append(["  " + line.name, _num(line.weight), _num(line.declared), _num(line.score), _num(diff),
-                       line.explain, line.place])
-            if diff is not None:
-                for c in (3, 4, 5):
-                    sh.cell(sh.max_row, c).fill = alert
-        total_diff = None if r.declared_total is None else r.declared_total - r.total
-        sh.append(["总分", _num(r.max), _num(r.declared_total) if r.declared_total is not None else None,
-                   _num(r.total), _num(total_diff) if total_diff else None, f"等级 {r.grade}"])
-        sh.cell(sh.max_row, 1).font = bold
-        if total_diff:
-            for c in (3, 4, 5):
-                sh.cell(sh.max_row, c).fill = alert
-        sh.append([])
-        sh.append([f"发现 {len(r.findings)} 项"])
-        sh.cell(sh.max_row, 1).font = bold
-        for finding in r.findings:
-            sh.append([SEVERITY_NAMES.get(finding.severity, finding.severity), finding.code, where(finding),
-                       finding.message])
-            if finding.severity == "error":
-                sh.cell(sh.max_row, 1).fill = alert
-        for letter, width in zip("ABCDEFG", (44, 8, 10, 10, 14, 48, 14)):
-            sh.column_dimensions[letter].width = width
-        for line in sh.iter_rows(min_row=6):
-            line[5].alignment = Alignment(wrap_text=True, vertical="top")
+        write_form_sheet(wb.create_sheet(_sheet_name(n, r, taken)), r)
     for letter, width in zip("ABCDEFGHIJKLMN", (6, 30, 24, 30, 30, 6, 9, 6, 9, 12, 6, 6, 6, 50)):
         ws.column_dimensions[letter].width = width
     for letter, width in zip("ABCDE", (30, 16, 8, 26, 80)):
@@ -121,14 +83,6 @@ def build_report_xlsx(items: Sequence[Scored]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def _num(x: Decimal | None) -> int | float | str | None:
-    """A score as a worksheet number: int when whole, else the float of its exact decimal text."""
-    if x is None:
-        return None
-    text = fmt_number(x)
-    return int(text) if "." not in text else float(text)
 
 
 def _summary_cells(row: SummaryRow) -> list[object]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .. import nodes
 from ..model import Model, NodeSpec
@@ -24,6 +25,20 @@ KIND_TITLES = {"project": "项目支出绩效自评表", "department": "部门�
 ROWS_PER_SECTION = 5
 COLUMNS = ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "评价等次",
            "偏差原因分析及改进措施")
+#: The 项目资金 block of the official layout: its rows and (from column C) its amount columns.
+BUDGET_ROWS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
+BUDGET_AMOUNTS = ("年初预算数", "全年预算数", "全年执行数")
+
+
+def budget_head(points: Decimal | None) -> str:
+    """The 项目资金 block's label, with its points when the ruleset or form states them."""
+    return "项目资金 (万元)" + (f" ({fmt_number(points)}分)" if points is not None else "")
+
+
+def form_title(kind: str, year: int | None, fallback: str = "") -> str:
+    """The official table title: ``2022 年度项目支出绩效自评表``."""
+    name = KIND_TITLES.get(kind, fallback)
+    return f"{year} 年度{name}" if year is not None else name
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,7 @@ def build_template(model: Model, rows_per_section: int = ROWS_PER_SECTION, year:
             cell.number_format = fmt
 
     year = year if year is not None else model.first_year
-    ws.cell(1, 1, f"{year} 年度{KIND_TITLES.get(model.kind, model.title)}").font = Font(bold=True, size=14)
+    ws.cell(1, 1, form_title(model.kind, year, model.title)).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     label(2, 1, "适用规则")
     ws.cell(2, 2, f"{model.id}")
@@ -95,12 +110,11 @@ def build_template(model: Model, rows_per_section: int = ROWS_PER_SECTION, year:
     entry(5, 2)
     ws.merge_cells(start_row=5, start_column=2, end_row=5, end_column=len(COLUMNS))
     budget_points = next((n.weight for n in model.nodes() if n.is_leaf and n.declared and "budget" in n.declared), None)
-    head = "项目资金 (万元)" + (f" ({fmt_number(budget_points)}分)" if budget_points is not None else "")
-    label(6, 1, head, bold=True)
+    label(6, 1, budget_head(budget_points), bold=True)
     ws.merge_cells(start_row=6, start_column=1, end_row=10, end_column=1)
-    for c, text in enumerate(("年初预算数", "全年预算数", "全年执行数", "执行率", "得分"), start=3):
+    for c, text in enumerate((*BUDGET_AMOUNTS, "执行率", "得分"), start=3):
         label(6, c, text)
-    for r, text in enumerate(("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金"), start=7):
+    for r, text in enumerate(BUDGET_ROWS, start=7):
         label(r, 2, text)
         for c in (3, 4, 5):
             entry(r, c, "0.00")
