@@ -141,7 +141,7 @@ def write_form_sheet(sh: Any, r: Result) -> None:
         if sec is not None and sec.id not in section_start:
             section_start[sec.id] = row
             put(row, 1, f"{sec.name} ({fmt_number(sec.weight)}分)", label=True)
-        src = item.source[0] if item.source is not None else None
+        src = item.source.row if item.source is not None else None
         level1 = getattr(src, "level1", "") if src is not None else ""
         put(row, 2, level1 or "")
         put(row, 3, (getattr(src, "level2", "") or "") if src is not None else "")
