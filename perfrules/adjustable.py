@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import ast
+from . import nodes
 from .values import fmt_number
 
 
@@ -27,12 +27,12 @@ from .values import fmt_number
 class Problem:
     """One reason an ``adjustable`` declaration is refused."""
 
-    span: ast.Span
+    span: nodes.Span
     message: str
     hint: str
 
 
-def node_problems(node: ast.Node, full: Decimal, top: bool = True) -> list[Problem]:
+def node_problems(node: nodes.Node, full: Decimal, top: bool = True) -> list[Problem]:
     """Problems of the ``adjustable`` bounds on `node` and below it."""
     out: list[Problem] = []
     a = node.adjust

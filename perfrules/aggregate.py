@@ -25,11 +25,11 @@ import yaml
 
 from .errors import Diagnostic, PerfrulesError
 from .forms import Form, Row
-from .interpreter import eval_expr
+from .evaluate import eval_expr
 from .model import Model
 from .notation import Quantity, same_text
 from .result import Finding, Result
-from .scoring import row_fields
+from .rows import row_fields
 from .values import CONTEXT, ZERO, fmt_number
 
 #: Decimal places kept of a weighted average (in the unit as written: 95.123456%).

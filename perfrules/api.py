@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import ast
+from . import nodes
 from .aggregate import Aggregated, aggregate_forms
-from .checker import check_chain
+from .check import check_chain
 from .compiler import Program
 from .errors import Diagnostic, FormError, LookupFailure, PerfrulesError, RulesetError
 from .fallback import nearest_later, notice
@@ -36,7 +36,7 @@ from .result import Finding, Result
 class Ruleset:
     """A parsed, checked and compiled ruleset."""
 
-    def __init__(self, chain: list[ast.RulesetFile], *, prove: bool = True):
+    def __init__(self, chain: list[nodes.RulesetFile], *, prove: bool = True):
         model, diags = check_chain(chain, prove=prove)
         errors = [d for d in diags if d.severity == "error"]
         if errors or model is None:
@@ -76,19 +76,21 @@ class Ruleset:
             return read_form(form)
         return read_form(dict(form))
 
-    def evaluate(self, form: Form | RawForm | Mapping[str, Any]) -> Result:
+    def evaluate(self, form: Form | RawForm | Mapping[str, Any], *, coverage: bool = False) -> Result:
         """Score a form (a dict as in the form contract, or a :class:`Form`) with the compiled program.
 
         Raises :class:`~perfrules.errors.FormError` if the form cannot be read;
-        everything else it finds is in ``result.findings``.
+        everything else it finds is in ``result.findings``.  With `coverage`,
+        ``result.reached`` holds the rubric cells the form exercised.
         """
         read = self._form(form)
-        return _noting(self._score(read), mismatches(self.model, read))
+        return _noting(self._score(read, coverage), mismatches(self.model, read))
 
-    def _score(self, read: Form) -> Result:
+    def _score(self, read: Form, coverage: bool = False) -> Result:
         """Score an already-read form (the form's own weights where the ruleset admits them)."""
         model, ready = adapt(self.model, read)
-        return mark_reached(self._program(model).run(ready))
+        result = self._program(model).run(ready, coverage)
+        return mark_reached(result) if coverage else result
 
     def _program(self, model: Model) -> Program:
         """The compiled program for `model`: this ruleset's, or one with a form's own weights (cached)."""
@@ -110,10 +112,11 @@ class Ruleset:
         """
         return aggregate_forms([self._form(f) for f in forms], self.model, self.evaluate)
 
-    def interpret(self, form: Form | RawForm | Mapping[str, Any]) -> Result:
+    def interpret(self, form: Form | RawForm | Mapping[str, Any], *, coverage: bool = False) -> Result:
         """Score a form with the plain tree-walking interpreter (same result as :meth:`evaluate`)."""
         read = self._form(form)
-        return _noting(mark_reached(interpret(*adapt(self.model, read))), mismatches(self.model, read))
+        result = interpret(*adapt(self.model, read), coverage=coverage)
+        return _noting(mark_reached(result) if coverage else result, mismatches(self.model, read))
 
     # -- pickling: rebuild from source in the receiving process
     def __reduce__(self) -> tuple[Any, ...]:
@@ -198,7 +201,7 @@ def ruleset_from_text(text: str, path: str = "<text>", *, paths: Iterable[str | 
     """
     f = parse_text(text, path)
     chain = [f]
-    parent = next((d.value for d in f.decls if isinstance(d, ast.Setting) and d.key == "extends"), None)
+    parent = next((d.value for d in f.decls if isinstance(d, nodes.Setting) and d.key == "extends"), None)
     if parent:
         registry = registry or Registry(paths)
         chain = registry.chain(registry.path_of(parent)) + [f]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import ast
+from . import nodes
 from .api import Ruleset
 from .errors import Diagnostic, PerfrulesError
 from .parser import parse_text
@@ -47,7 +47,7 @@ years {year}
 def _verify(text: str, settings: dict[str, str]) -> None:
     """Re-parse generated ruleset text: it must parse and say exactly `settings`."""
     parsed = parse_text(text, "<new-year>")
-    got = {d.key: d.value for d in parsed.decls if isinstance(d, ast.Setting)}
+    got = {d.key: d.value for d in parsed.decls if isinstance(d, nodes.Setting)}
     if any(got.get(k) != v for k, v in settings.items()):
         raise PerfrulesError([Diagnostic(
             "error", "new-year", "生成的规则文本与预期不符，未写入（perfrules 的缺陷，请报告）",

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from .api import Ruleset, Scored, Scorer
 from .errors import Diagnostic, FormError, PerfrulesError
-from .files import read_user_bytes
+from .files import iter_user_lines, read_user_bytes
 from .forms import RawForm, iter_forms
 from .output import dumps, dumps_line, error_entry, score_document
 from .tables import TABLE_SUFFIXES, ReadDefaults, TableError, read_tables
@@ -31,6 +31,7 @@ FORM_SUFFIXES = (".yaml", ".yml", ".json")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 SUPPORTED_SUFFIXES = FORM_SUFFIXES + JSONL_SUFFIXES + TABLE_SUFFIXES
 PROGRESS_THRESHOLD = 10  # inputs; a shorter batch never shows a progress bar
+MAX_JSONL_LINE_BYTES = 10_000_000  # one form per line
 
 
 def status_of(item: Scored) -> str:
@@ -49,7 +50,10 @@ class Summary:
     unreadable: int = 0
 
     def add(self, item: Scored) -> None:
-        status = status_of(item)
+        self.count(status_of(item))
+
+    def count(self, status: str) -> None:
+        """One more form of `status` (a value of :func:`status_of`)."""
         setattr(self, status, getattr(self, status) + 1)
 
     @property
@@ -105,28 +109,32 @@ def read_bytes(path: str, what: str = "表格文件") -> bytes | FormError:
 
 
 def _jsonl_forms(path: str) -> Iterator[tuple[str, RawForm | PerfrulesError]]:
-    data = read_bytes(path, "JSON Lines 文件")
-    if isinstance(data, FormError):
-        yield path, data
-        return
-    yield from jsonl_forms(data, path)
+    try:  # read a line at a time: a JSON Lines file may hold millions of forms
+        for no, line in iter_user_lines(path, MAX_JSONL_LINE_BYTES, "JSON Lines 文件", FormError):
+            if line.strip():
+                yield jsonl_form(path, no, line)
+    except FormError as e:
+        yield path, e
 
 
 def jsonl_forms(data: bytes, path: str) -> Iterator[tuple[str, RawForm | PerfrulesError]]:
     """The forms of JSON Lines text (one per non-blank line, named ``path:N``), or each line's error."""
     for no, line in enumerate(data.split(b"\n"), 1):
-        if not line.strip():
-            continue
-        source = f"{path}:{no}"
-        try:
-            doc = json.loads(line.decode("utf-8-sig"), parse_float=Decimal)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
-            msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
-            col = e.colno if isinstance(e, json.JSONDecodeError) else 1
-            yield source, FormError([Diagnostic("error", "json", f"第 {no} 行不是有效的 JSON: {msg}", path, no, col,
-                                                hint="JSON Lines 文件每行一个完整的表单对象")])
-            continue
-        yield source, RawForm(doc, source, {"$": (no, 1)})
+        if line.strip():
+            yield jsonl_form(path, no, line)
+
+
+def jsonl_form(path: str, no: int, line: bytes) -> tuple[str, RawForm | PerfrulesError]:
+    """Line `no` of the JSON Lines file `path`: its form, or why it is not one."""
+    source = f"{path}:{no}"
+    try:
+        doc = json.loads(line.decode("utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
+        col = e.colno if isinstance(e, json.JSONDecodeError) else 1
+        return source, FormError([Diagnostic("error", "json", f"第 {no} 行不是有效的 JSON: {msg}", path, no, col,
+                                             hint="JSON Lines 文件每行一个完整的表单对象")])
+    return source, RawForm(doc, source, {"$": (no, 1)})
 
 
 def iter_inputs(paths: Iterable[str], defaults: ReadDefaults | None = None) -> Iterator[
@@ -151,13 +159,17 @@ def iter_inputs(paths: Iterable[str], defaults: ReadDefaults | None = None) -> I
 def score_inputs(scorer: Scorer, paths: Iterable[str], defaults: ReadDefaults | None = None) -> Iterator[Scored]:
     """Score every form of `paths` in input order; an unreadable one is an item with its error."""
     for source, raw in iter_inputs(paths, defaults):
-        if isinstance(raw, PerfrulesError):
-            yield Scored(source, None, raw)
-            continue
-        try:
-            yield Scored(source, scorer.score(raw), None)
-        except PerfrulesError as e:
-            yield Scored(source, None, e)
+        yield score_one(scorer, source, raw)
+
+
+def score_one(scorer: Scorer, source: str, raw: RawForm | PerfrulesError) -> Scored:
+    """One form of a batch scored, or the error that kept it from being read or scored."""
+    if isinstance(raw, PerfrulesError):
+        return Scored(source, None, raw)
+    try:
+        return Scored(source, scorer.score(raw), None)
+    except PerfrulesError as e:
+        return Scored(source, None, e)
 
 
 def batch_size(inputs: list[str]) -> int:
@@ -226,8 +238,6 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
     before batches (one JSON object, not a list); a batch of more than one form
     ends with a one-line summary on `err`.
     """
-    from .explain import render_result
-
     out = out or sys.stdout
     err = err or sys.stderr
     summary = Summary()
@@ -239,18 +249,31 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
         summary.add(item)
         if item.error is not None:
             err.write(item.error.render() + "\n")
-        if fmt == "jsonl":
-            record = item.result.to_dict() if item.result is not None else error_record(item)
-            out.write(dumps_line(record) + "\n")  # one compact line
-            out.flush()
-        elif fmt == "csv":
-            out.write(csv_line(item))
-        elif fmt == "json":
+        if fmt == "json":
             collected.append(item.result.to_dict() if item.result is not None else error_record(item))
-        elif item.result is not None:
-            out.write(render_result(item.result, full=full) + "\n\n")
+        else:
+            out.write(render_item(item, fmt, full))
+            if fmt == "jsonl":
+                out.flush()
     if fmt == "json":
         out.write(dumps(score_document(collected, len(paths))) + "\n")  # as `perfrules serve` answers
+    return finish(summary, paths, err)
+
+
+def render_item(item: Scored, fmt: str, full: bool = False) -> str:
+    """What ``score`` writes for one form in `fmt` (jsonl, csv or text; json is collected whole)."""
+    from .explain import render_result
+
+    if fmt == "jsonl":
+        record = item.result.to_dict() if item.result is not None else error_record(item)
+        return dumps_line(record) + "\n"  # one compact line
+    if fmt == "csv":
+        return csv_line(item)
+    return render_result(item.result, full=full) + "\n\n" if item.result is not None else ""
+
+
+def finish(summary: Summary, paths: list[str], err: TextIO) -> int:
+    """The end of a batch: the summary line (more than one form), the no-forms message, the exit status."""
     if summary.total != 1:
         err.write(summary.line() + "\n")
     if summary.total == 0:

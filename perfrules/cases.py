@@ -37,11 +37,11 @@ from .files import read_user_bytes
 from .forms import (
     MAX_FORM_BYTES,
     RawForm,
-    _plain_scalar,
     load_documents,
     parse_documents,
     read_form,
 )
+from .reading import _plain_scalar
 from .registry import Registry
 from .result import Result
 from .values import fmt_number, fmt_score
@@ -193,7 +193,7 @@ def run_case(tf: TestFile, i: int, scorer: Scorer) -> CaseResult:
     try:
         form = read_form(raw)
         ruleset = tf.ruleset or scorer.ruleset_for(form)
-        result = ruleset.evaluate(form)
+        result = ruleset.evaluate(form, coverage=True)
     except PerfrulesError as e:
         out.error = e.render()
         return out

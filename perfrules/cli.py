@@ -34,6 +34,10 @@ def _err(text: str) -> None:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from .batch import run_score, scorer_and_defaults
+    from .parallel import score_in_parallel
+
+    if (status := score_in_parallel(args)) is not None:
+        return status
 
     scorer, defaults = scorer_and_defaults(args.ruleset, args.path, args.jurisdiction, args.year, args.kind,
                                            prove=not args.no_prove)
@@ -416,6 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--year", type=int, metavar="YEAR", help="表格标题中没有年度时的年度")
     s.add_argument("--kind", metavar="KIND", help="表格标题说不清时的表单类别: project 或 department")
     s.add_argument("--no-prove", action="store_true", help="与 --ruleset 一起：不证明得分上下限（复现 fuzz 反例用）")
+    s.add_argument("--jobs", type=int, metavar="N", help="并行计分的进程数（默认: CPU 核数；1 = 不并行）；输出顺序不变")
     common(s)
     s.set_defaults(func=cmd_score)
 

@@ -11,36 +11,32 @@ through their node's span (``ItemResult.rule_line``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from typing import Any
 
-from . import ast
-from .names import ROW_FIELDS, ROW_NAMES
+from . import nodes
 from .forms import Form, Row
-from .model import Model, NodeSpec
+from .model import CheckSpec, Model, NodeSpec, RowClass
+from .names import ROW_FIELDS, ROW_NAMES
+from .operations import ARITHMETIC, COMPARISONS, FUNCTIONS, subtract
 from .result import Result, SectionResult
+from .run import score_form
 from .scoring import (
     Collector,
-    assemble,
-    build_env,
-    engine_error,
-    run_checks,
     score_leaf,
     score_row,
     section_total,
     select_rows,
-    unclaimed_rows,
     weights_audit,
 )
-from .operations import ARITHMETIC, COMPARISONS, NonFiniteValue, negate, subtract
-from .values import BUILTINS, CONTEXT, EvalError, MissingValue, Value
+from .values import EvalError, MissingValue, Value
 
 Env = Mapping[str, Value]
 Local = Any  # a mapping of row values, or the Row itself for `rows where`
 Fn = Callable[[Env, Local, Any], Any]  # values are typed by the checker, not here
 
 
-def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool = False,
+def compile_expr(expr: nodes.Expr, tolerance: Decimal | None = None, on_row: bool = False,
                  local_names: frozenset[str] = frozenset(ROW_NAMES)) -> Fn:
     """A closure computing `expr`: ``f(env, row_values, weight)``.
 
@@ -49,14 +45,14 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
     :class:`~perfrules.forms.Row` passed as ``row_values``.
     """
 
-    def c(e: ast.Expr) -> Fn:
+    def c(e: nodes.Expr) -> Fn:
         return compile_expr(e, tolerance, on_row, local_names)
 
     match expr:
-        case ast.Num(value=value) | ast.Str(value=value) | ast.BoolLit(value=value):
+        case nodes.Num(value=value) | nodes.Str(value=value) | nodes.BoolLit(value=value):
             const = value
             return lambda env, loc, w: const
-        case ast.Ref(name=name):
+        case nodes.Ref(name=name):
             if on_row:
                 return lambda env, row, w: getattr(row, name)
             if name in local_names:
@@ -69,7 +65,7 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
                     raise MissingValue(f"表单缺少 {name}", name) from None
 
             return ref
-        case ast.WeightRef():
+        case nodes.WeightRef():
             if on_row:  # in `rows where`, weight is the row's own weight (names.ROW_FIELDS)
                 return lambda env, row, w: row.weight
 
@@ -79,10 +75,10 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
                 return w
 
             return weight
-        case ast.BinOp(op=op, left=left, right=right):
+        case nodes.BinOp(op=op, left=left, right=right):
             return _binary(_ARITH[op], left, right, c, on_row, local_names)
-        case ast.Call(func=func, args=args):
-            fn = BUILTINS[func][2]
+        case nodes.Call(func=func, args=args):
+            fn = FUNCTIONS[func].compiled
             if len(args) == 2:
                 return _binary(fn, args[0], args[1], c, on_row, local_names)
             parts = [c(x) for x in args]
@@ -90,10 +86,10 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
                 p0, p1 = parts
                 return lambda env, loc, w: fn(p0(env, loc, w), p1(env, loc, w))
             return lambda env, loc, w: fn(*[p(env, loc, w) for p in parts])
-        case ast.If(cond=cond, then=then, else_=else_):
+        case nodes.If(cond=cond, then=then, else_=else_):
             k, t, f = c(cond), c(then), c(else_)
             return lambda env, loc, w: t(env, loc, w) if k(env, loc, w) else f(env, loc, w)
-        case ast.Compare(op=op, left=left, right=right):
+        case nodes.Compare(op=op, left=left, right=right):
             a, b = c(left), c(right)
             if op in ("==", "!="):
                 want = op == "=="
@@ -108,18 +104,18 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
 
                     return eq_tol
             return _binary(_COMPARE[op], left, right, c, on_row, local_names)
-        case ast.Logic(op=op, left=left, right=right):
+        case nodes.Logic(op=op, left=left, right=right):
             a, b = c(left), c(right)
             if op == "and":
                 return lambda env, loc, w: bool(a(env, loc, w)) and bool(b(env, loc, w))
             return lambda env, loc, w: bool(a(env, loc, w)) or bool(b(env, loc, w))
-        case ast.Not(operand=operand):
+        case nodes.Not(operand=operand):
             a = c(operand)
             return lambda env, loc, w: not a(env, loc, w)
-        case ast.Neg(operand=operand):
+        case nodes.Neg(operand=operand):
             a = c(operand)
-            return lambda env, loc, w: negate(a(env, loc, w))
-        case ast.InSet(operand=operand, options=options):
+            return lambda env, loc, w: _NEGATE(a(env, loc, w))
+        case nodes.InSet(operand=operand, options=options):
             a = c(operand)
             opts = [c(o) for o in options]
 
@@ -131,25 +127,26 @@ def compile_expr(expr: ast.Expr, tolerance: Decimal | None = None, on_row: bool 
     raise TypeError(f"unknown expression node {type(expr).__name__}")  # pragma: no cover
 
 
-_ARITH: dict[str, Callable[[Any, Any], Any]] = {op: o.apply for op, o in ARITHMETIC.items()}
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {op: o.compiled for op, o in ARITHMETIC.items()}
+_NEGATE = ARITHMETIC["neg"].compiled
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {op: c.apply for op, c in COMPARISONS.items()}
 
 
-def _binary(f: Callable[[Any, Any], Any], left: ast.Expr, right: ast.Expr, c: Callable[[ast.Expr], Fn],
+def _binary(f: Callable[[Any, Any], Any], left: nodes.Expr, right: nodes.Expr, c: Callable[[nodes.Expr], Fn],
             on_row: bool, local_names: frozenset[str]) -> Fn:
     """``f(left, right)`` as one closure, reading constants and row values in place (no nested calls)."""
-    k_right = isinstance(right, (ast.Num, ast.Str))
+    k_right = isinstance(right, (nodes.Num, nodes.Str))
     if k_right:
         k = right.value  # type: ignore[union-attr]
-        if isinstance(left, ast.Ref) and on_row:
+        if isinstance(left, nodes.Ref) and on_row:
             attr = left.name
             return lambda env, row, w: f(getattr(row, attr), k)
-        if isinstance(left, ast.Ref) and left.name in local_names:
+        if isinstance(left, nodes.Ref) and left.name in local_names:
             key = left.name
             return lambda env, loc, w: f(loc[key], k)
         a = c(left)
         return lambda env, loc, w: f(a(env, loc, w), k)
-    if isinstance(left, ast.Ref) and left.name in local_names and isinstance(right, ast.Ref) \
+    if isinstance(left, nodes.Ref) and left.name in local_names and isinstance(right, nodes.Ref) \
             and right.name in local_names and not on_row:
         ka, kb = left.name, right.name
         return lambda env, loc, w: f(loc[ka], loc[kb])
@@ -160,13 +157,13 @@ def _binary(f: Callable[[Any, Any], Any], left: ast.Expr, right: ast.Expr, c: Ca
 _EMPTY: dict[str, Any] = {}
 
 
-def _literals(where: ast.Expr | None) -> tuple[str, list[Any]] | None:
+def _literals(where: nodes.Expr | None) -> tuple[str, list[Any]] | None:
     """(field, values) when a selector is ``field == literal`` or ``field in (literals)``."""
-    if isinstance(where, ast.Compare) and where.op == "==" and isinstance(where.left, ast.Ref) \
-            and isinstance(where.right, (ast.Num, ast.Str)):
+    if isinstance(where, nodes.Compare) and where.op == "==" and isinstance(where.left, nodes.Ref) \
+            and isinstance(where.right, (nodes.Num, nodes.Str)):
         return where.left.name, [where.right.value]
-    if isinstance(where, ast.InSet) and isinstance(where.operand, ast.Ref) \
-            and all(isinstance(o, (ast.Num, ast.Str)) for o in where.options):
+    if isinstance(where, nodes.InSet) and isinstance(where.operand, nodes.Ref) \
+            and all(isinstance(o, (nodes.Num, nodes.Str)) for o in where.options):
         return where.operand.name, [o.value for o in where.options]  # type: ignore[union-attr]
     return None
 
@@ -198,38 +195,71 @@ Step = Callable[[dict[str, Value], Collector, dict[int, str]], Decimal]
 
 
 class Program:
-    """A compiled ruleset: call :meth:`run` with a validated form."""
+    """A compiled ruleset, a :class:`~perfrules.scoring.Runner`: call :meth:`run` with a validated form.
+
+    Every expression is compiled once, here, and kept under the name of what it belongs to
+    (a let, an item, a direction, a check) — the :class:`~perfrules.scoring.Evaluator` seam.
+    """
 
     def __init__(self, model: Model):
         self.model = model
-        self._fns: dict[int, Fn] = {}
-        for let in model.lets:
-            self._add(let.expr)
         row_check_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
+        self._lets: dict[str, Fn] = {let.name: compile_expr(let.expr) for let in model.lets}
+        self._formulas: dict[str, Fn] = {}
+        self._classes: list[Fn] = []  # aligned with model.policy.classes
         if model.policy is not None:
-            for expr in model.policy.formulas.values():
-                self._fns[id(expr)] = compile_expr(expr, local_names=row_check_names)
-            for row_class in model.policy.classes:
-                self._fns[id(row_class.cond)] = compile_expr(row_class.cond, local_names=row_check_names)
+            self._formulas = {d: compile_expr(e, local_names=row_check_names)
+                              for d, e in model.policy.formulas.items()}
+            self._classes = [compile_expr(k.cond, local_names=row_check_names) for k in model.policy.classes]
+        self._scores: dict[str, Fn] = {}
+        self._deducts: dict[str, list[Fn]] = {}
         self._dispatch = _dispatch_table(model)
-        self._checks = {id(ch): compile_expr(ch.expr, ch.tolerance,
-                                             local_names=row_check_names if ch.for_rows else frozenset(ROW_NAMES))
-                        for ch in model.checks}
-        self._check_where = {id(ch): compile_expr(ch.rows_where, on_row=True) for ch in model.checks
-                             if ch.rows_where is not None}
+        self._checks: dict[str, Fn] = {
+            ch.name: compile_expr(ch.expr, ch.tolerance,
+                                  local_names=row_check_names if ch.for_rows else frozenset(ROW_NAMES))
+            for ch in model.checks}
+        self._check_where: dict[str, Fn] = {ch.name: compile_expr(ch.rows_where, on_row=True)
+                                            for ch in model.checks if ch.rows_where is not None}
         self._steps = [self._compile_node(n, None) for n in model.root]
 
-    def _add(self, expr: ast.Expr) -> None:
-        self._fns[id(expr)] = compile_expr(expr)
+    # -- the Evaluator seam (perfrules.scoring.Evaluator)
 
-    def _evaluate(self, expr: ast.Expr, env: dict[str, Value], local: dict[str, Any] | None,
-                  weight: Decimal | None) -> Value:
-        value: Value = self._fns[id(expr)](env, local or _EMPTY, weight)
+    def let(self, let: nodes.Let, env: dict[str, Value]) -> Value:
+        value: Value = self._lets[let.name](env, _EMPTY, None)
         return value
+
+    def item_score(self, node: NodeSpec, env: dict[str, Value]) -> Value:
+        value: Value = self._scores[node.id](env, _EMPTY, node.weight)
+        return value
+
+    def deduct_count(self, node: NodeSpec, index: int, env: dict[str, Value]) -> Value:
+        value: Value = self._deducts[node.id][index](env, _EMPTY, node.weight)
+        return value
+
+    def formula(self, direction: str, env: dict[str, Value], local: dict[str, Any], weight: Decimal) -> Value:
+        value: Value = self._formulas[direction](env, local, weight)
+        return value
+
+    def check(self, check: CheckSpec, env: dict[str, Value], local: dict[str, Any] | None) -> Value:
+        weight = local.get("weight") if local else None  # `check … for rows`: the row's weight
+        value: Value = self._checks[check.name](env, local or _EMPTY, weight)
+        return value
+
+    def check_applies(self, check: CheckSpec, row: Row) -> bool:
+        where = self._check_where.get(check.name)
+        return where is None or bool(where(_EMPTY, row, None))
+
+    def row_class(self, env: dict[str, Value], fields: dict[str, Value]) -> RowClass | None:
+        assert self.model.policy is not None
+        for row_class, test in zip(self.model.policy.classes, self._classes):
+            if test(env, fields, None):
+                return row_class
+        return None
+
+    # -- compiling the rubric tree
 
     def _compile_node(self, node: NodeSpec, parent: str | None) -> Step:
         model = self.model
-        evaluate = self._evaluate
         if node.is_rows:
             where = compile_expr(node.rows_where, on_row=True) if node.rows_where is not None else None
 
@@ -242,19 +272,18 @@ class Program:
                 else:
                     rows = select_rows(coll, node, coll.form, claimed, matches)
                 weights_audit(coll, node, rows)
-                items = [score_row(model, coll, node, r, i + 1, env, evaluate) for i, r in enumerate(rows)]
+                items = [score_row(model, coll, node, r, i + 1, env, self) for i, r in enumerate(rows)]
                 return section_total(model, coll, node, parent, [it.score for it in items], [it.id for it in items])
 
             return rows_step
         if node.is_leaf:
             if node.score is not None:
-                self._add(node.score)
-            for d in node.deducts:
-                self._add(d.count)
+                self._scores[node.id] = compile_expr(node.score)
+            self._deducts[node.id] = [compile_expr(d.count) for d in node.deducts]
             section = parent or node.id
 
             def leaf_step(env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> Decimal:
-                item = score_leaf(model, coll, node, env, section, evaluate)
+                item = score_leaf(model, coll, node, env, section, self)
                 if parent is None:
                     coll.sections.append(SectionResult(node.id, node.name, node.weight, item.score, None, [item.id]))
                 return item.score
@@ -272,40 +301,21 @@ class Program:
 
         return section_step
 
-    def run(self, form: Form) -> Result:
-        """Score one validated form (a value beyond the engine's precision is an EngineError)."""
-        try:
-            return self._run(form)
-        except NonFiniteValue as err:  # located where it arose when scoring knew the line
-            raise engine_error(self.model, 0, 0, "", err) from None
+    # -- the Runner
 
-    def _run(self, form: Form) -> Result:
-        model = self.model
-        with localcontext(CONTEXT):
-            coll = Collector(form)
-            env = build_env(model, form, coll, lambda let, e: self._fns[id(let.expr)](e, _EMPTY, None))
-            claimed: dict[int, str] = {}
-            if self._dispatch is not None:
-                field, table = self._dispatch
-                buckets: dict[str, list[Row]] = {}
-                for row in form.rows:
-                    target = table.get(getattr(row, field))
-                    if target is not None:
-                        buckets.setdefault(target[0], []).append(row)
-                        claimed[row.index] = target[1]
-                coll.buckets = buckets
-            top = [step(env, coll, claimed) for step in self._steps]
-            if len(claimed) != len(form.rows):
-                unclaimed_rows(coll, form, claimed)
-            if model.checks:
-                run_checks(model, coll, env, self._check, self._check_matches)
-            return assemble(model, coll, top)
+    def run(self, form: Form, coverage: bool = False) -> Result:
+        """Score one validated form (a value beyond the engine's precision is an EngineError);
+        with `coverage`, ``result.reached`` holds the rubric cells it exercised."""
+        return score_form(self.model, form, self, self._walk, coverage)
 
-    def _check(self, check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> Value:
-        weight = local.get("weight") if local else None  # `check … for rows`: the row's weight
-        value: Value = self._checks[id(check)](env, local or _EMPTY, weight)
-        return value
-
-    def _check_matches(self, check: Any, row: Row) -> bool:
-        where = self._check_where.get(id(check))
-        return where is None or bool(where(_EMPTY, row, None))
+    def _walk(self, env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> list[Decimal]:
+        if self._dispatch is not None:  # each row to its section with one look-up (decided at compile time)
+            field, table = self._dispatch
+            buckets: dict[str, list[Row]] = {}
+            for row in coll.form.rows:
+                target = table.get(getattr(row, field))
+                if target is not None:
+                    buckets.setdefault(target[0], []).append(row)
+                    claimed[row.index] = target[1]
+            coll.buckets = buckets
+        return [step(env, coll, claimed) for step in self._steps]

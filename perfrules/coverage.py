@@ -17,26 +17,40 @@ KINDS = {"item": "计分项", "rows": "指标行部分", "direction": "计分方
          "cap": "扣分上限", "check": "检查", "weights": "表上分值", "inapplicable": "不适用折算"}
 
 
-def cells(model: Model) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One rubric cell: its kind (a key of :data:`KINDS`), what it belongs to, and which part."""
+
+    kind: str
+    key: str  # a node id, a direction, a tier, a check's name, or "form"/"refused" for weights
+    part: str = ""  # a deduction's number or a judged band's label
+
+    @property
+    def label(self) -> str:
+        """How a report names the cell within its kind."""
+        return f"{self.key}:{self.part}" if self.part else self.key
+
+
+def cells(model: Model) -> list[Cell]:
     """Every rubric cell of `model`, in rubric order."""
-    out: list[str] = []
+    out: list[Cell] = []
     for n in model.nodes():
         if n.is_rows:
-            out.append("rows:" + n.id)
+            out.append(Cell("rows", n.id))
         elif n.is_leaf:
-            out.append("item:" + n.id)
+            out.append(Cell("item", n.id))
             for k, _ in enumerate(n.deducts):
-                out.append(f"cap:{n.id}:{k + 1}")
+                out.append(Cell("cap", n.id, str(k + 1)))
             if n.judge is not None:
-                out.extend(f"judge:{n.id}:{label}" for label in n.judge.cases)
+                out.extend(Cell("judge", n.id, label) for label in n.judge.cases)
     if model.policy is not None and any(n.is_rows for n in model.nodes()):
-        out.extend("direction:" + d for d in model.policy.formulas)
-        out.extend("tier:" + b.label for b in model.policy.bands)
+        out.extend(Cell("direction", d) for d in model.policy.formulas)
+        out.extend(Cell("tier", b.label) for b in model.policy.bands)
         if model.policy.inapplicable:
-            out.append("inapplicable:" + model.policy.inapplicable)
-    out.extend("check:" + c.name for c in model.checks)
+            out.append(Cell("inapplicable", model.policy.inapplicable))
+    out.extend(Cell("check", c.name) for c in model.checks)
     if any(n.adjust for n in model.root):  # form-supplied weights: used once, refused once
-        out.extend(("weights:form", "weights:refused"))
+        out.extend((Cell("weights", "form"), Cell("weights", "refused")))
     return out
 
 
@@ -45,17 +59,17 @@ class Coverage:
     """Cells of one ruleset and the ones reached."""
 
     model: Model
-    reached: set[str] = field(default_factory=set)
+    reached: set[Cell] = field(default_factory=set)
 
-    def add(self, cells_reached: Iterable[str]) -> None:
+    def add(self, cells_reached: Iterable[Cell]) -> None:
         self.reached.update(cells_reached)
 
     @property
-    def all(self) -> list[str]:
+    def all(self) -> list[Cell]:
         return cells(self.model)
 
     @property
-    def missed(self) -> list[str]:
+    def missed(self) -> list[Cell]:
         return [c for c in self.all if c not in self.reached]
 
     @property
@@ -68,13 +82,13 @@ class Coverage:
 
     def report(self) -> str:
         lines = [f"{self.model.id}: 规则覆盖率 {self.percent}%（{len(self.all) - len(self.missed)}/{len(self.all)}）"]
-        by_kind: dict[str, list[str]] = {}
+        by_kind: dict[str, list[Cell]] = {}
         for c in self.all:
-            by_kind.setdefault(c.split(":", 1)[0], []).append(c)
+            by_kind.setdefault(c.kind, []).append(c)
         for kind, group in by_kind.items():
             hit = [c for c in group if c in self.reached]
             lines.append(f"  {KINDS.get(kind, kind)}: {len(hit)}/{len(group)}")
             for c in group:
                 if c not in self.reached:
-                    lines.append(f"    未覆盖 {c.split(':', 1)[1]}")
+                    lines.append(f"    未覆盖 {c.label}")
         return "\n".join(lines)

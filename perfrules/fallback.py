@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .forms import Form
 from .registry import Entry, Registry
-from .result import Finding
+from .findings import Finding
 
 CODE = "ruleset-year-fallback"
 

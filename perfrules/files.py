@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import Diagnostic, PerfrulesError
@@ -102,6 +103,33 @@ def read_user_text(
                 )
             ]
         ) from None
+
+
+def iter_user_lines(
+    path: str | Path, line_limit: int, what: str, error: type[PerfrulesError] = PerfrulesError
+) -> Iterator[tuple[int, bytes]]:
+    """The lines of the regular file `path`, numbered from 1, read as they are needed (any file size).
+
+    A line longer than `line_limit` bytes is an error (code ``too-large``) naming its number.
+    """
+    name = str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(name, flags)
+    except OSError as e:
+        raise error([Diagnostic("error", "io", f"无法读取{what}: {e.strerror or e}", name,
+                                hint="检查文件路径是否正确")]) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise error([Diagnostic("error", "not-a-file", f"{name} 是{_kind(mode)}，不是普通文件；{what}只能从普通文件读取",
+                                name, hint=f"给出一个{what}文件的路径")])
+    with os.fdopen(fd, "rb") as stream:
+        for number, line in enumerate(iter(lambda: stream.readline(line_limit + 1), b""), 1):
+            if len(line) > line_limit:
+                raise error([Diagnostic("error", "too-large", f"{what}第 {number} 行超过上限 {line_limit} 字节",
+                                        name, number, 1, hint="每行一个表单；拆分过长的行")])
+            yield number, line
 
 
 def is_regular_file(path: str | Path) -> bool:

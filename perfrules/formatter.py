@@ -10,7 +10,7 @@ nothing is written.
 
 from __future__ import annotations
 
-from . import ast, unparse
+from . import nodes, unparse
 from .errors import Diagnostic, PerfrulesError, display_width
 from .parser import parse_text
 from .unparse import quote as quote  # the one escaping printer, re-exported
@@ -23,12 +23,12 @@ def _q(text: str) -> str:
     return quote(text)
 
 
-def _amount(a: ast.Amount) -> str:
+def _amount(a: nodes.Amount) -> str:
     return a.text
 
 
 class _Printer:
-    def __init__(self, comments: tuple[ast.Comment, ...]):
+    def __init__(self, comments: tuple[nodes.Comment, ...]):
         self.comments = sorted(comments, key=lambda c: (c.line, c.column))
         self.next = 0
         self.out: list[str] = []
@@ -74,13 +74,13 @@ class _Printer:
         return "\n".join(self.out) + "\n"
 
 
-def _setting(d: ast.Setting) -> str:
+def _setting(d: nodes.Setting) -> str:
     if d.key in ("ruleset", "extends", "title", "jurisdiction"):
         return f"{d.key} {_q(d.value)}"
     return f"{d.key} {d.value}"
 
 
-def _years(d: ast.Years) -> str:
+def _years(d: nodes.Years) -> str:
     if d.open:
         return f"years {d.first}.."
     if d.last is None or d.last == d.first:
@@ -88,7 +88,7 @@ def _years(d: ast.Years) -> str:
     return f"years {d.first}..{d.last}"
 
 
-def _fact(d: ast.Fact) -> str:
+def _fact(d: nodes.Fact) -> str:
     parts = ["fact", d.name, d.type]
     if d.values:
         parts.append("(" + ", ".join(_q(v) for v in d.values) + ")")
@@ -103,7 +103,7 @@ def _fact(d: ast.Fact) -> str:
     return " ".join(parts)
 
 
-def _check_head(d: ast.Check) -> str:
+def _check_head(d: nodes.Check) -> str:
     head = f"check {d.name} {d.severity}"
     if d.message is not None:
         head += f" {_q(d.message)}"
@@ -112,15 +112,15 @@ def _check_head(d: ast.Check) -> str:
     return head
 
 
-def _check_body(d: ast.Check) -> str:
+def _check_body(d: nodes.Check) -> str:
     body = unparse.expr(d.expr)
     if d.tolerance:
         body += f" within {format(d.tolerance, 'f')}"
     return body
 
 
-def _stmts(leaf: ast.Leaf) -> list[tuple[str, int, ast.Judge | None]]:
-    out: list[tuple[str, int, ast.Judge | None]] = []
+def _stmts(leaf: nodes.Leaf) -> list[tuple[str, int, nodes.Judge | None]]:
+    out: list[tuple[str, int, nodes.Judge | None]] = []
     if leaf.score is not None:
         out.append((f"score {unparse.expr(leaf.score)}", leaf.score.span.line, None))
     for d in leaf.deducts:
@@ -136,7 +136,7 @@ def _stmts(leaf: ast.Leaf) -> list[tuple[str, int, ast.Judge | None]]:
     return sorted(out, key=lambda s: s[1])
 
 
-def _node_head(n: ast.Node) -> str:
+def _node_head(n: nodes.Node) -> str:
     title = f" {_q(n.title)}" if n.title is not None else ""
     adjust = f" adjustable {n.adjust.text}" if n.adjust is not None else ""
     return f"{n.kind} {n.id}{title} weight {n.weight_text}{adjust}"
@@ -146,7 +146,7 @@ def _has_comment(p: _Printer, first: int, last: int) -> bool:
     return any(first < c.line <= last for c in p.comments[p.next:])
 
 
-def _one_line(p: _Printer, n: ast.Node, indent: int) -> str | None:
+def _one_line(p: _Printer, n: nodes.Node, indent: int) -> str | None:
     """The item on one line, if it has a single simple statement, no comment inside, and fits."""
     stmts = _stmts(n.leaf) if n.leaf is not None else []
     if n.kind != "item" or len(stmts) != 1 or stmts[0][2] is not None or _has_comment(p, n.span.line, n.span.end_line):
@@ -155,12 +155,12 @@ def _one_line(p: _Printer, n: ast.Node, indent: int) -> str | None:
     return one if display_width("  " * indent + one) <= WIDTH else None
 
 
-def _check_line(p: _Printer, d: ast.Check) -> str | None:
+def _check_line(p: _Printer, d: nodes.Check) -> str | None:
     one = f"{_check_head(d)} {{ {_check_body(d)} }}"
     return one if display_width(one) <= WIDTH and not _has_comment(p, d.span.line, d.span.end_line) else None
 
 
-def _node(p: _Printer, n: ast.Node, indent: int) -> None:
+def _node(p: _Printer, n: nodes.Node, indent: int) -> None:
     stmts = _stmts(n.leaf) if n.leaf is not None else []
     one = _one_line(p, n, indent)
     if one is not None:
@@ -188,37 +188,37 @@ def _aligned(rows: list[tuple[str, str, int]], indent: int, p: _Printer) -> None
         p.line(a + " " * (width - display_width(a) + 1) + b, indent, line)
 
 
-def format_file(f: ast.RulesetFile) -> str:
+def format_file(f: nodes.RulesetFile) -> str:
     """The canonical text of a parsed ruleset file."""
     p = _Printer(f.comments)
     prev: str | None = None
     prev_block = False
     for d in f.decls:
-        group = "header" if isinstance(d, (ast.Setting, ast.Years, ast.Rounding)) else type(d).__name__
-        block = isinstance(d, (ast.Grades, ast.Bands, ast.Indicators, ast.Aggregate)) or \
-            (isinstance(d, ast.Node) and _one_line(p, d, 0) is None) or \
-            (isinstance(d, ast.Check) and _check_line(p, d) is None)
+        group = "header" if isinstance(d, (nodes.Setting, nodes.Years, nodes.Rounding)) else type(d).__name__
+        block = isinstance(d, (nodes.Grades, nodes.Bands, nodes.Indicators, nodes.Aggregate)) or \
+            (isinstance(d, nodes.Node) and _one_line(p, d, 0) is None) or \
+            (isinstance(d, nodes.Check) and _check_line(p, d) is None)
         if prev is not None and (group != prev or block or prev_block):
             p.blank()
         prev, prev_block = group, block
-        if isinstance(d, ast.Setting):
+        if isinstance(d, nodes.Setting):
             p.line(_setting(d), 0, d.span.line)
-        elif isinstance(d, ast.Years):
+        elif isinstance(d, nodes.Years):
             p.line(_years(d), 0, d.span.line)
-        elif isinstance(d, ast.Rounding):
+        elif isinstance(d, nodes.Rounding):
             p.line(f"rounding {d.mode} {d.places}", 0, d.span.line)
-        elif isinstance(d, ast.Grades):
+        elif isinstance(d, nodes.Grades):
             p.line("grades {", 0, d.span.line)
             for g in d.entries:
                 rule = "otherwise" if g.minimum is None else f">= {format(g.minimum, 'f')}"
                 p.line(f"{_q(g.label)} {rule}", 1, g.span.line)
             p.close(0, d.span.end_line)
-        elif isinstance(d, ast.Bands):
+        elif isinstance(d, nodes.Bands):
             p.line(f"bands {d.name} {{", 0, d.span.line)
             _aligned([(_q(b.label) + (" aka " + ", ".join(_q(a) for a in b.aliases) if b.aliases else ""),
                        f"{_amount(b.lo)} .. {_amount(b.hi)}", b.span.line) for b in d.bands], 1, p)
             p.close(0, d.span.end_line)
-        elif isinstance(d, ast.Indicators):
+        elif isinstance(d, nodes.Indicators):
             p.line("indicators {", 0, d.span.line)
             for pf in d.formulas:
                 p.line(f"{pf.direction}: {unparse.expr(pf.expr)}", 1, pf.span.line)
@@ -235,16 +235,16 @@ def format_file(f: ast.RulesetFile) -> str:
             if d.inapplicable is not None:
                 p.line(f"inapplicable: rescale {d.inapplicable.mode}", 1, d.inapplicable.span.line)
             p.close(0, d.span.end_line)
-        elif isinstance(d, ast.Aggregate):
+        elif isinstance(d, nodes.Aggregate):
             p.line(f"aggregate by {d.by} {{", 0, d.span.line)
             for agg_rule in d.rules:
                 p.line(f"{agg_rule.key}: {unparse.expr(agg_rule.expr)}", 1, agg_rule.span.line)
             p.close(0, d.span.end_line)
-        elif isinstance(d, ast.Fact):
+        elif isinstance(d, nodes.Fact):
             p.line(_fact(d), 0, d.span.line)
-        elif isinstance(d, ast.Let):
+        elif isinstance(d, nodes.Let):
             p.line(f"let {d.name} = {unparse.expr(d.expr)}", 0, d.span.line)
-        elif isinstance(d, ast.Check):
+        elif isinstance(d, nodes.Check):
             one = _check_line(p, d)
             if one is not None:
                 p.line(one, 0, d.span.line)
@@ -252,11 +252,11 @@ def format_file(f: ast.RulesetFile) -> str:
                 p.line(_check_head(d) + " {", 0, d.span.line)
                 p.line(_check_body(d), 1, d.expr.span.line)
                 p.close(0, d.span.end_line)
-        elif isinstance(d, ast.Node):
+        elif isinstance(d, nodes.Node):
             _node(p, d, 0)
-        elif isinstance(d, ast.Remove):
+        elif isinstance(d, nodes.Remove):
             p.line(f"remove {d.name}", 0, d.span.line)
-        elif isinstance(d, ast.Reweight):
+        elif isinstance(d, nodes.Reweight):
             adjust = f" adjustable {d.adjust.text}" if d.adjust is not None else ""
             p.line(f"weight {d.name} {d.weight_text}{adjust}", 0, d.span.line)
     return p.finish()

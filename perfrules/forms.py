@@ -1,54 +1,45 @@
-"""Reading forms: YAML or JSON files → validated, typed :class:`Form` objects.
+"""Reading forms, stage 2: a :class:`RawForm` → a validated, typed :class:`Form`.
 
-The YAML reader is built on PyYAML's safe event parser and keeps the line of
-every value, so an error names the field path *and* the line.  It refuses
-aliases (no "billion laughs"), duplicate keys, and files or nesting beyond
-fixed bounds, and it sidesteps YAML 1.1's traps: a bare ``no`` stays the text
-"no", ``2022-12-31`` stays text, ``0123`` stays text, and decimals are read
-exactly as ``Decimal`` — never through a float.
+Stage 1, text → RawForm with the line of every value, is :mod:`perfrules.reading`; its
+names are re-exported here for the callers that read both ways.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ._resources import data_dir
 from .budget_sources import BudgetSources, read_sources, reconcile
 from .cells import Note, blank_scores, read_pair, read_rate
 from .errors import Diagnostic, FormError
-from .files import read_user_bytes
+from .findings import Finding
 from .notation import Quantity, read_cell
-from .numbers import NumberIssue, normalize, number_problem, numeric_fields
+from .numbers import NumberIssue, normalize, numeric_fields
 from .places import place_of
-from .result import Finding
+from .reading import (  # stage 1, re-exported (forms.load_documents and friends)
+    MAX_DEPTH,
+    MAX_FORM_BYTES,
+    MAX_NODES,
+    Lines,
+    LinesOnDemand,
+    RawForm,
+    _err,
+    _path_key,
+    iter_forms,
+    json_lines,
+    load_documents,
+    parse_documents,
+)
 
-MAX_FORM_BYTES = 10_000_000
-MAX_DEPTH = 24
-MAX_NODES = 200_000
-
-Lines = dict[str, tuple[int, int]]
-
-
-@dataclass(frozen=True)
-class RawForm:
-    """One form document as read from a file, before validation."""
-
-    data: Any
-    source: str
-    lines: Lines
-    text: str | None = None
-    places: dict[str, str] = field(default_factory=dict)  # JSON path → cell (``Sheet1!F12``), for tables
-    notices: tuple[Finding, ...] = ()  # what the table reader found
+__all__ = [
+    "MAX_DEPTH", "MAX_FORM_BYTES", "MAX_NODES", "Budget", "Form", "Lines", "LinesOnDemand", "RawForm", "Row",
+    "form_schema", "is_valid_form", "iter_forms", "json_lines", "load_documents", "parse_documents", "read_form",
+]
 
 
 @dataclass(frozen=True)
@@ -140,232 +131,6 @@ class Form:
 
 # ---------------------------------------------------------------- YAML reading
 
-_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
-_DEC = re.compile(r"^[-+]?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
-
-
-def _plain_scalar(text: str) -> Any:
-    if text in ("", "~", "null", "Null", "NULL"):
-        return None
-    low = text.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    if _INT.match(text):
-        return int(text)
-    if _DEC.match(text) and any(ch.isdigit() for ch in text):
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            return text
-    return text
-
-
-def _path_key(parent: str, key: Any) -> str:
-    if isinstance(key, int):
-        return f"{parent}[{key}]"
-    k = str(key)
-    if re.match(r"^[\w\u4e00-\u9fff]+$", k):
-        return f"{parent}.{k}"
-    return f"{parent}[{json.dumps(k, ensure_ascii=False)}]"
-
-
-def _err(source: str, message: str, line: int = 0, col: int = 0, text: str | None = None,
-         hint: str | None = None, code: str = "form") -> FormError:
-    return FormError([Diagnostic("error", code, message, source, line, col, hint=hint, source=text)])
-
-
-#: The parser that finds the lines of a JSON form's fields (the values come from ``json.loads``):
-#: libyaml's when PyYAML has it, about four times faster than PyYAML's own.
-_JSON_LINES_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _yaml_documents(text: str, source: str, loader: Any = yaml.SafeLoader) -> list[RawForm]:
-    docs: list[RawForm] = []
-    stack: list[list[Any]] = []  # [container, path, pending_key]
-    lines: Lines = {}
-    root: Any = None
-    nodes = 0
-
-    def attach(value: Any, mark: Any) -> None:
-        nonlocal root
-        if not stack:
-            root = value
-            lines["$"] = (mark.line + 1, mark.column + 1)
-            return
-        top = stack[-1]
-        container, path = top[0], top[1]
-        if isinstance(container, list):
-            p = _path_key(path, len(container))
-            container.append(value)
-        else:
-            key = top[2]
-            p = _path_key(path, key)
-            container[key] = value
-            top[2] = None
-        lines.setdefault(p, (mark.line + 1, mark.column + 1))
-
-    def current_path(mark: Any) -> str:
-        if not stack:
-            return "$"
-        top = stack[-1]
-        if isinstance(top[0], list):
-            return _path_key(top[1], len(top[0]))
-        return _path_key(top[1], top[2])
-
-    try:
-        for ev in yaml.parse(text, Loader=loader):
-            mark: Any = ev.start_mark
-            if isinstance(ev, (yaml.AliasEvent,)) or getattr(ev, "anchor", None):
-                raise _err(source, "表单中不允许使用 YAML 锚点或别名（& 和 *）", mark.line + 1, mark.column + 1, text,
-                           "把被引用的内容直接写出来")
-            if isinstance(ev, yaml.DocumentStartEvent):
-                root, lines, stack = None, {}, []
-            elif isinstance(ev, yaml.DocumentEndEvent):
-                docs.append(RawForm(root, source, lines, text))
-            elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                nodes += 1
-                if len(stack) >= MAX_DEPTH:
-                    raise _err(source, f"嵌套超过 {MAX_DEPTH} 层", mark.line + 1, mark.column + 1, text)
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                    raise _err(source, "键必须是简单的文字，不能是列表或映射", mark.line + 1, mark.column + 1, text)
-                path = current_path(mark)
-                stack.append([{} if isinstance(ev, yaml.MappingStartEvent) else [], path, None, mark])
-            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                container, _, _, smark = stack.pop()
-                attach(container, smark)
-            elif isinstance(ev, yaml.ScalarEvent):
-                nodes += 1
-                if nodes > MAX_NODES:
-                    raise _err(source, f"表单过大（超过 {MAX_NODES} 个值）", mark.line + 1, mark.column + 1, text)
-                value = ev.value if ev.style else _plain_scalar(ev.value)
-                problem = number_problem(value) if isinstance(value, (int, Decimal)) and \
-                    not isinstance(value, bool) else None
-                if problem is not None:
-                    raise _err(source, f"数值 {ev.value[:40]} {problem[0]}", mark.line + 1,
-                               mark.column + 1, text, problem[1])
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                    key = ev.value
-                    if key in stack[-1][0]:
-                        raise _err(source, f"键 {key} 重复出现", mark.line + 1, mark.column + 1, text,
-                                   "删除重复的一行；同一个键只能写一次")
-                    stack[-1][2] = key
-                    lines.setdefault(_path_key(stack[-1][1], key), (mark.line + 1, mark.column + 1))
-                else:
-                    attach(value, mark)
-    except yaml.MarkedYAMLError as e:
-        m = e.problem_mark
-        line, col = (m.line + 1, m.column + 1) if m else (0, 0)
-        raise _err(source, f"YAML 格式错误: {e.problem}", line, col, text,
-                   "检查缩进（只能用空格）、冒号后的空格和引号是否成对", code="yaml") from None
-    except yaml.YAMLError as e:
-        raise _err(source, f"YAML 格式错误: {e}", code="yaml") from None
-    except RecursionError:
-        raise _err(source, "嵌套过深", code="yaml") from None
-    return docs
-
-
-# ---------------------------------------------------------------- JSON reading
-
-
-def _json_document(text: str, source: str) -> RawForm:
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in items:
-            if k in out:
-                raise ValueError(f"键 {k} 重复出现")
-            out[k] = v
-        return out
-
-    def constant(name: str) -> Any:
-        raise ValueError(f"{name} 不是有效的数值")
-
-    try:
-        data = json.loads(text, parse_float=Decimal, parse_int=int, parse_constant=constant, object_pairs_hook=pairs)
-    except json.JSONDecodeError as e:
-        raise _err(source, f"JSON 格式错误: {e.msg}", e.lineno, e.colno, text, "检查逗号、引号和括号", code="json") from None
-    except RecursionError:
-        line, col = _json_too_deep(text)
-        raise _err(source, f"嵌套超过 {MAX_DEPTH} 层", line, col, text, code="json") from None
-    except ValueError as e:
-        raise _err(source, f"JSON 内容错误: {e}", code="json") from None
-    _check_magnitudes(data, "$", source)
-    return RawForm(data, source, json_lines(text, source), text)
-
-
-def json_lines(text: str, source: str) -> Lines:
-    """Best effort: JSON is YAML, so the YAML reader can tell the line of each field of a JSON form.
-
-    libyaml first (fast); what it cannot read (escaped surrogate pairs) PyYAML's parser tries.
-    """
-    for loader in dict.fromkeys([_JSON_LINES_LOADER, yaml.SafeLoader]):
-        try:
-            docs = _yaml_documents(text, source, loader)
-            return docs[0].lines if docs else {}
-        except (FormError, ValueError):  # ValueError: text libyaml cannot encode (lone surrogates)
-            continue
-    return {}
-
-
-def _json_too_deep(text: str) -> tuple[int, int]:
-    """Line and column of the first bracket nested deeper than MAX_DEPTH (strings skipped)."""
-    depth, in_string, escaped, line, start = 0, False, False, 1, 0
-    for i, ch in enumerate(text):
-        if in_string:
-            escaped, in_string = (False, True) if escaped else (ch == "\\", ch != '"')
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return line, i - start + 1
-        elif ch in "]}":
-            depth -= 1
-        if ch == "\n":
-            line, start = line + 1, i + 1
-    return 0, 0
-
-
-def _check_magnitudes(value: Any, path: str, source: str, depth: int = 0) -> None:
-    if depth > MAX_DEPTH:
-        raise _err(source, f"嵌套超过 {MAX_DEPTH} 层（{path}）")
-    if isinstance(value, dict):
-        for k, v in value.items():
-            _check_magnitudes(v, _path_key(path, k), source, depth + 1)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _check_magnitudes(v, _path_key(path, i), source, depth + 1)
-    elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        problem = number_problem(value)
-        if problem is not None:
-            raise _err(source, f"{path}: 数值 {str(value)[:40]} {problem[0]}", hint=problem[1])
-
-
-def load_documents(path: str | Path) -> list[RawForm]:
-    """Every form in a YAML (one or more ``---`` documents) or JSON file; regular files only."""
-    data = read_user_bytes(path, MAX_FORM_BYTES, "表单", FormError)
-    return parse_documents(data, str(path), json_=Path(path).suffix.lower() == ".json")
-
-
-def parse_documents(data: bytes | str, source: str = "<form>", json_: bool = False) -> list[RawForm]:
-    """Read forms from bytes or text (YAML unless `json_`)."""
-    if isinstance(data, bytes):
-        if len(data) > MAX_FORM_BYTES:
-            raise _err(source, f"表单超过 {MAX_FORM_BYTES} 字节", code="too-large")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            line = data.count(b"\n", 0, e.start) + 1
-            raise _err(source, "表单不是 UTF-8 编码", line, 1, hint="用 UTF-8 编码另存", code="encoding") from None
-    else:
-        text = data
-    if "\x00" in text:
-        raise _err(source, "表单中有 NUL 字符，不是文本文件", code="encoding")
-    if json_:
-        return [_json_document(text, source)]
-    docs = [d for d in _yaml_documents(text, source) if d.data is not None]
-    if not docs:
-        raise _err(source, "文件中没有表单内容", 1, 1, hint="写入 kind、jurisdiction、year 等字段")
-    return docs
 
 
 # ---------------------------------------------------------------- validation
@@ -654,17 +419,3 @@ def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Find
         unfilled=unfilled,
         aggregated_from=tuple(str(x) for x in data.get("aggregated_from") or ()),
     )
-
-
-def iter_forms(paths: list[str]) -> Iterator[tuple[str, RawForm | FormError]]:
-    """Each form document in `paths`, or the error that kept a file from being read."""
-    for p in paths:
-        try:
-            docs = load_documents(p)
-        except FormError as e:
-            yield p, e
-            continue
-        for i, d in enumerate(docs):
-            name = p if len(docs) == 1 else f"{p}#{i + 1}"
-            yield name, RawForm(d.data, name, d.lines, d.text)
-

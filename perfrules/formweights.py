@@ -27,11 +27,12 @@ import dataclasses
 import re
 from decimal import Decimal
 
+from .coverage import Cell
 from .forms import Form, Row
-from .interpreter import eval_expr
+from .evaluate import eval_expr
 from .model import Model
 from .result import Finding, Result
-from .scoring import row_fields
+from .rows import row_fields
 from .values import fmt_number
 
 #: A level-1 label carrying its weight: ``产出指标(60分)``, ``效益指标（30 分）``.
@@ -66,9 +67,9 @@ def adapt(model: Model, form: Form) -> tuple[Model, Form]:
 def mark_reached(result: Result) -> Result:
     """Record the coverage cells of form-supplied weights (used / refused) in `result`."""
     codes = {f.code for f in result.findings}
-    cells = {"weights:form"} if "form-weights" in codes else set()
+    cells = {Cell("weights", "form")} if "form-weights" in codes else set()
     if codes & {"form-weights-total", "form-weights-out-of-range"}:
-        cells.add("weights:refused")
+        cells.add(Cell("weights", "refused"))
     return dataclasses.replace(result, reached=result.reached | cells) if cells else result
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from . import ast
+from . import nodes
 
 #: The words that mean "the whole country" (no jurisdiction parts).
 NATIONAL = ("全国", "中国")
@@ -26,10 +26,10 @@ _SLASHES = re.compile(r"[/／]")
 class HeaderProblem:
     """Something wrong with a header line (the checker reports it located)."""
 
-    file: ast.RulesetFile
+    file: nodes.RulesetFile
     code: str
     message: str
-    span: ast.Span
+    span: nodes.Span
     hint: str | None = None
 
 
@@ -63,22 +63,22 @@ def jurisdiction_parts(text: str) -> tuple[tuple[str, ...], str | None]:
     return parts, None
 
 
-def read_header(chain: list[ast.RulesetFile]) -> RulesetHeader:
+def read_header(chain: list[nodes.RulesetFile]) -> RulesetHeader:
     """The header of the ruleset whose ``extends`` chain is `chain` (root first, itself last)."""
     top = chain[-1]
-    settings: dict[str, tuple[ast.RulesetFile, ast.Setting]] = {}
-    years: tuple[ast.RulesetFile, ast.Years] | None = None
-    rounding: tuple[ast.RulesetFile, ast.Rounding] | None = None
+    settings: dict[str, tuple[nodes.RulesetFile, nodes.Setting]] = {}
+    years: tuple[nodes.RulesetFile, nodes.Years] | None = None
+    rounding: tuple[nodes.RulesetFile, nodes.Rounding] | None = None
     for f in chain:
         for d in f.decls:
-            if isinstance(d, ast.Setting):
+            if isinstance(d, nodes.Setting):
                 settings[d.key] = (f, d)
-            elif isinstance(d, ast.Years):
+            elif isinstance(d, nodes.Years):
                 years = (f, d)
-            elif isinstance(d, ast.Rounding):
+            elif isinstance(d, nodes.Rounding):
                 rounding = (f, d)
     problems: list[HeaderProblem] = []
-    start = ast.Span(1, 1, 1, 1)
+    start = nodes.Span(1, 1, 1, 1)
 
     def own(key: str) -> str | None:
         hit = settings.get(key)
@@ -129,7 +129,7 @@ def read_header(chain: list[ast.RulesetFile]) -> RulesetHeader:
     )
 
 
-def _number(hit: tuple[ast.RulesetFile, ast.Setting] | None, default: Decimal,
+def _number(hit: tuple[nodes.RulesetFile, nodes.Setting] | None, default: Decimal,
             problems: list[HeaderProblem]) -> Decimal:
     if hit is None:
         return default

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import ast
+from . import nodes
 
 NUMERIC_TYPES = ("count", "number", "money", "percent", "ratio", "date")
 FACT_TYPES = NUMERIC_TYPES + ("enum", "bool", "text")
@@ -25,7 +25,7 @@ class FactSpec:
     values: tuple[str, ...]
     lo: Decimal | None
     hi: Decimal | None
-    span: ast.Span
+    span: nodes.Span
     is_list: bool = False
 
 
@@ -43,22 +43,22 @@ class BandSpec:
 class RowClass:
     """``when cond: formula``: a class of rows (chosen by any row field) scored by its own formula."""
 
-    cond: ast.Expr
+    cond: nodes.Expr
     formula: str
-    span: ast.Span
+    span: nodes.Span
 
 
 @dataclass(frozen=True)
 class Policy:
     """How an indicator row is scored: share formulas by direction, tiers for text rows."""
 
-    formulas: dict[str, ast.Expr]
+    formulas: dict[str, nodes.Expr]
     unsigned_field: str | None
     unsigned_cases: dict[str, str]
     unsigned_default: str | None
     bands: tuple[BandSpec, ...]
     bands_name: str | None
-    span: ast.Span
+    span: nodes.Span
     classes: tuple[RowClass, ...] = ()  # the first class whose condition holds decides a quantitative row
     inapplicable: str | None = None  # "section" | "total": how 不适用 rows are rescaled; None: not allowed
     reads_row_fields: bool = False  # a formula reads level1, name … (so each row's fields are passed in)
@@ -69,8 +69,8 @@ class AggregationSpec:
     """汇总原则: fund tables are weighted by `by`; rows `relative` holds for are averaged, others summed."""
 
     by: str
-    relative: ast.Expr | None
-    span: ast.Span
+    relative: nodes.Expr | None
+    span: nodes.Span
 
 
 @dataclass(frozen=True)
@@ -78,15 +78,15 @@ class JudgeSpec:
     subject: str
     score: str | None
     cases: dict[str, tuple[Decimal, Decimal]]  # absolute points
-    span: ast.Span
+    span: nodes.Span
 
 
 @dataclass(frozen=True)
 class DeductSpec:
     per: Decimal
-    count: ast.Expr
+    count: nodes.Expr
     limit: Decimal
-    span: ast.Span
+    span: nodes.Span
 
 
 @dataclass(frozen=True)
@@ -98,13 +98,13 @@ class NodeSpec:
     name: str
     weight: Decimal
     children: tuple[NodeSpec, ...] = ()
-    rows_where: ast.Expr | None = None
+    rows_where: nodes.Expr | None = None
     is_rows: bool = False
-    score: ast.Expr | None = None
+    score: nodes.Expr | None = None
     deducts: tuple[DeductSpec, ...] = ()
     judge: JudgeSpec | None = None
     declared: str | None = None
-    span: ast.Span = field(default_factory=ast.Span.unknown)
+    span: nodes.Span = field(default_factory=nodes.Span.unknown)
     adjust: tuple[Decimal, Decimal] | None = None  # bounds of a weight the form may set (see formweights)
 
     @property
@@ -123,11 +123,11 @@ class CheckSpec:
     name: str
     severity: str
     message: str | None
-    expr: ast.Expr
+    expr: nodes.Expr
     tolerance: Decimal
-    span: ast.Span
+    span: nodes.Span
     for_rows: bool = False
-    rows_where: ast.Expr | None = None
+    rows_where: nodes.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ class Model:
     grades: tuple[tuple[str, Decimal | None], ...]
     policy: Policy | None
     facts: dict[str, FactSpec]
-    lets: tuple[ast.Let, ...]
+    lets: tuple[nodes.Let, ...]
     checks: tuple[CheckSpec, ...]
     root: tuple[NodeSpec, ...]
     path: str

@@ -65,3 +65,9 @@ ROW_FIELDS: dict[str, str] = {n.name: n.type for n in NAMES if n.where == ROW_FI
 
 #: JSON path of each form-level name.
 FORM_PATHS: dict[str, str] = {n.name: n.path for n in NAMES if n.where == FORM}
+
+#: The indicator policy's scoring directions.
+DIRECTIONS = ("positive", "reverse")
+
+#: Severities a ``check`` may carry.
+SEVERITY_NAMES = ("error", "warning", "info")

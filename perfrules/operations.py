@@ -22,6 +22,7 @@ import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+import decimal
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -43,6 +44,16 @@ MAX_PLACES = 6
 
 #: Arithmetic context for every evaluation: fixed, so the caller's thread context never leaks in.
 CONTEXT = Context(prec=PRECISION, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999, traps=[])
+
+#: The same arithmetic, trapping the only three ways finite operands can give a non-finite
+#: result (Overflow, InvalidOperation, DivisionByZero).  The compiled program computes with its
+#: bound C methods (:attr:`Operation.fast`): no check in Python per operation, and the trap is
+#: turned into :class:`NonFiniteValue` where scoring knows the ruleset line (:func:`non_finite`).
+STRICT = Context(prec=PRECISION, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999,
+                 traps=[decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero])
+
+#: The decimal signals STRICT raises.
+TRAPPED: tuple[type[ArithmeticError], ...] = (decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero)
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -92,6 +103,17 @@ def _fmt(x: Decimal) -> str:
     return format(x.normalize(), "f") if x.is_finite() else str(x)
 
 
+#: What a non-finite result raises: NonFiniteValue (checked operations) or a trapped signal (fast ones).
+NON_FINITE: tuple[type[Exception], ...] = (NonFiniteValue, *TRAPPED)
+
+
+def non_finite(err: Exception) -> NonFiniteValue:
+    """`err` — a :class:`NonFiniteValue` or a signal trapped by :data:`STRICT` — as a NonFiniteValue."""
+    if isinstance(err, NonFiniteValue):
+        return err
+    return NonFiniteValue(f"计算结果不是有限的数（{type(err).__name__}），超出了 perfrules 的精度（{PRECISION} 位有效数字）")
+
+
 def finite(x: Decimal, what: str = "计算结果") -> Decimal:
     """`x` itself if it is a finite number; otherwise :class:`NonFiniteValue`."""
     if x.is_finite():
@@ -127,6 +149,16 @@ def divide(a: Decimal, b: Decimal) -> Decimal:
     return finite(CONTEXT.divide(a, b))
 
 
+_STRICT_DIVIDE = STRICT.divide
+
+
+def _fast_divide(a: Decimal, b: Decimal) -> Decimal:
+    """`divide` for finite operands: a zero divisor is still a finding, the rest is trapped."""
+    if b == 0:
+        raise DivisionByZero(f"除数为 0（{_fmt(a)} ÷ 0）")
+    return _STRICT_DIVIDE(a, b)
+
+
 def negate(a: Decimal) -> Decimal:
     return finite(CONTEXT.minus(a))
 
@@ -149,6 +181,15 @@ def clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
 def ratio(b: Decimal, a: Decimal) -> Decimal:
     """``ratio(B, A)``: B ÷ A held within [0, 1] — the capped execution/completion rate."""
     return clamp(divide(b, a), ZERO, ONE)
+
+
+def _fast_ratio(b: Decimal, a: Decimal) -> Decimal:
+    """`ratio` for finite operands (min and max of finite numbers are finite)."""
+    return min(max(_fast_divide(b, a), ZERO), ONE)
+
+
+def _fast_clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
+    return min(max(x, lo), hi)
 
 
 def absolute(x: Decimal) -> Decimal:
@@ -193,8 +234,8 @@ def round_to(x: Decimal, places: int, mode: str) -> Decimal:
     A value whose digits at that precision exceed :data:`PRECISION` cannot be
     rounded exactly: :class:`NonFiniteValue`, never NaN.
     """
-    return finite(x.quantize(quantizer(places), rounding=ROUNDING_MODES[mode], context=CONTEXT),
-                  f"{_fmt(x)} 保留 {places} 位小数的结果")
+    r = x.quantize(quantizer(places), rounding=ROUNDING_MODES[mode], context=CONTEXT)
+    return r if r.is_finite() else finite(r, f"{_fmt(x)} 保留 {places} 位小数的结果")  # words only when needed
 
 
 def fits(x: Decimal, places: int) -> bool:
@@ -255,26 +296,34 @@ class Operation:
     doc: str = ""
     divides: bool = False  # the last argument is a divisor (the checker reports a possible 0)
     takes_list: bool = False  # the argument is a list fact
+    #: `apply` for finite operands as a bound C method of :data:`STRICT` (traps instead of checks).
+    fast: Callable[..., Decimal] | None = None
+
+    @property
+    def compiled(self) -> Callable[..., Decimal]:
+        """What the compiled program calls: :attr:`fast` where there is one, else `apply`."""
+        return self.fast or self.apply
 
 
 #: The arithmetic operators, by their symbol (``-x`` is ``neg``).
 ARITHMETIC: dict[str, Operation] = {
-    "+": Operation("+", 2, 2, add, operator.add),
-    "-": Operation("-", 2, 2, subtract, operator.sub),
-    "*": Operation("*", 2, 2, multiply, operator.mul),
-    "/": Operation("/", 2, 2, divide, operator.truediv, divides=True),
-    "neg": Operation("neg", 1, 1, negate, operator.neg),
+    "+": Operation("+", 2, 2, add, operator.add, fast=STRICT.add),
+    "-": Operation("-", 2, 2, subtract, operator.sub, fast=STRICT.subtract),
+    "*": Operation("*", 2, 2, multiply, operator.mul, fast=STRICT.multiply),
+    "/": Operation("/", 2, 2, divide, operator.truediv, divides=True, fast=_fast_divide),
+    "neg": Operation("neg", 1, 1, negate, operator.neg, fast=STRICT.minus),
 }
 
 #: The built-in functions, by name.
 FUNCTIONS: dict[str, Operation] = {
-    "min": Operation("min", 2, None, minimum, _min_bound, "min(a, b, …) 取最小值"),
-    "max": Operation("max", 2, None, maximum, _max_bound, "max(a, b, …) 取最大值"),
+    "min": Operation("min", 2, None, minimum, _min_bound, "min(a, b, …) 取最小值", fast=min),
+    "max": Operation("max", 2, None, maximum, _max_bound, "max(a, b, …) 取最大值", fast=max),
     "ratio": Operation("ratio", 2, 2, ratio, _ratio_bound, "ratio(B, A) = B ÷ A，限定在 0 到 1 之间",
-                       divides=True),
+                       divides=True, fast=_fast_ratio),
     "clamp": Operation("clamp", 3, 3, clamp, _clamp_bound,
-                       "clamp(x, 下限, 上限) = min(max(x, 下限), 上限)；下限大于上限时结果为上限"),
-    "abs": Operation("abs", 1, 1, absolute, Interval.abs, "abs(x) 绝对值"),
+                       "clamp(x, 下限, 上限) = min(max(x, 下限), 上限)；下限大于上限时结果为上限",
+                       fast=_fast_clamp),
+    "abs": Operation("abs", 1, 1, absolute, Interval.abs, "abs(x) 绝对值", fast=STRICT.abs),
     "sum": Operation("sum", 1, 1, total, _list_bound, "sum(列表) 列表各项之和", takes_list=True),
     "count": Operation("count", 1, 1, count, _list_bound, "count(列表) 列表的项数", takes_list=True),
 }

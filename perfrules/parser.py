@@ -23,7 +23,7 @@ from lark.exceptions import (
     VisitError,
 )
 
-from . import ast
+from . import nodes
 from ._resources import data_dir
 from .errors import Diagnostic, RuleSyntaxError
 from .files import read_user_text
@@ -91,14 +91,14 @@ def _expected(names: Sequence[str] | set[str]) -> str:
     return "、".join(shown)
 
 
-def _span(meta: Any) -> ast.Span:
+def _span(meta: Any) -> nodes.Span:
     if getattr(meta, "empty", False) or not hasattr(meta, "line"):
-        return ast.Span.unknown()
-    return ast.Span(meta.line, meta.column, meta.end_line, meta.end_column)
+        return nodes.Span.unknown()
+    return nodes.Span(meta.line, meta.column, meta.end_line, meta.end_column)
 
 
-def _tok_span(tok: Token) -> ast.Span:
-    return ast.Span(tok.line or 0, tok.column or 0, tok.end_line or 0, tok.end_column or 0)
+def _tok_span(tok: Token) -> nodes.Span:
+    return nodes.Span(tok.line or 0, tok.column or 0, tok.end_line or 0, tok.end_column or 0)
 
 
 def _unquote(tok: Token) -> str:
@@ -108,7 +108,7 @@ def _unquote(tok: Token) -> str:
 class _Issue(Exception):
     """Raised inside the transformer for a construct that parses but is malformed."""
 
-    def __init__(self, message: str, span: ast.Span, hint: str | None = None):
+    def __init__(self, message: str, span: nodes.Span, hint: str | None = None):
         super().__init__(message)
         self.message, self.span, self.hint = message, span, hint
 
@@ -117,10 +117,10 @@ def _num(tok: Token) -> Decimal:
     return Decimal(str(tok))
 
 
-def _to_amount(node: ast.Num) -> ast.Amount:
+def _to_amount(node: nodes.Num) -> nodes.Amount:
     text = node.text
     raw = Decimal(text[:-1]) if node.is_percent else node.value
-    return ast.Amount(raw, node.is_percent, text, node.span)
+    return nodes.Amount(raw, node.is_percent, text, node.span)
 
 
 _OPS = {"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!="}
@@ -128,140 +128,140 @@ _OPS = {"×": "*", "÷": "/", "≥": ">=", "≤": "<=", "≠": "!="}
 
 @v_args(meta=True)
 class _ToAst(Transformer[Token, Any]):
-    """Lark tree → :mod:`perfrules.ast` nodes."""
+    """Lark tree → :mod:`perfrules.nodes` nodes."""
 
     # ---- header
-    def _setting(self, key: str, meta: Any, children: list[Any]) -> ast.Setting:
+    def _setting(self, key: str, meta: Any, children: list[Any]) -> nodes.Setting:
         tok = children[0]
         value = _unquote(tok) if tok.type == "STRING" else str(tok)
-        return ast.Setting(key, value, _span(meta))
+        return nodes.Setting(key, value, _span(meta))
 
-    def ruleset_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+    def ruleset_decl(self, meta: Any, c: list[Any]) -> nodes.Setting:
         return self._setting("ruleset", meta, c)
 
-    def extends_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+    def extends_decl(self, meta: Any, c: list[Any]) -> nodes.Setting:
         return self._setting("extends", meta, c)
 
-    def title_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+    def title_decl(self, meta: Any, c: list[Any]) -> nodes.Setting:
         return self._setting("title", meta, c)
 
-    def version_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+    def version_decl(self, meta: Any, c: list[Any]) -> nodes.Setting:
         return self._setting("version", meta, c)
 
-    def jurisdiction_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+    def jurisdiction_decl(self, meta: Any, c: list[Any]) -> nodes.Setting:
         return self._setting("jurisdiction", meta, c)
 
-    def kind_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+    def kind_decl(self, meta: Any, c: list[Any]) -> nodes.Setting:
         return self._setting("kind", meta, c)
 
-    def full_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+    def full_decl(self, meta: Any, c: list[Any]) -> nodes.Setting:
         return self._setting("full", meta, c)
 
-    def tolerance_decl(self, meta: Any, c: list[Any]) -> ast.Setting:
+    def tolerance_decl(self, meta: Any, c: list[Any]) -> nodes.Setting:
         return self._setting("tolerance", meta, c)
 
-    def remove_decl(self, meta: Any, c: list[Any]) -> ast.Remove:
-        return ast.Remove(str(c[0]), _span(meta))
+    def remove_decl(self, meta: Any, c: list[Any]) -> nodes.Remove:
+        return nodes.Remove(str(c[0]), _span(meta))
 
-    def weight_decl(self, meta: Any, c: list[Any]) -> ast.Reweight:
+    def weight_decl(self, meta: Any, c: list[Any]) -> nodes.Reweight:
         adjust = c[2] if len(c) > 2 else None
-        return ast.Reweight(str(c[0]), _num(c[1]), str(c[1]), _span(meta), adjust)
+        return nodes.Reweight(str(c[0]), _num(c[1]), str(c[1]), _span(meta), adjust)
 
-    def adjustable(self, meta: Any, c: list[Any]) -> ast.Adjust:
+    def adjustable(self, meta: Any, c: list[Any]) -> nodes.Adjust:
         lo, hi = _num(c[0]), _num(c[2])
         span = _span(meta)
         if lo > hi:
             raise _Issue(f"adjustable 的下限 {c[0]} 大于上限 {c[2]}", span, "写成 adjustable 下限 .. 上限")
-        return ast.Adjust(lo, hi, f"{c[0]} .. {c[2]}", span)
+        return nodes.Adjust(lo, hi, f"{c[0]} .. {c[2]}", span)
 
-    def years_decl(self, meta: Any, c: list[Any]) -> ast.Years:
+    def years_decl(self, meta: Any, c: list[Any]) -> nodes.Years:
         first = c[0]
         if "." in str(first):
             raise _Issue("年份必须是整数", _tok_span(first))
         if len(c) == 1:
-            return ast.Years(int(first), int(first), False, _span(meta))
+            return nodes.Years(int(first), int(first), False, _span(meta))
         if len(c) == 2:
-            return ast.Years(int(first), None, True, _span(meta))
+            return nodes.Years(int(first), None, True, _span(meta))
         if "." in str(c[2]):
             raise _Issue("年份必须是整数", _tok_span(c[2]))
-        return ast.Years(int(first), int(c[2]), False, _span(meta))
+        return nodes.Years(int(first), int(c[2]), False, _span(meta))
 
-    def rounding_decl(self, meta: Any, c: list[Any]) -> ast.Rounding:
+    def rounding_decl(self, meta: Any, c: list[Any]) -> nodes.Rounding:
         if "." in str(c[1]):
             raise _Issue("保留的小数位数必须是整数", _tok_span(c[1]), "例如: rounding half_up 2")
-        return ast.Rounding(str(c[0]), int(c[1]), _span(meta))
+        return nodes.Rounding(str(c[0]), int(c[1]), _span(meta))
 
-    def grades_decl(self, meta: Any, c: list[Any]) -> ast.Grades:
-        return ast.Grades(tuple(c), _span(meta))
+    def grades_decl(self, meta: Any, c: list[Any]) -> nodes.Grades:
+        return nodes.Grades(tuple(c), _span(meta))
 
-    def grade_min(self, meta: Any, c: list[Any]) -> ast.Grade:
+    def grade_min(self, meta: Any, c: list[Any]) -> nodes.Grade:
         label, op, number = c
         if _OPS.get(str(op), str(op)) != ">=":
             raise _Issue(f"等级只能用 >= 给出下限，这里写的是 {op}", _tok_span(op), f'例如: "{_unquote(label)}" >= 90')
-        return ast.Grade(_unquote(label), _num(number), _span(meta))
+        return nodes.Grade(_unquote(label), _num(number), _span(meta))
 
-    def grade_otherwise(self, meta: Any, c: list[Any]) -> ast.Grade:
-        return ast.Grade(_unquote(c[0]), None, _span(meta))
+    def grade_otherwise(self, meta: Any, c: list[Any]) -> nodes.Grade:
+        return nodes.Grade(_unquote(c[0]), None, _span(meta))
 
     # ---- bands
-    def bands_decl(self, meta: Any, c: list[Any]) -> ast.Bands:
-        return ast.Bands(str(c[0]), tuple(c[1:]), _span(meta))
+    def bands_decl(self, meta: Any, c: list[Any]) -> nodes.Bands:
+        return nodes.Bands(str(c[0]), tuple(c[1:]), _span(meta))
 
-    def band(self, meta: Any, c: list[Any]) -> ast.Band:
+    def band(self, meta: Any, c: list[Any]) -> nodes.Band:
         label = _unquote(c[0])
         rest = c[1:]
         aliases: tuple[str, ...] = ()
         if rest and isinstance(rest[0], tuple):
             aliases, rest = rest[0], rest[1:]
         lo, _, hi = rest
-        return ast.Band(label, aliases, _to_amount(lo), _to_amount(hi), _span(meta))
+        return nodes.Band(label, aliases, _to_amount(lo), _to_amount(hi), _span(meta))
 
     def aka(self, meta: Any, c: list[Any]) -> tuple[str, ...]:
         return tuple(_unquote(t) for t in c)
 
     # ---- indicator policy
-    def indicators_decl(self, meta: Any, c: list[Any]) -> ast.Indicators:
-        formulas = tuple(x for x in c if isinstance(x, ast.PolicyFormula))
-        unsigned = [x for x in c if isinstance(x, ast.Unsigned)]
-        qual = [x for x in c if isinstance(x, ast.Qualitative)]
-        inapplicable = [x for x in c if isinstance(x, ast.Inapplicable)]
+    def indicators_decl(self, meta: Any, c: list[Any]) -> nodes.Indicators:
+        formulas = tuple(x for x in c if isinstance(x, nodes.PolicyFormula))
+        unsigned = [x for x in c if isinstance(x, nodes.Unsigned)]
+        qual = [x for x in c if isinstance(x, nodes.Qualitative)]
+        inapplicable = [x for x in c if isinstance(x, nodes.Inapplicable)]
         for dup, what in ((unsigned, "unsigned"), (qual, "qualitative"), (inapplicable, "inapplicable")):
             if len(dup) > 1:
                 raise _Issue(f"indicators 中 {what} 只能写一次", dup[1].span)
-        classes = tuple(x for x in c if isinstance(x, ast.When))
-        return ast.Indicators(formulas, unsigned[0] if unsigned else None, qual[0] if qual else None, _span(meta),
+        classes = tuple(x for x in c if isinstance(x, nodes.When))
+        return nodes.Indicators(formulas, unsigned[0] if unsigned else None, qual[0] if qual else None, _span(meta),
                               classes, inapplicable[0] if inapplicable else None)
 
-    def policy_when(self, meta: Any, c: list[Any]) -> ast.When:
-        return ast.When(c[0], str(c[1]), _span(meta))
+    def policy_when(self, meta: Any, c: list[Any]) -> nodes.When:
+        return nodes.When(c[0], str(c[1]), _span(meta))
 
-    def policy_inapplicable(self, meta: Any, c: list[Any]) -> ast.Inapplicable:
-        return ast.Inapplicable(str(c[0]), _span(meta))
+    def policy_inapplicable(self, meta: Any, c: list[Any]) -> nodes.Inapplicable:
+        return nodes.Inapplicable(str(c[0]), _span(meta))
 
-    def aggregate_decl(self, meta: Any, c: list[Any]) -> ast.Aggregate:
+    def aggregate_decl(self, meta: Any, c: list[Any]) -> nodes.Aggregate:
         by, *rules = c
-        return ast.Aggregate(by.name, tuple(rules), _span(meta))
+        return nodes.Aggregate(by.name, tuple(rules), _span(meta))
 
-    def aggregate_rule(self, meta: Any, c: list[Any]) -> ast.AggregateRule:
-        return ast.AggregateRule(str(c[0]), c[1], _span(meta))
+    def aggregate_rule(self, meta: Any, c: list[Any]) -> nodes.AggregateRule:
+        return nodes.AggregateRule(str(c[0]), c[1], _span(meta))
 
-    def policy_formula(self, meta: Any, c: list[Any]) -> ast.PolicyFormula:
-        return ast.PolicyFormula(str(c[0]), c[1], _span(meta))
+    def policy_formula(self, meta: Any, c: list[Any]) -> nodes.PolicyFormula:
+        return nodes.PolicyFormula(str(c[0]), c[1], _span(meta))
 
-    def policy_unsigned(self, meta: Any, c: list[Any]) -> ast.Unsigned:
-        return ast.Unsigned(str(c[0]), tuple(c[1:]), _span(meta))
+    def policy_unsigned(self, meta: Any, c: list[Any]) -> nodes.Unsigned:
+        return nodes.Unsigned(str(c[0]), tuple(c[1:]), _span(meta))
 
-    def by_value(self, meta: Any, c: list[Any]) -> ast.ByCase:
-        return ast.ByCase(_unquote(c[0]), str(c[1]), _span(meta))
+    def by_value(self, meta: Any, c: list[Any]) -> nodes.ByCase:
+        return nodes.ByCase(_unquote(c[0]), str(c[1]), _span(meta))
 
-    def by_otherwise(self, meta: Any, c: list[Any]) -> ast.ByCase:
-        return ast.ByCase(None, str(c[0]), _span(meta))
+    def by_otherwise(self, meta: Any, c: list[Any]) -> nodes.ByCase:
+        return nodes.ByCase(None, str(c[0]), _span(meta))
 
-    def policy_qualitative(self, meta: Any, c: list[Any]) -> ast.Qualitative:
-        return ast.Qualitative(str(c[0]), _span(meta))
+    def policy_qualitative(self, meta: Any, c: list[Any]) -> nodes.Qualitative:
+        return nodes.Qualitative(str(c[0]), _span(meta))
 
     # ---- facts, lets, checks
-    def fact_decl(self, meta: Any, c: list[Any]) -> ast.Fact:
+    def fact_decl(self, meta: Any, c: list[Any]) -> nodes.Fact:
         name, type_, *opts = c
         label: str | None = None
         optional = False
@@ -281,7 +281,7 @@ class _ToAst(Transformer[Token, Any]):
                 values = value
             elif kind == "range":
                 lo, hi = value
-        return ast.Fact(str(name), str(type_), label, optional, values, lo, hi, _span(meta), _tok_span(type_), is_list)
+        return nodes.Fact(str(name), str(type_), label, optional, values, lo, hi, _span(meta), _tok_span(type_), is_list)
 
     def fact_label(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("label", _unquote(c[0]))
@@ -295,8 +295,8 @@ class _ToAst(Transformer[Token, Any]):
     def fact_list(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("list", True)
 
-    def for_rows(self, meta: Any, c: list[Any]) -> ast.Rows:
-        return ast.Rows(c[0] if c else None, _span(meta))
+    def for_rows(self, meta: Any, c: list[Any]) -> nodes.Rows:
+        return nodes.Rows(c[0] if c else None, _span(meta))
 
     def fact_values(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("values", tuple(_unquote(t) for t in c))
@@ -306,13 +306,13 @@ class _ToAst(Transformer[Token, Any]):
         hi = _to_amount(c[2]) if len(c) > 2 else None
         return ("range", (lo, hi))
 
-    def let_decl(self, meta: Any, c: list[Any]) -> ast.Let:
-        return ast.Let(str(c[0]), c[1], _span(meta))
+    def let_decl(self, meta: Any, c: list[Any]) -> nodes.Let:
+        return nodes.Let(str(c[0]), c[1], _span(meta))
 
     def within(self, meta: Any, c: list[Any]) -> tuple[str, Decimal]:
         return ("within", _num(c[0]))
 
-    def check_decl(self, meta: Any, c: list[Any]) -> ast.Check:
+    def check_decl(self, meta: Any, c: list[Any]) -> nodes.Check:
         name = str(c[0])
         severity = "error"
         message = None
@@ -320,7 +320,7 @@ class _ToAst(Transformer[Token, Any]):
         expr = None
         rows = None
         for x in c[1:]:
-            if isinstance(x, ast.Rows):
+            if isinstance(x, nodes.Rows):
                 rows = x
             elif isinstance(x, Token) and x.type == "NAME":
                 severity = str(x)
@@ -331,25 +331,25 @@ class _ToAst(Transformer[Token, Any]):
             else:
                 expr = x
         assert expr is not None
-        return ast.Check(name, severity, message, expr, tolerance, _span(meta), rows)
+        return nodes.Check(name, severity, message, expr, tolerance, _span(meta), rows)
 
     # ---- rubric tree
-    def _node(self, kind: str, meta: Any, c: list[Any]) -> ast.Node:
+    def _node(self, kind: str, meta: Any, c: list[Any]) -> nodes.Node:
         ident = c[0]
         rest = c[1:]
         title = None
         if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
             title, rest = _unquote(rest[0]), rest[1:]
         weight_tok, body = rest[0], rest[1:]
-        adjust = body[0] if body and isinstance(body[0], ast.Adjust) else None
+        adjust = body[0] if body and isinstance(body[0], nodes.Adjust) else None
         if adjust is not None:
             body = body[1:]
-        children = tuple(x for x in body if isinstance(x, ast.Node))
-        rows = [x for x in body if isinstance(x, ast.Rows)]
+        children = tuple(x for x in body if isinstance(x, nodes.Node))
+        rows = [x for x in body if isinstance(x, nodes.Rows)]
         score = [x for x in body if isinstance(x, tuple) and x[0] == "score"]
         declared = [x for x in body if isinstance(x, tuple) and x[0] == "declared"]
-        deducts = tuple(x for x in body if isinstance(x, ast.Deduct))
-        judges = [x for x in body if isinstance(x, ast.Judge)]
+        deducts = tuple(x for x in body if isinstance(x, nodes.Deduct))
+        judges = [x for x in body if isinstance(x, nodes.Judge)]
         span = _span(meta)
         if len(rows) > 1:
             raise _Issue(f"{ident} 中 rows 只能写一次", rows[1].span, "把多个条件用 or 合并到一条 rows where 中")
@@ -364,7 +364,7 @@ class _ToAst(Transformer[Token, Any]):
             raise _Issue(f"{ident} 的计分方式只能选一种: score、deduct 或 judge", span, "拆成几个 item，各用一种计分方式")
         leaf = None
         if rules or declared:
-            leaf = ast.Leaf(score[0][1] if score else None, deducts, judges[0] if judges else None,
+            leaf = nodes.Leaf(score[0][1] if score else None, deducts, judges[0] if judges else None,
                             declared[0][1] if declared else None)
         if kind == "item" and rules == 0:
             raise _Issue(f"item {ident} 没有计分规则", span, "在花括号中写 score 表达式、deduct 扣分或 judge 分档")
@@ -376,91 +376,91 @@ class _ToAst(Transformer[Token, Any]):
                          "把 rows 放进单独的 section")
         if kind == "section" and not (children or rows or rules):
             raise _Issue(f"section {ident} 是空的", span, "写下级 item/section，或 rows where … 选取指标行")
-        return ast.Node(kind, str(ident), title, _num(weight_tok), str(weight_tok), children,
+        return nodes.Node(kind, str(ident), title, _num(weight_tok), str(weight_tok), children,
                         rows[0] if rows else None, leaf, span, _tok_span(weight_tok), adjust)
 
-    def section(self, meta: Any, c: list[Any]) -> ast.Node:
+    def section(self, meta: Any, c: list[Any]) -> nodes.Node:
         return self._node("section", meta, c)
 
-    def item(self, meta: Any, c: list[Any]) -> ast.Node:
+    def item(self, meta: Any, c: list[Any]) -> nodes.Node:
         return self._node("item", meta, c)
 
-    def rows(self, meta: Any, c: list[Any]) -> ast.Rows:
-        return ast.Rows(c[0] if c else None, _span(meta))
+    def rows(self, meta: Any, c: list[Any]) -> nodes.Rows:
+        return nodes.Rows(c[0] if c else None, _span(meta))
 
-    def score_stmt(self, meta: Any, c: list[Any]) -> tuple[str, Any, ast.Span]:
+    def score_stmt(self, meta: Any, c: list[Any]) -> tuple[str, Any, nodes.Span]:
         return ("score", c[0], _span(meta))
 
-    def declared_stmt(self, meta: Any, c: list[Any]) -> tuple[str, Any, ast.Span]:
+    def declared_stmt(self, meta: Any, c: list[Any]) -> tuple[str, Any, nodes.Span]:
         return ("declared", c[0], _span(meta))
 
-    def deduct_stmt(self, meta: Any, c: list[Any]) -> ast.Deduct:
-        return ast.Deduct(_num(c[0]), c[1], _num(c[2]), _span(meta))
+    def deduct_stmt(self, meta: Any, c: list[Any]) -> nodes.Deduct:
+        return nodes.Deduct(_num(c[0]), c[1], _num(c[2]), _span(meta))
 
-    def judge_stmt(self, meta: Any, c: list[Any]) -> ast.Judge:
+    def judge_stmt(self, meta: Any, c: list[Any]) -> nodes.Judge:
         subject = c[0]
         rest = c[1:]
         score = None
-        if rest and isinstance(rest[0], ast.Ref):
+        if rest and isinstance(rest[0], nodes.Ref):
             score, rest = rest[0], rest[1:]
-        return ast.Judge(subject, score, tuple(rest), _span(meta))
+        return nodes.Judge(subject, score, tuple(rest), _span(meta))
 
-    def judge_case(self, meta: Any, c: list[Any]) -> ast.JudgeCase:
+    def judge_case(self, meta: Any, c: list[Any]) -> nodes.JudgeCase:
         lo = _to_amount(c[1])
         hi = _to_amount(c[3]) if len(c) > 2 else lo
-        return ast.JudgeCase(_unquote(c[0]), lo, hi, _span(meta))
+        return nodes.JudgeCase(_unquote(c[0]), lo, hi, _span(meta))
 
     # ---- expressions
-    def if_expr(self, meta: Any, c: list[Any]) -> ast.If:
-        return ast.If(c[0], c[1], c[2], _span(meta))
+    def if_expr(self, meta: Any, c: list[Any]) -> nodes.If:
+        return nodes.If(c[0], c[1], c[2], _span(meta))
 
-    def or_(self, meta: Any, c: list[Any]) -> ast.Logic:
-        return ast.Logic("or", c[0], c[1], _span(meta))
+    def or_(self, meta: Any, c: list[Any]) -> nodes.Logic:
+        return nodes.Logic("or", c[0], c[1], _span(meta))
 
-    def and_(self, meta: Any, c: list[Any]) -> ast.Logic:
-        return ast.Logic("and", c[0], c[1], _span(meta))
+    def and_(self, meta: Any, c: list[Any]) -> nodes.Logic:
+        return nodes.Logic("and", c[0], c[1], _span(meta))
 
-    def not_(self, meta: Any, c: list[Any]) -> ast.Not:
-        return ast.Not(c[0], _span(meta))
+    def not_(self, meta: Any, c: list[Any]) -> nodes.Not:
+        return nodes.Not(c[0], _span(meta))
 
-    def compare(self, meta: Any, c: list[Any]) -> ast.Compare:
+    def compare(self, meta: Any, c: list[Any]) -> nodes.Compare:
         op = str(c[1])
-        return ast.Compare(_OPS.get(op, op), c[0], c[2], _span(meta))
+        return nodes.Compare(_OPS.get(op, op), c[0], c[2], _span(meta))
 
-    def in_(self, meta: Any, c: list[Any]) -> ast.InSet:
-        return ast.InSet(c[0], tuple(c[1:]), _span(meta))
+    def in_(self, meta: Any, c: list[Any]) -> nodes.InSet:
+        return nodes.InSet(c[0], tuple(c[1:]), _span(meta))
 
-    def binary(self, meta: Any, c: list[Any]) -> ast.BinOp:
+    def binary(self, meta: Any, c: list[Any]) -> nodes.BinOp:
         op = str(c[1])
-        return ast.BinOp(_OPS.get(op, op), c[0], c[2], _span(meta))
+        return nodes.BinOp(_OPS.get(op, op), c[0], c[2], _span(meta))
 
-    def neg(self, meta: Any, c: list[Any]) -> ast.Neg:
-        return ast.Neg(c[0], _span(meta))
+    def neg(self, meta: Any, c: list[Any]) -> nodes.Neg:
+        return nodes.Neg(c[0], _span(meta))
 
-    def number(self, meta: Any, c: list[Any]) -> ast.Num:
-        return ast.Num(_num(c[0]), str(c[0]), False, _tok_span(c[0]))
+    def number(self, meta: Any, c: list[Any]) -> nodes.Num:
+        return nodes.Num(_num(c[0]), str(c[0]), False, _tok_span(c[0]))
 
-    def percent(self, meta: Any, c: list[Any]) -> ast.Num:
+    def percent(self, meta: Any, c: list[Any]) -> nodes.Num:
         text = str(c[0])
-        return ast.Num(Decimal(text[:-1]) / 100, text, True, _tok_span(c[0]))
+        return nodes.Num(Decimal(text[:-1]) / 100, text, True, _tok_span(c[0]))
 
-    def string(self, meta: Any, c: list[Any]) -> ast.Str:
-        return ast.Str(_unquote(c[0]), _tok_span(c[0]))
+    def string(self, meta: Any, c: list[Any]) -> nodes.Str:
+        return nodes.Str(_unquote(c[0]), _tok_span(c[0]))
 
-    def true(self, meta: Any, c: list[Any]) -> ast.BoolLit:
-        return ast.BoolLit(True, _span(meta))
+    def true(self, meta: Any, c: list[Any]) -> nodes.BoolLit:
+        return nodes.BoolLit(True, _span(meta))
 
-    def false(self, meta: Any, c: list[Any]) -> ast.BoolLit:
-        return ast.BoolLit(False, _span(meta))
+    def false(self, meta: Any, c: list[Any]) -> nodes.BoolLit:
+        return nodes.BoolLit(False, _span(meta))
 
-    def weight_ref(self, meta: Any, c: list[Any]) -> ast.WeightRef:
-        return ast.WeightRef(_span(meta))
+    def weight_ref(self, meta: Any, c: list[Any]) -> nodes.WeightRef:
+        return nodes.WeightRef(_span(meta))
 
-    def ref(self, meta: Any, c: list[Any]) -> ast.Ref:
-        return ast.Ref(".".join(str(t) for t in c), _span(meta))
+    def ref(self, meta: Any, c: list[Any]) -> nodes.Ref:
+        return nodes.Ref(".".join(str(t) for t in c), _span(meta))
 
-    def call(self, meta: Any, c: list[Any]) -> ast.Call:
-        return ast.Call(str(c[0]), tuple(c[1:]), _span(meta))
+    def call(self, meta: Any, c: list[Any]) -> nodes.Call:
+        return nodes.Call(str(c[0]), tuple(c[1:]), _span(meta))
 
     def start(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
         return tuple(c)
@@ -469,13 +469,13 @@ class _ToAst(Transformer[Token, Any]):
 _COMMENT = re.compile(r'"[^"\n]*"|“[^”\n]*”|(#[^\n]*)')
 
 
-def extract_comments(text: str) -> tuple[ast.Comment, ...]:
+def extract_comments(text: str) -> tuple[nodes.Comment, ...]:
     """Every ``# …`` comment with its position (strings are skipped)."""
     found = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         for m in _COMMENT.finditer(line):
             if m.group(1):
-                found.append(ast.Comment(m.group(1), lineno, m.start(1) + 1))
+                found.append(nodes.Comment(m.group(1), lineno, m.start(1) + 1))
     return tuple(found)
 
 
@@ -555,7 +555,7 @@ def _syntax_diagnostic(err: UnexpectedInput, text: str, path: str) -> Diagnostic
 
 
 @in_engine_context
-def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
+def parse_text(text: str, path: str = "<ruleset>") -> nodes.RulesetFile:
     """Parse ruleset source `text`; raise :class:`RuleSyntaxError` on any problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
         raise RuleSyntaxError([Diagnostic("error", "too-large", f"规则文件超过 {MAX_SOURCE_BYTES} 字节", path,
@@ -586,10 +586,10 @@ def parse_text(text: str, path: str = "<ruleset>") -> ast.RulesetFile:
                                               sp.end_column if sp.end_line == sp.line else None,
                                               hint=issue.hint, source=text)]) from None
         raise
-    return ast.RulesetFile(path, text, decls, extract_comments(text))
+    return nodes.RulesetFile(path, text, decls, extract_comments(text))
 
 
-def parse_file(path: str) -> ast.RulesetFile:
+def parse_file(path: str) -> nodes.RulesetFile:
     """Read and parse the ruleset file at `path` (a regular file, UTF-8, a BOM is tolerated)."""
     text = read_user_text(path, MAX_SOURCE_BYTES, "规则文件", RuleSyntaxError)
     return parse_text(text, str(path))

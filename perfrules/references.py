@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import ast
+from . import nodes
 from .model import RowClass
 from .unparse import expr as source
 
@@ -37,15 +37,15 @@ ALWAYS_USED = ("positive", "reverse")
 class Unused:
     """One declaration nothing references."""
 
-    file: Any  # the ast.RulesetFile it stands in
+    file: Any  # the nodes.RulesetFile it stands in
     code: str
     message: str
-    span: ast.Span
+    span: nodes.Span
     hint: str
 
 
-def unreferenced(ind: ast.Indicators, indicators_file: Any,
-                 bands: Mapping[str, tuple[Any, ast.Bands]]) -> list[Unused]:
+def unreferenced(ind: nodes.Indicators, indicators_file: Any,
+                 bands: Mapping[str, tuple[Any, nodes.Bands]]) -> list[Unused]:
     """Formulas and band sets of `ind` (and the ruleset's `bands`) that nothing selects."""
     used = set(ALWAYS_USED)
     if ind.unsigned is not None:
@@ -67,9 +67,9 @@ def unreferenced(ind: ast.Indicators, indicators_file: Any,
 def class_words(row_class: RowClass) -> str:
     """A ``when`` condition in words: ``一级指标为 满意度指标``, else the condition as written."""
     cond = row_class.cond
-    if isinstance(cond, ast.Compare) and cond.op == "==" and isinstance(cond.left, ast.Ref) \
-            and isinstance(cond.right, (ast.Str, ast.Num)):
+    if isinstance(cond, nodes.Compare) and cond.op == "==" and isinstance(cond.left, nodes.Ref) \
+            and isinstance(cond.right, (nodes.Str, nodes.Num)):
         return f"{field_words(cond.left.name)}为 {cond.right.value}"
-    if isinstance(cond, ast.InSet) and isinstance(cond.operand, ast.Ref):
+    if isinstance(cond, nodes.InSet) and isinstance(cond.operand, nodes.Ref):
         return f"{field_words(cond.operand.name)}属于 " + "、".join(source(o).strip('"') for o in cond.options)
     return f"符合 {source(cond)}"

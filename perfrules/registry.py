@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ast
+from . import nodes
 from ._resources import data_dir
 from .errors import Diagnostic, LookupFailure, PerfrulesError, RulesetError
 from .header import read_header
@@ -51,10 +51,10 @@ class Entry:
 
 
 _lock = threading.Lock()
-_parsed: dict[tuple[str, float], ast.RulesetFile] = {}
+_parsed: dict[tuple[str, float], nodes.RulesetFile] = {}
 
 
-def parse_cached(path: str) -> ast.RulesetFile:
+def parse_cached(path: str) -> nodes.RulesetFile:
     """Parse a ruleset file once per modification time."""
     p = Path(path)
     try:
@@ -89,8 +89,8 @@ def ruleset_files(extra: Iterable[str | Path] = ()) -> list[Path]:
     return out
 
 
-def _settings(f: ast.RulesetFile) -> dict[str, str]:
-    return {d.key: d.value for d in f.decls if isinstance(d, ast.Setting)}
+def _settings(f: nodes.RulesetFile) -> dict[str, str]:
+    return {d.key: d.value for d in f.decls if isinstance(d, nodes.Setting)}
 
 
 def _sibling(path: str, rid: str) -> str | None:
@@ -190,9 +190,9 @@ class Registry:
                      "要用别处的规则文件，请在命令行用 --ruleset 指定")])
         return self.path_of(name)
 
-    def chain(self, path: str) -> list[ast.RulesetFile]:
+    def chain(self, path: str) -> list[nodes.RulesetFile]:
         """The file at `path` and its ``extends`` ancestors, root first."""
-        files: list[ast.RulesetFile] = []
+        files: list[nodes.RulesetFile] = []
         seen: list[str] = []
         current = path
         while True:
@@ -282,8 +282,8 @@ def _common(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     return n
 
 
-def _at_extends(f: ast.RulesetFile, message: str, hint: str | None) -> Diagnostic:
+def _at_extends(f: nodes.RulesetFile, message: str, hint: str | None) -> Diagnostic:
     for d in f.decls:
-        if isinstance(d, ast.Setting) and d.key == "extends":
+        if isinstance(d, nodes.Setting) and d.key == "extends":
             return Diagnostic("error", "extends", message, f.path, d.span.line, d.span.column, hint=hint, source=f.text)
     return Diagnostic("error", "extends", message, f.path, hint=hint)

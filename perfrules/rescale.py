@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from .result import ItemResult
+from .trace import Said
 from .values import ZERO, fmt_number, fmt_score, round_to
 
 
@@ -85,7 +86,7 @@ def inapplicable_row(model: Any, coll: Any, node: Any, row: Any, position: int) 
     """A 不适用 row: not scored; its weight goes to the rescaling the ruleset states."""
     assert model.policy is not None
     coll.dropped[node.id] = coll.dropped.get(node.id, ZERO) + row.weight
-    coll.reached.add(f"inapplicable:{model.policy.inapplicable}")
+    coll.reach("inapplicable", str(model.policy.inapplicable))
     if model.policy.inapplicable is None:
         coll.add("error", "inapplicable-not-allowed", row.path,
                  f"{row.name}: 标为不适用，但规则没有规定不适用指标如何折算（inapplicable: rescale …），按 0 分计")
@@ -96,6 +97,6 @@ def inapplicable_row(model: Any, coll: Any, node: Any, row: Any, position: int) 
         coll.add("warning", "inapplicable-declared", row.path + ".declared_score",
                  f"{row.name}: 标为不适用，但填了得分 {fmt_number(row.declared)}，未采用")
     item = ItemResult(f"{node.id}.{position}", row.name, node.id, row.weight, ZERO, ZERO, row.declared, row.path,
-                      "row", ("text", how), None, node.span.line, model.places, applicable=False)
+                      "row", Said(how), None, node.span.line, model.places, applicable=False)
     coll.items.append(item)
     return item

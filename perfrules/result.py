@@ -8,27 +8,13 @@ from typing import Any
 
 from ._version import __version__
 from .operations import in_engine_context
+from .coverage import Cell
+from .findings import Finding
+from .rows import RowSource, row_detail
+from .trace import Trace, render_trace
 from .values import fmt_number, fmt_score
 
-
-@dataclass(slots=True)
-class Finding:
-    """One thing the audit found. ``path`` names the form field (``$.indicators[2].declared_score``)."""
-
-    severity: str  # error | warning | info
-    code: str
-    path: str
-    message: str
-    line: int | None = None
-    place: str | None = None  # the cell (``Sheet1!F12``) for a form read from a table
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"severity": self.severity, "code": self.code, "path": self.path, "message": self.message}
-        if self.line:
-            out["line"] = self.line
-        if self.place:
-            out["place"] = self.place
-        return out
+__all__ = ["Finding", "ItemResult", "Result", "SectionResult"]
 
 
 @dataclass(slots=True)
@@ -44,8 +30,8 @@ class ItemResult:
     declared: Decimal | None
     path: str
     kind: str  # "item" | "row"
-    trace: tuple[Any, ...] = field(repr=False, default=())
-    source: Any = field(repr=False, default=None)  # (row, plan) for an indicator row
+    trace: Trace | None = field(repr=False, default=None)
+    source: RowSource | None = field(repr=False, default=None)  # the row and its plan, for an indicator row
     rule_line: int = 0
     places: int = 2
     cached_explain: str | None = field(default=None, repr=False, compare=False)
@@ -56,16 +42,12 @@ class ItemResult:
         """For a row: target, actual, levels, direction or tier, and why (worded on demand)."""
         if self.source is None:
             return {}
-        from .scoring import row_detail
-
-        return row_detail(*self.source)
+        return row_detail(self.source.row, self.source.plan)
 
     @property
     def explain(self) -> str:
         """The formula with the numbers, e.g. ``20 × 11789 ÷ 13000 = 18.14``."""
         if self.cached_explain is None:
-            from .explain import render_trace
-
             self.cached_explain = render_trace(self.trace, self.score, self.places)
         return self.cached_explain
 
@@ -102,14 +84,14 @@ class Result:
     findings: list[Finding]
     declared_total: Decimal | None = None
     declared_grade: str | None = None
-    reached: frozenset[str] = frozenset()  # rubric cells exercised (perfrules.coverage)
+    reached: frozenset[Cell] = frozenset()  # rubric cells exercised, when coverage was asked for
     rescaled: Any = None  # a rescale.Rescaling of the total when 不适用 weight left it
     tolerance: Decimal = Decimal(0)  # the ruleset's `tolerance`: a declared value this close is accepted
+    aggregated_from: tuple[str, ...] = ()  # the fund tables this form was aggregated from
 
     def accepted(self, declared: Decimal | None, computed: Decimal) -> bool | None:
         """Whether a declared value stands (equal, or within the tolerance); None when nothing was declared."""
         return None if declared is None else abs(declared - computed) <= self.tolerance
-    aggregated_from: tuple[str, ...] = ()  # the fund tables this form was aggregated from
 
     @property
     def errors(self) -> list[Finding]:

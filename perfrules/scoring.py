@@ -13,29 +13,25 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from typing import Any, Protocol
 
-from .conventions import copies_target, judge_cells, reason_of
+from . import nodes
+from .coverage import Cell
+from .errors import Diagnostic, EngineError
 from .forms import Form, Row
-from .names import FORM_PATHS, ROW_FIELDS
-from .model import BandSpec, JudgeSpec, Model, NodeSpec, Policy, RowClass
-from .notation import _read_date, direction_of, read_cell, same_text
+from .model import CheckSpec, JudgeSpec, Model, NodeSpec, RowClass
+from .names import FORM_PATHS
+from .notation import _read_date, read_cell
+from .operations import NON_FINITE, fits, minimum, multiply, non_finite, subtract
+from .operations import total as add_up
 from .places import place_of
 from .plausibility import suspect_cells
-from .references import class_words, field_words
 from .rescale import inapplicable_row, section_rescale, total_rescale
 from .result import Finding, ItemResult, Result, SectionResult
-from .errors import Diagnostic, EngineError
-from .operations import NonFiniteValue, fits, minimum, multiply, subtract, total as add_up
+from .rows import RowSource, plan_row, qualitative_score, row_fields
 from .totals import unknown_parts_message, weights_total_note
-from .values import ZERO, EvalError, Value, fmt_number, fmt_score, quantizer, round_to
-
-#: Tier names a form may use for a qualitative row, besides a band's own label and aliases.
-TIER_ALIASES = {
-    "achieved": 0, "达成": 0, "达成预期指标": 0, "完成": 0, "已完成": 0, "已达成": 0, "全部完成": 0,
-    "partial": 1, "部分达成": 1, "部分达成预期指标并具有一定效果": 1, "部分完成": 1,
-    "failed": 2, "未达成": 2, "未达成预期指标且效果较差": 2, "未完成": 2,
-}
+from .trace import ItemFormula, RowFormula, Said, TierScore, Trace
+from .values import CONTEXT, ZERO, EvalError, Value, fmt_number, fmt_score, quantizer, round_to
 
 _BOOL_WORDS = {"true": True, "false": False, "yes": True, "no": False, "是": True, "否": False, "有": True,
                "无": False, "对": True, "错": False, "符合": True, "不符合": False}
@@ -50,10 +46,15 @@ class Collector:
     findings: list[Finding] = field(default_factory=list)
     items: list[ItemResult] = field(default_factory=list)
     sections: list[SectionResult] = field(default_factory=list)
-    reached: set[str] = field(default_factory=set)  # rubric cells this form exercised (see coverage.py)
+    reached: set[Cell] | None = None  # rubric cells this form exercised, when coverage was asked for
     buckets: dict[str, list[Row]] | None = None  # rows by section, when the compiler could dispatch them
     dropped: dict[str, Decimal] = field(default_factory=dict)  # 不适用 weight by section id (see rescale.py)
     _seen: set[tuple[str, str, str, str]] = field(default_factory=set)
+
+    def reach(self, kind: str, key: str, part: str = "") -> None:
+        """Note a rubric cell as exercised (only when coverage was asked for)."""
+        if self.reached is not None:
+            self.reached.add(Cell(kind, key, part))
 
     def add(self, severity: str, code: str, path: str, message: str) -> None:
         key = (severity, code, path, message)
@@ -65,10 +66,11 @@ class Collector:
                                      place_of(self.form.places, path)))
 
 
-def engine_error(model: Model, line: int, column: int, what: str, err: NonFiniteValue) -> EngineError:
-    """A value beyond the engine's precision, located at the ruleset line that computed it."""
+def engine_error(model: Model, line: int, column: int, what: str, err: Exception) -> EngineError:
+    """A value beyond the engine's precision (:data:`~perfrules.operations.NON_FINITE`), located at
+    the ruleset line that computed it."""
     return EngineError([Diagnostic(
-        "error", "non-finite", f"{what}无法精确计算：{err.message}", model.path, line, column,
+        "error", "non-finite", f"{what}无法精确计算：{non_finite(err).message}", model.path, line, column,
         hint="这不是一个可信的分数，表单未计分；请缩小规则中的常数或表单中的金额（perfrules 的精度为 34 位有效数字）")])
 
 
@@ -124,8 +126,7 @@ def _convert_fact(spec: Any, value: Any) -> tuple[Value | None, str | None]:
     return str(value), None
 
 
-def build_env(model: Model, form: Form, coll: Collector,
-              eval_let: Callable[[Any, dict[str, Value]], Value]) -> dict[str, Value]:
+def build_env(model: Model, form: Form, coll: Collector, evaluator: Evaluator) -> dict[str, Value]:
     """The values every expression of one form reads: budget, facts, derived values."""
     env: dict[str, Value] = {"year": Decimal(form.year)}
     b = form.budget
@@ -180,13 +181,13 @@ def build_env(model: Model, form: Form, coll: Collector,
             coll.add("warning", "unknown-fact", f"$.facts.{name}", f"规则 {model.id} 没有声明数据 {name}，已忽略{more}")
     for let in model.lets:
         try:
-            env[let.name] = eval_let(let, env)
+            env[let.name] = evaluator.let(let, env)
         except EvalError:
             pass  # reported where the derived value is used
+        except NON_FINITE as err:  # before ArithmeticError: the trapped signals are ArithmeticErrors
+            raise engine_error(model, let.span.line, let.span.column, f"派生值 {let.name} ", err) from None
         except ArithmeticError:
             pass
-        except NonFiniteValue as err:
-            raise engine_error(model, let.span.line, let.span.column, f"派生值 {let.name} ", err) from None
     return env
 
 
@@ -194,168 +195,6 @@ def missing_path(name: str | None) -> str:
     if not name:
         return "$"
     return FORM_PATHS.get(name) or f"$.facts.{name}"
-
-
-# ---------------------------------------------------------------- indicator rows
-
-
-_RELATION_DIRECTION = {r: d for r in (">=", ">", "<=", "<") if (d := direction_of(r))}
-
-
-class RowPlan(NamedTuple):
-    """How one indicator row is to be scored (a tuple: built once per row, cheaply)."""
-
-    kind: str  # "quant" | "qual" | "bad"
-    direction: str = ""
-    why: tuple[str, ...] = ()  # what decided the direction or tier; worded by `reason`
-    actual: Decimal = ZERO
-    target: Decimal = ZERO
-    band: BandSpec | None = None
-    tier: str = ""
-    problem: tuple[str, str, str] | None = None  # severity, code, message
-    notes: tuple[tuple[str, str, str], ...] = ()
-
-
-def row_fields(row: Row) -> dict[str, Value]:
-    """What a ``rows where`` selector reads of one row: the fields of :data:`names.ROW_FIELDS`."""
-    out: dict[str, Value] = {name: getattr(row, name) for name in ROW_FIELDS}
-    out["goal"] = Decimal(row.goal)
-    return out
-
-
-def _find_band(policy: Policy, tier: str) -> BandSpec | None:
-    for b in policy.bands:
-        if tier == b.label or tier in b.aliases:
-            return b
-    idx = TIER_ALIASES.get(tier)
-    if idx is not None and idx < len(policy.bands):
-        ordered = sorted(policy.bands, key=lambda s: -s.hi)
-        return ordered[idx]
-    return None
-
-
-def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> RowPlan:
-    """Classify a row (quantitative or qualitative), find its direction or tier.
-
-    `row_class` is the first ``when`` class the row belongs to: its formula wins over ≥ / ≤.
-    """
-    judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
-    if judged is not None:
-        if judged.band is None:
-            return RowPlan("bad", why=judged.why, problem=judged.problem.triple if judged.problem else None)
-        return RowPlan("qual", why=judged.why, band=judged.band, tier=judged.band.label,
-                       notes=tuple(n.triple for n in judged.notes))
-    t, a = row.target, row.actual
-    if t is not None and a is not None and not t.is_date and not a.is_date:
-        notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
-        if t.unit != a.unit:
-            if t.unit and a.unit:
-                return RowPlan("bad", problem=("error", "unit-mismatch",
-                               f"{row.name}: 目标值单位“{t.unit}”与实际值单位“{a.unit}”不一致，无法计算完成比例"))
-            notes.append(("warning", "unit-missing",
-                          f"{row.name}: 目标值 {row.target_text!r} 与实际值 {row.actual_text!r} 只有一方写了单位，按同一单位计算"))
-        if t.value < 0:
-            return RowPlan("bad", problem=("error", "invalid-target", f"{row.name}: 目标值 {row.target_text} 为负数"))
-        if t.value == 0:
-            notes.append(("warning", "zero-target",
-                          f"{row.name}: 目标值为 0，无法按完成比例计分，按规则公式对 0 的处理计分"))
-        actual = a.value
-        if actual < 0:
-            notes.append(("info", "negative-actual", f"{row.name}: 实际值 {row.actual_text} 为负数，按 0 计"))
-            actual = ZERO
-        direction = _RELATION_DIRECTION.get(t.relation)
-        why: tuple[str, ...]
-        if row_class is not None:
-            direction, why = row_class.formula, ("class", class_words(row_class))
-        elif direction is not None:
-            why = ("relation", t.relation)
-            if copies_target(row):  # the actual repeats the target, comparator included: met
-                why = ("relation", t.relation, "copy")
-        else:
-            field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
-            direction = policy.unsigned_cases.get(field_value or "", policy.unsigned_default or "positive")
-            if policy.unsigned_field and field_value in policy.unsigned_cases:
-                why = ("field", policy.unsigned_field, field_value or "")
-            else:
-                why = ("default",)
-        if direction not in policy.formulas:
-            return RowPlan("bad", problem=("error", "no-formula", f"{row.name}: 规则没有 {direction} 方向的计分公式"))
-        return RowPlan("quant", direction, why, actual, t.value, notes=tuple(notes) if notes else ())
-    # qualitative
-    if not policy.bands:
-        return RowPlan("bad", problem=("error", "no-bands", f"{row.name}: 定性指标，但规则没有定义 qualitative 分档"))
-    tier = row.tier
-    why = ("given",)
-    notes = []
-    if tier is None:
-        if t is not None and a is not None and t.is_date and a.is_date:
-            on_time = a.value <= t.value
-            tier = _top_band(policy).label if on_time else _bottom_band(policy).label
-            why = ("date", "未晚于" if on_time else "晚于")
-        elif same_text(row.target_text, row.actual_text):
-            tier = _top_band(policy).label
-            why = ("same",)
-        else:
-            return RowPlan("bad", problem=("error", "missing-tier",
-                           f"{row.name}: 定性指标的实际值 {row.actual_text!r} 与目标值 {row.target_text!r} 不同，"
-                           f"表单需要写明评价等次 tier（{'/'.join(b.label for b in policy.bands)}）"))
-    band = _find_band(policy, tier)
-    if band is None:
-        return RowPlan("bad", problem=("error", "unknown-tier",
-                       f"{row.name}: 未知的评价等次 {tier!r}，可选: {'、'.join(b.label for b in policy.bands)}"))
-    return RowPlan("qual", why=why, band=band, tier=band.label, notes=tuple(notes))
-
-
-def reason(row: Row, plan: RowPlan) -> str:
-    """In words: why a row got its direction or tier."""
-    why = plan.why
-    if plan.kind == "quant":
-        d = _dir_name(plan.direction)
-        if why[0] == "relation":
-            copy = "实际完成值照抄目标值，按达到目标值计；" if len(why) > 2 else ""
-            return f"{copy}目标值带 {why[1]}，按{d}指标计分"
-        if why[0] == "field":
-            return f"目标值未写方向，{_field_name(why[1])}为 {why[2]}，按{d}指标计分"
-        if why[0] == "class":
-            return f"{why[1]}，按“{plan.direction}”公式计分"
-        return f"目标值未写方向，按{d}指标计分"
-    if why and why[0] == "date":
-        assert row.actual is not None and row.target is not None
-        return f"时限指标：实际 {row.actual.display()} {why[1]}要求 {row.target.display()}，记为 {plan.tier}"
-    if why and why[0] == "same":
-        return f"定性指标：实际完成值与目标值相同，记为 {plan.tier}"
-    return reason_of(why, plan.band) or "定性指标，按评价等次计分"
-
-
-def _top_band(policy: Policy) -> BandSpec:
-    return max(policy.bands, key=lambda b: b.hi)
-
-
-def _bottom_band(policy: Policy) -> BandSpec:
-    return min(policy.bands, key=lambda b: b.lo)
-
-
-def _dir_name(direction: str) -> str:
-    return {"positive": "正向", "reverse": "反向"}.get(direction, direction)
-
-
-def _field_name(f: str) -> str:
-    return field_words(f)
-
-
-def qualitative_score(band: BandSpec, weight: Decimal, declared: Decimal | None) -> tuple[Decimal, bool, Decimal, Decimal]:
-    """Score of a qualitative row: the declared score if inside its band, else clamped; absent → the top.
-
-    Returns (score, violated, band low, band high) in points.
-    """
-    lo, hi = band.lo * weight, band.hi * weight
-    if declared is None:
-        return hi, False, lo, hi
-    if declared < lo:
-        return lo, True, lo, hi
-    if declared > hi:
-        return hi, True, lo, hi
-    return declared, False, lo, hi
 
 
 def judge_score(spec: JudgeSpec, env: dict[str, Value]) -> tuple[Decimal, str, bool, Decimal | None]:
@@ -381,8 +220,8 @@ def judge_score(spec: JudgeSpec, env: dict[str, Value]) -> tuple[Decimal, str, b
 
 
 def finish_item(model: Model, coll: Collector, id: str, name: str, section: str, weight: Decimal, raw: Decimal,
-                declared: Decimal | None, path: str, declared_path: str | None, kind: str, trace: tuple[Any, ...],
-                detail: tuple[Row, RowPlan] | None, audit_declared: bool, rule_line: int,
+                declared: Decimal | None, path: str, declared_path: str | None, kind: str, trace: Trace,
+                detail: RowSource | None, audit_declared: bool, rule_line: int,
                 form_weight_reported: bool = False) -> ItemResult:
     """Round, clamp (reporting a clamp as a ruleset defect), audit the declared score, record the item.
 
@@ -392,7 +231,7 @@ def finish_item(model: Model, coll: Collector, id: str, name: str, section: str,
     """
     try:
         score = round_to(raw, model.places, model.rounding_mode)
-    except NonFiniteValue as err:
+    except NON_FINITE as err:
         raise engine_error(model, rule_line, 0, f"{name} 的得分", err) from None
     if (score < 0 or score > weight) and form_weight_reported:
         score = ZERO if score < 0 else weight
@@ -411,23 +250,9 @@ def finish_item(model: Model, coll: Collector, id: str, name: str, section: str,
     return item
 
 
-def row_detail(row: Row, plan: RowPlan) -> dict[str, str]:
-    d = {"target": row.target_text, "actual": row.actual_text}  # shown by `perfrules explain`
-    if row.level1:
-        d["level1"] = row.level1
-    if row.level2:
-        d["level2"] = row.level2
-    if plan.kind == "quant":
-        d["direction"] = plan.direction
-    elif plan.kind == "qual":
-        d["tier"] = plan.tier
-    d["reason"] = reason(row, plan)
-    return d
-
-
 def weights_audit(coll: Collector, node: NodeSpec, rows: list[Row]) -> None:
     if rows:
-        coll.reached.add("rows:" + node.id)
+        coll.reach("rows", node.id)
     total = sum((r.weight for r in rows), ZERO)
     if not rows:
         coll.add("error", "missing-rows", "$.indicators", f"{node.name}（{fmt_number(node.weight)} 分）没有对应的指标行")
@@ -480,7 +305,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256, ruleset_path=model.path,
         form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
         places=model.places, items=coll.items, sections=coll.sections, findings=findings,
-        declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached),
+        declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached or ()),
         rescaled=rescaled, aggregated_from=form.aggregated_from, tolerance=model.tolerance,
     )
 
@@ -513,48 +338,76 @@ def _rate_audit(coll: Collector, b: Any) -> None:
     coll.add("error", "declared-rate-mismatch", "$.budget.declared_rate", msg)
 
 
-def check_message(name: str, message: str | None, sides: str) -> str:
-    head = message or f"检查 {name} 未通过"
-    return f"{head}：{sides}" if sides else head
-
-
 # ---------------------------------------------------------------- flows shared by both runners
 
-#: How a runner evaluates an expression: (expr, form values, row values or None, weight) → value.
-Evaluator = Callable[[Any, dict[str, Value], "dict[str, Any] | None", "Decimal | None"], Value]
+class Evaluator(Protocol):
+    """The one seam between the shared scoring rules and a runner: how each expression of the
+    ruleset is evaluated.  Expressions are named by what they belong to (a let, an item, a
+    direction, a check), never by the identity of a tree node."""
+
+    def let(self, let: nodes.Let, env: dict[str, Value]) -> Value:
+        """A derived value."""
+
+    def item_score(self, node: NodeSpec, env: dict[str, Value]) -> Value:
+        """An item's ``score`` expression (``weight`` is the item's weight)."""
+
+    def deduct_count(self, node: NodeSpec, index: int, env: dict[str, Value]) -> Value:
+        """How many times deduction `index` of an item applies."""
+
+    def formula(self, direction: str, env: dict[str, Value], local: dict[str, Any], weight: Decimal) -> Value:
+        """The indicator policy's formula for `direction`, over one row's values."""
+
+    def check(self, check: CheckSpec, env: dict[str, Value], local: dict[str, Any] | None) -> Value:
+        """A consistency check (`local`: the row's values for ``check … for rows``)."""
+
+    def check_applies(self, check: CheckSpec, row: Row) -> bool:
+        """Whether a ``check … for rows where`` selects `row`."""
+
+    def row_class(self, env: dict[str, Value], fields: dict[str, Value]) -> RowClass | None:
+        """The first ``when`` class of the indicator policy whose condition holds for a row's fields."""
+
+
+class Runner(Protocol):
+    """What scores a form: the compiled :class:`~perfrules.compiler.Program` and the
+    :class:`~perfrules.interpreter.Interpreter` both implement it."""
+
+    model: Model
+
+    def run(self, form: Form, coverage: bool = False) -> Result:
+        """Score one validated form; with `coverage`, note the rubric cells it exercised."""
 
 
 def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Value], section: str,
-               evaluate: Evaluator) -> ItemResult:
+               evaluator: Evaluator) -> ItemResult:
     """Score an item by its rule (score / deduct / judge) and audit its declared value."""
     declared_v = env.get(node.declared) if node.declared else None
     declared = declared_v if isinstance(declared_v, Decimal) else None
     dpath = missing_path(node.declared) if node.declared else "$"
     audit = True
-    coll.reached.add("item:" + node.id)
+    coll.reach("item", node.id)
     try:
         if node.score is not None:
-            raw = evaluate(node.score, env, None, node.weight)
+            raw = evaluator.item_score(node, env)
             assert isinstance(raw, Decimal)
-            trace: tuple[Any, ...] = ("expr", node.score, env, node.weight)
+            trace: Trace = ItemFormula(node.score, env, node.weight)
         elif node.deducts:
             raw = node.weight
             parts = []
             for k, d in enumerate(node.deducts):
-                count = evaluate(d.count, env, None, node.weight)
+                count = evaluator.deduct_count(node, k, env)
                 assert isinstance(count, Decimal)
                 asked = multiply(d.per, count)
                 lost = minimum(asked, d.limit)
                 if asked >= d.limit:
-                    coll.reached.add(f"cap:{node.id}:{k + 1}")
+                    coll.reach("cap", node.id, str(k + 1))
                 raw = subtract(raw, lost)
                 parts.append(f" − min({fmt_number(d.per)} × {fmt_number(count)}, {fmt_number(d.limit)})")
-            trace = ("text", fmt_number(node.weight) + "".join(parts) + " = {score}")
+            trace = Said(fmt_number(node.weight) + "".join(parts) + " = {score}")
         else:
             assert node.judge is not None
             raw, text, violated, given = judge_score(node.judge, env)
-            coll.reached.add(f"judge:{node.id}:{env[node.judge.subject]}")
-            trace = ("text", text + " → {score}")
+            coll.reach("judge", node.id, str(env[node.judge.subject]))
+            trace = Said(text + " → {score}")
             if violated:
                 audit = False
                 spath = missing_path(node.judge.score)
@@ -565,24 +418,21 @@ def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Val
     except EvalError as err:
         path = missing_path(err.name) if err.name else "$"
         coll.add("error", err.code, path, f"{node.name} 无法计分：{err.message}")
-        raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
-    except NonFiniteValue as err:
+        raw, trace, audit = ZERO, Said(f"无法计分（{err.message}），记 {{score}} 分"), False
+    except NON_FINITE as err:
         raise engine_error(model, node.span.line, node.span.column, f"{node.name} 的得分", err) from None
     return finish_item(model, coll, node.id, node.name, section, node.weight, raw, declared, dpath, dpath, "item",
                        trace, None, audit, node.span.line)
 
 
 def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position: int, env: dict[str, Value],
-              evaluate: Evaluator) -> ItemResult:
+              evaluator: Evaluator) -> ItemResult:
     """Score one indicator row under the ruleset's indicator policy."""
     policy = model.policy
     assert policy is not None
     if not row.applicable:
         return inapplicable_row(model, coll, node, row, position)
-    row_class = None
-    if policy.classes and row.quantitative:
-        fields = row_fields(row)
-        row_class = next((k for k in policy.classes if evaluate(k.cond, env, fields, None)), None)
+    row_class = evaluator.row_class(env, row_fields(row)) if policy.classes and row.quantitative else None
     plan = plan_row(policy, row, row_class)
     path = row.path
     for severity, code, message in plan.notes:
@@ -590,34 +440,34 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     for note in suspect_cells(row):  # OCR'd copies: a warning with the likely reading, never a correction
         coll.add(note.severity, note.code, path, note.message)
     audit = True
-    trace: tuple[Any, ...]
+    trace: Trace
     weight = row.weight
     bad_weight = _row_weight_problem(model, row)
     if bad_weight:
         coll.add("error", "row-weight-precision", path + ".weight", bad_weight)
         audit = False
     if bad_weight and not fits(weight, model.places):
-        raw, trace = ZERO, ("text", "分值超出精度，无法计分，记 {score} 分")
+        raw, trace = ZERO, Said("分值超出精度，无法计分，记 {score} 分")
     elif plan.kind == "quant":
-        coll.reached.add("direction:" + plan.direction)
+        coll.reach("direction", plan.direction)
         local = {"actual": plan.actual, "target": plan.target, "__row__": row}
         if policy.reads_row_fields:
             local.update(row_fields(row))
         expr = policy.formulas[plan.direction]
         try:
-            raw = multiply(weight, evaluate(expr, env, local, weight))  # type: ignore[arg-type]
-            trace = ("row", weight, expr, env, local)
+            raw = multiply(weight, evaluator.formula(plan.direction, env, local, weight))  # type: ignore[arg-type]
+            trace = RowFormula(weight, expr, env, local)
         except EvalError as err:
             coll.add("error", err.code, path, f"{row.name} 无法计分：{err.message}")
-            raw, trace, audit = ZERO, ("text", f"无法计分（{err.message}），记 {{score}} 分"), False
-        except NonFiniteValue as err:
+            raw, trace, audit = ZERO, Said(f"无法计分（{err.message}），记 {{score}} 分"), False
+        except NON_FINITE as err:
             raise engine_error(model, policy.span.line, policy.span.column, f"{row.name}（{path}）的得分",
                                err) from None
     elif plan.kind == "qual":
         assert plan.band is not None
-        coll.reached.add("tier:" + plan.tier)
+        coll.reach("tier", plan.tier)
         raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
-        trace = ("qual", plan.tier, lo, hi, row.declared, violated)
+        trace = TierScore(plan.tier, lo, hi, row.declared, violated)
         if violated:
             audit = False
             coll.add("error", "band-violation", path + ".declared_score",
@@ -629,9 +479,9 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
         blank = code == "blank-actual"
         if not (blank and coll.form.unfilled):  # an unfilled table is said once (unfilled-table)
             coll.add(severity, code, path, message)
-        raw, trace, audit = ZERO, ("text", "未填写，记 {score} 分" if blank else "无法计分，记 {score} 分"), False
+        raw, trace, audit = ZERO, Said("未填写，记 {score} 分" if blank else "无法计分，记 {score} 分"), False
     return finish_item(model, coll, f"{node.id}.{position}", row.name, node.id, weight, raw, row.declared, path, None,
-                       "row", trace, (row, plan), audit, node.span.line, form_weight_reported=bool(bad_weight))
+                       "row", trace, RowSource(row, plan), audit, node.span.line, form_weight_reported=bool(bad_weight))
 
 
 def _row_weight_problem(model: Model, row: Row) -> str | None:
@@ -640,8 +490,7 @@ def _row_weight_problem(model: Model, row: Row) -> str | None:
     if not fits(w, model.places):
         return (f"{row.name}: 分值 {fmt_number(w)} 过大，超出 perfrules 的精度（34 位有效数字），无法计分；"
                 "请核对该行的分值")
-    exponent = w.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -model.places and w != w.quantize(quantizer(model.places)):
+    if w != w.quantize(quantizer(model.places), context=CONTEXT):  # exact: it fits (checked above)
         return (f"{row.name}: 分值 {fmt_number(w)} 的小数位多于规则 {model.id} 的舍入位数（{model.places} 位），"
                 f"得分无法按规则的精度表示；请把各行分值写成至多 {model.places} 位小数（合计仍等于本部分的分值）")
     return None
@@ -671,104 +520,3 @@ def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None
         if row.index not in claimed:
             coll.add("error", "unmatched-row", row.path,
                      f"{row.name}: 没有任何部分选取这一行（goal={row.goal}, level1={row.level1 or '空'}），未计分")
-
-
-def check_row_values(row: Row) -> dict[str, Any]:
-    """What a ``check … for rows`` reads of one (quantitative) row."""
-    assert row.actual is not None and row.target is not None
-    out: dict[str, Any] = row_fields(row)
-    out["actual"], out["target"] = max(row.actual.value, ZERO), row.target.value  # names.ROW_NAMES
-    return out
-
-
-def run_checks(model: Model, coll: Collector, env: dict[str, Value],
-               evaluate: Callable[[Any, dict[str, Value], "dict[str, Any] | None"], Value],
-               matches: Callable[[Any, Row], bool]) -> None:
-    """Evaluate the ruleset's consistency checks; a failed one is a ``check-failed`` finding."""
-    for check in model.checks:
-        if not check.for_rows:
-            _one_check(model, coll, check, env, None, _check_path(check, model), "", evaluate)
-            continue
-        for row in coll.form.rows:
-            if not (matches(check, row) and row.quantitative and row.applicable):
-                continue
-            local = check_row_values(row)
-            _one_check(model, coll, check, env, local, row.path, f"{row.name}: ", evaluate)
-
-
-def _one_check(model: Model, coll: Collector, check: Any, env: dict[str, Value], local: dict[str, Any] | None, path: str,
-               prefix: str, evaluate: Callable[[Any, dict[str, Value], "dict[str, Any] | None"], Value]) -> None:
-    try:
-        ok = evaluate(check, env, local)
-    except NonFiniteValue as err:
-        raise engine_error(model, check.span.line, check.span.column, f"检查 {check.name} ", err) from None
-    except EvalError as err:
-        # a check over optional data the form left out does not apply: say so quietly (info)
-        spec = model.facts.get(err.name or "")
-        optional = spec is not None and spec.optional
-        coll.add("info" if optional else "warning", "check-skipped", missing_path(err.name) if not local else path,
-                 f"{prefix}检查 {check.name} 未执行：{err.message}" + ("（选填数据未填写）" if optional else ""))
-        return
-    coll.reached.add("check:" + check.name)
-    if not ok:
-        sides = _failed_sides(check, env, local)
-        coll.add(check.severity, "check-failed", path, prefix + check_message(check.name, check.message, sides))
-
-
-def _check_path(check: Any, model: Model) -> str:
-    """Where a failed check points in the form: the first fact it reads, else the form itself."""
-    from .checker import free_names
-
-    facts = [n for n in free_names(check.expr) if n in model.facts or n.startswith("budget.")]
-    return missing_path(facts[0]) if facts else "$"
-
-
-def _failed_sides(check: Any, env: dict[str, Value], local: dict[str, Any] | None) -> str:
-    """The numbers of a failed check: each side of a comparison with its value and the difference."""
-    from . import ast as _ast
-    from .explain import condition_words, render
-
-    scope: Any = {**env, **local} if local else env
-    e = check.expr
-    if isinstance(e, _ast.Logic):
-        return condition_words(e, False, scope)  # the part that failed, in words
-    if not isinstance(e, _ast.Compare):
-        return render(e, scope)
-    try:
-        left, right = _side_value(e.left, scope), _side_value(e.right, scope)
-    except (EvalError, ArithmeticError):
-        return render(e, scope)
-    sides = f"{_side(e.left, scope)} = {_value(left)}，{_side(e.right, scope)} = {_value(right)}"
-    if isinstance(left, Decimal) and isinstance(right, Decimal):
-        sides += f"，相差 {fmt_number(abs(left - right))}"
-        if check.tolerance:
-            sides += f"（允许误差 {fmt_number(check.tolerance)}）"
-    return sides
-
-
-def _side_value(e: Any, scope: Any) -> Value:
-    from . import ast as _ast
-    from .interpreter import eval_expr
-
-    if isinstance(e, _ast.Ref) and e.name in scope:
-        return scope[e.name]  # type: ignore[no-any-return]
-    return eval_expr(e, scope)
-
-
-def _side(e: Any, scope: Any) -> str:
-    """One side of a failed comparison: its names, and its numbers where it is a formula."""
-    from . import ast as _ast
-
-    if isinstance(e, _ast.Ref):
-        return e.name
-    from .explain import render
-    from .unparse import expr as source
-
-    text = source(e)
-    if isinstance(e, _ast.Num):
-        return text
-    return f"{text} = {render(e, scope)}"
-
-
-def _value(v: Value) -> str:
-    return fmt_number(v) if isinstance(v, Decimal) else str(v)

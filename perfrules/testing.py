@@ -28,7 +28,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from . import ast
+from . import nodes
 from .api import Ruleset, load_ruleset
 from .forms import Form, read_form
 from .model import FactSpec, Model, NodeSpec
@@ -156,24 +156,24 @@ def _row(draw: st.DrawFn, model: Model, fields: dict[str, Any], weight: Decimal)
     return row
 
 
-def _constraints(expr: ast.Expr | None) -> dict[str, list[Any]]:
+def _constraints(expr: nodes.Expr | None) -> dict[str, list[Any]]:
     """Literal values a ``rows where`` condition asks for (from its conjunction of == and in)."""
     out: dict[str, list[Any]] = {}
     if expr is None:
         return out
-    if isinstance(expr, ast.Logic) and expr.op == "and":
+    if isinstance(expr, nodes.Logic) and expr.op == "and":
         for side in (expr.left, expr.right):
             for k, v in _constraints(side).items():
                 out.setdefault(k, v)
         return out
-    if isinstance(expr, ast.Logic):  # or: take the left alternative
+    if isinstance(expr, nodes.Logic):  # or: take the left alternative
         return _constraints(expr.left)
-    if isinstance(expr, ast.Compare) and expr.op == "==" and isinstance(expr.left, ast.Ref):
+    if isinstance(expr, nodes.Compare) and expr.op == "==" and isinstance(expr.left, nodes.Ref):
         lit = expr.right
-        if isinstance(lit, (ast.Num, ast.Str)):
+        if isinstance(lit, (nodes.Num, nodes.Str)):
             out[expr.left.name] = [lit.value]
-    if isinstance(expr, ast.InSet) and isinstance(expr.operand, ast.Ref):
-        vals = [o.value for o in expr.options if isinstance(o, (ast.Num, ast.Str))]
+    if isinstance(expr, nodes.InSet) and isinstance(expr.operand, nodes.Ref):
+        vals = [o.value for o in expr.options if isinstance(o, (nodes.Num, nodes.Str))]
         if vals:
             out[expr.operand.name] = vals
     return out
@@ -317,7 +317,7 @@ def check_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> Result:
       reverse one's never rises.
     """
     f = form if isinstance(form, Form) else read_form(dict(form))
-    result = ruleset.evaluate(f)
+    result = ruleset.evaluate(f, coverage=True)
     model = ruleset.model
     clamps = [x for x in result.findings if x.code == "score-clamped"]
     if clamps:
@@ -344,7 +344,7 @@ def check_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> Result:
     again = ruleset.evaluate(f)
     if again.to_dict() != result.to_dict():
         raise GuaranteeViolation("determinism", "the same form gave two different results")
-    interpreted = ruleset.interpret(f)
+    interpreted = ruleset.interpret(f, coverage=True)
     if interpreted.to_dict() != result.to_dict() or interpreted.reached != result.reached:
         raise GuaranteeViolation("compiled = interpreted", _first_difference(result.to_dict(), interpreted.to_dict()))
     _monotonicity(ruleset, f, result)

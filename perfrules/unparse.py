@@ -6,7 +6,7 @@ changed formula, and by messages that name an expression.
 
 from __future__ import annotations
 
-from . import ast
+from . import nodes
 from .errors import Diagnostic, PerfrulesError
 
 from typing import Callable
@@ -36,10 +36,10 @@ def quote(text: str) -> str:
 
 
 #: A hook may print a node itself (return text) or leave it to the walk (return None).
-Hook = Callable[[ast.Expr, int], "str | None"]
+Hook = Callable[[nodes.Expr, int], "str | None"]
 
 
-def expr(e: ast.Expr, parent: int = 0, hook: Hook | None = None, ops: dict[str, str] = SOURCE) -> str:
+def expr(e: nodes.Expr, parent: int = 0, hook: Hook | None = None, ops: dict[str, str] = SOURCE) -> str:
     """An expression as text, with minimal parentheses.
 
     By default the canonical source (ASCII operators); with a `hook` and
@@ -50,45 +50,45 @@ def expr(e: ast.Expr, parent: int = 0, hook: Hook | None = None, ops: dict[str, 
         if done is not None:
             return done
 
-    def r(x: ast.Expr, p: int = 0) -> str:
+    def r(x: nodes.Expr, p: int = 0) -> str:
         return expr(x, p, hook, ops)
 
     match e:
-        case ast.Num(text=text):
+        case nodes.Num(text=text):
             return text
-        case ast.Str(value=value):
+        case nodes.Str(value=value):
             return quote(value)
-        case ast.BoolLit(value=value):
+        case nodes.BoolLit(value=value):
             return "true" if value else "false"
-        case ast.WeightRef():
+        case nodes.WeightRef():
             return "weight"
-        case ast.Ref(name=name):
+        case nodes.Ref(name=name):
             return name
-        case ast.Neg(operand=operand):
+        case nodes.Neg(operand=operand):
             return _wrap(f"{ops['neg']}{r(operand, 7)}", 7, parent)
-        case ast.BinOp(op=op, left=left, right=right):
+        case nodes.BinOp(op=op, left=left, right=right):
             p = _PREC[op]
             return _wrap(f"{r(left, p)} {ops[op]} {r(right, p + 1)}", p, parent)
-        case ast.Compare(op=op, left=left, right=right):
+        case nodes.Compare(op=op, left=left, right=right):
             return _wrap(f"{r(left, 5)} {ops[op]} {r(right, 5)}", 4, parent)
-        case ast.InSet(operand=operand, options=options):
+        case nodes.InSet(operand=operand, options=options):
             return _wrap(f"{r(operand, 5)} in ({', '.join(r(o) for o in options)})", 4, parent)
-        case ast.Logic(op=op, left=left, right=right):
+        case nodes.Logic(op=op, left=left, right=right):
             p = _PREC[op]
             return _wrap(f"{r(left, p)}{ops[op]}{r(right, p + 1)}", p, parent)
-        case ast.Not(operand=operand):
+        case nodes.Not(operand=operand):
             return _wrap(f"{ops['not']}{r(operand, 3)}", 3, parent)
-        case ast.If(cond=cond, then=then, else_=else_):
+        case nodes.If(cond=cond, then=then, else_=else_):
             # an `if` nested in the condition or the `then` branch keeps its parentheses: a reader needs them
             # to see which `else` is whose; an `else if` chain reads well without
             return _wrap(f"if {r(cond, _nested(cond))} then {r(then, _nested(then))} else {r(else_)}", 0, parent)
-        case ast.Call(func=func, args=args):
+        case nodes.Call(func=func, args=args):
             return f"{func}({', '.join(r(a) for a in args)})"
     raise TypeError(e)  # pragma: no cover
 
 
-def _nested(e: ast.Expr) -> int:
-    return 1 if isinstance(e, ast.If) else 0
+def _nested(e: nodes.Expr) -> int:
+    return 1 if isinstance(e, nodes.If) else 0
 
 
 def _wrap(text: str, prec: int, parent: int) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import perfrules
-from perfrules import checker, compiler, scoring
+from perfrules import compiler, rows
+from perfrules.check import checker
 from perfrules.forms import form_schema
 from perfrules.names import FORM, FORM_NAMES, NAMES, ROW_FIELD, ROW_FIELDS, ROW_NAMES, ROW_VALUE
 from perfrules.schema import ruleset_schema
@@ -52,7 +53,7 @@ def test_weight_is_a_row_field_in_rows_where_and_row_checks() -> None:
 def test_every_module_takes_names_from_the_one_table() -> None:
     assert checker.FORM_NAMES is FORM_NAMES and checker.ROW_NAMES is ROW_NAMES
     assert checker.ROW_FIELDS is ROW_FIELDS and compiler.ROW_FIELDS is ROW_FIELDS
-    assert set(scoring.row_fields.__code__.co_names) >= {"ROW_FIELDS"}
+    assert set(rows.row_fields.__code__.co_names) >= {"ROW_FIELDS"}
     assert {n.name for n in NAMES if n.where == ROW_FIELD} == set(ROW_FIELDS) >= {"weight", "goal", "name"}
 
 

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perfrules import forms
+from perfrules import reading as forms  # stage 1 of reading forms
 from perfrules.errors import FormError
 
 from .conftest import RULESETS

@@ -9,11 +9,11 @@ that item as a comment; every finding of the form is listed under the table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 from ..result import Finding, ItemResult, Result
+from ..trace import ItemFormula, RowFormula
 from ..values import fmt_number
 from .report_summary import where
 from .template import BUDGET_AMOUNTS, BUDGET_ROWS, budget_head, form_title
@@ -33,17 +33,9 @@ ALERT = "F8D7DA"
 def _values(items: list[ItemResult]) -> dict[str, Decimal]:
     """The form values the budget items' rules read (``budget.adjusted`` …), from their traces."""
     out: dict[str, Decimal] = {}
-
-    def walk(x: Any) -> Iterator[dict[str, Any]]:
-        if isinstance(x, dict):
-            yield x
-        elif isinstance(x, (tuple, list)):
-            for y in x:
-                yield from walk(y)
-
     for item in items:
-        for env in walk(item.trace):
-            out.update({k: v for k, v in env.items() if isinstance(k, str) and isinstance(v, Decimal)})
+        if isinstance(item.trace, (ItemFormula, RowFormula)):  # the values the item's formula read
+            out.update({k: v for k, v in item.trace.env.items() if isinstance(v, Decimal)})
     return out
 
 
@@ -141,7 +133,7 @@ def write_form_sheet(sh: Any, r: Result) -> None:
         if sec is not None and sec.id not in section_start:
             section_start[sec.id] = row
             put(row, 1, f"{sec.name} ({fmt_number(sec.weight)}分)", label=True)
-        src = item.source[0] if item.source is not None else None
+        src = item.source.row if item.source is not None else None
         level1 = getattr(src, "level1", "") if src is not None else ""
         put(row, 2, level1 or "")
         put(row, 3, (getattr(src, "level2", "") or "") if src is not None else "")

@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .. import ast
+from .. import nodes
 from ..model import Model, NodeSpec
 from ..values import fmt_number
 
@@ -58,10 +58,10 @@ def row_blocks(model: Model) -> list[RowBlock]:
             continue
         level1, goal = None, None
         w = node.rows_where
-        if isinstance(w, ast.Compare) and w.op == "==" and isinstance(w.left, ast.Ref):
-            if w.left.name == "level1" and isinstance(w.right, ast.Str):
+        if isinstance(w, nodes.Compare) and w.op == "==" and isinstance(w.left, nodes.Ref):
+            if w.left.name == "level1" and isinstance(w.right, nodes.Str):
                 level1 = w.right.value
-            elif w.left.name == "goal" and isinstance(w.right, ast.Num):
+            elif w.left.name == "goal" and isinstance(w.right, nodes.Num):
                 goal = int(w.right.value)
         out.append(RowBlock(node, level1, goal))
     return out

@@ -410,3 +410,32 @@ class RulesetFile:
     text: str
     decls: tuple[Decl, ...]
     comments: tuple[Comment, ...] = field(compare=False, default=())
+
+
+def free_names(expr: Expr) -> list[str]:
+    """The names `expr` reads, each once, in source order (left to right)."""
+    names: dict[str, None] = {}
+
+    def walk(e: Expr) -> None:
+        match e:
+            case Ref(name=name):
+                names.setdefault(name)
+            case Neg(operand=x) | Not(operand=x):
+                walk(x)
+            case BinOp(left=a, right=b) | Compare(left=a, right=b) | Logic(left=a, right=b):
+                walk(a)
+                walk(b)
+            case If(cond=a, then=b, else_=d):
+                walk(a)
+                walk(b)
+                walk(d)
+            case Call(args=args):
+                for x in args:
+                    walk(x)
+            case InSet(operand=x, options=opts):
+                walk(x)
+                for o in opts:
+                    walk(o)
+
+    walk(expr)
+    return list(names)

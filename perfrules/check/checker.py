@@ -11,24 +11,17 @@ the corners of the input ranges for a concrete input that breaks it.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import itertools
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
 
-from . import ast
-from .adjustable import node_problems
-from .errors import Diagnostic
-from .references import FUND_AMOUNTS, RESCALE_MODES, unreferenced
-from .interpreter import eval_expr
-from .intervals import INF, Interval
-from .header import read_header
-from .names import BOOL, FORM_NAMES, LIST, NUM, ROW_FIELDS, ROW_NAMES, TEXT
-from .operations import ARITHMETIC, FUNCTIONS, MAX_PLACES, PRECISION, fits, in_engine_context
-from .model import (
+from .. import nodes
+from ..adjustable import node_problems
+from ..errors import Diagnostic
+from ..header import read_header
+from ..intervals import INF, Interval
+from ..references import FUND_AMOUNTS, RESCALE_MODES, unreferenced
+from ..model import (
     FACT_TYPES,
     NUMERIC_TYPES,
     AggregationSpec,
@@ -43,542 +36,30 @@ from .model import (
     Proof,
     RowClass,
 )
-from .values import BUILTIN_DOCS, BUILTINS, CONTEXT, LIST_FUNCTIONS, ROUNDING_MODES, EvalError, Value, fmt_number
-
-DIRECTIONS = ("positive", "reverse")
-SEVERITY_NAMES = ("error", "warning", "info")
-
-MAX_COUNTEREXAMPLE_TRIES = 4000
-
-
-def _did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
-    return f"是不是 {close[0]}？(did you mean {close[0]}?)" if close else None
-
-
-@dataclass
-class _Scope:
-    """What names an expression may read, with their types and ranges."""
-
-    types: dict[str, str]
-    domains: dict[str, Interval]
-    weight: Decimal | None  # None: `weight` is not available here
-    weight_domain: Interval | None = None
-    what: str = "表达式"
-
-
-@dataclass
-class _Ctx:
-    diags: list[Diagnostic] = field(default_factory=list)
-    file: ast.RulesetFile | None = None
-
-    def at(self, file: ast.RulesetFile | None) -> _Ctx:
-        return _Ctx(self.diags, file)
-
-    def error(self, code: str, message: str, span: ast.Span, hint: str | None = None,
-              severity: str = "error") -> None:
-        f = self.file
-        end = span.end_column if span.end_line == span.line else None
-        self.diags.append(Diagnostic(severity, code, message, f.path if f else "<ruleset>", span.line, span.column,
-                                     end, hint=hint, source=f.text if f else None))
-
-
-# ---------------------------------------------------------------- merging
-
-
-@dataclass
-class _Merged:
-    settings: dict[str, tuple[ast.RulesetFile, ast.Setting]] = field(default_factory=dict)
-    years: tuple[ast.RulesetFile, ast.Years] | None = None
-    rounding: tuple[ast.RulesetFile, ast.Rounding] | None = None
-    grades: tuple[ast.RulesetFile, ast.Grades] | None = None
-    indicators: tuple[ast.RulesetFile, ast.Indicators] | None = None
-    bands: dict[str, tuple[ast.RulesetFile, ast.Bands]] = field(default_factory=dict)
-    facts: dict[str, tuple[ast.RulesetFile, ast.Fact]] = field(default_factory=dict)
-    lets: dict[str, tuple[ast.RulesetFile, ast.Let]] = field(default_factory=dict)
-    checks: dict[str, tuple[ast.RulesetFile, ast.Check]] = field(default_factory=dict)
-    nodes: list[tuple[ast.RulesetFile, ast.Node]] = field(default_factory=list)
-    aggregate: tuple[ast.RulesetFile, ast.Aggregate] | None = None
-
-
-def _replace_node(nodes: list[tuple[ast.RulesetFile, ast.Node]], new: ast.Node,
-                  file: ast.RulesetFile) -> bool:
-    """Replace the node with `new`'s id anywhere in the tree; True if found."""
-    for i, (f, n) in enumerate(nodes):
-        if n.id == new.id:
-            nodes[i] = (file, new)
-            return True
-        replaced = _replace_child(n, new)
-        if replaced is not None:
-            nodes[i] = (f, replaced)
-            return True
-    return False
-
-
-def _replace_child(node: ast.Node, new: ast.Node) -> ast.Node | None:
-    for i, c in enumerate(node.children):
-        if c.id == new.id:
-            kids = node.children[:i] + (new,) + node.children[i + 1:]
-            return _with_children(node, kids)
-        deeper = _replace_child(c, new)
-        if deeper is not None:
-            kids = node.children[:i] + (deeper,) + node.children[i + 1:]
-            return _with_children(node, kids)
-    return None
-
-
-def _remove_node(nodes: list[tuple[ast.RulesetFile, ast.Node]], ident: str) -> bool:
-    for i, (f, n) in enumerate(nodes):
-        if n.id == ident:
-            del nodes[i]
-            return True
-        pruned = _prune(n, ident)
-        if pruned is not None:
-            nodes[i] = (f, pruned)
-            return True
-    return False
-
-
-def _prune(node: ast.Node, ident: str) -> ast.Node | None:
-    for i, c in enumerate(node.children):
-        if c.id == ident:
-            return _with_children(node, node.children[:i] + node.children[i + 1:])
-        deeper = _prune(c, ident)
-        if deeper is not None:
-            return _with_children(node, node.children[:i] + (deeper,) + node.children[i + 1:])
-    return None
-
-
-def _reweight(nodes: list[tuple[ast.RulesetFile, ast.Node]], change: ast.Reweight) -> bool:
-    """Set the weight of the node named in `change`, wherever it is; True if found."""
-
-    def visit(n: ast.Node) -> ast.Node | None:
-        if n.id == change.name:
-            return ast.Node(n.kind, n.id, n.title, change.weight, change.weight_text, n.children, n.rows, n.leaf,
-                            n.span, n.weight_span, change.adjust)
-        for i, k in enumerate(n.children):
-            new = visit(k)
-            if new is not None:
-                return _with_children(n, n.children[:i] + (new,) + n.children[i + 1:])
-        return None
-
-    for i, (f, n) in enumerate(nodes):
-        new = visit(n)
-        if new is not None:
-            nodes[i] = (f, new)
-            return True
-    return False
-
-
-def _with_children(node: ast.Node, kids: tuple[ast.Node, ...]) -> ast.Node:
-    return ast.Node(node.kind, node.id, node.title, node.weight, node.weight_text, kids, node.rows, node.leaf,
-                    node.span, node.weight_span, node.adjust)
-
-
-def _all_node_ids(nodes: Iterable[ast.Node]) -> Iterator[str]:
-    for n in nodes:
-        yield n.id
-        yield from _all_node_ids(n.children)
-
-
-def _merge(chain: list[ast.RulesetFile], ctx: _Ctx) -> _Merged:
-    m = _Merged()
-    for index, f in enumerate(chain):
-        c = ctx.at(f)
-        own: set[str] = set()
-        inherited = index > 0
-        for d in f.decls:
-            if isinstance(d, ast.Setting):
-                if d.key in own:
-                    c.error("duplicate", f"{d.key} 重复声明", d.span, "删除多余的一行")
-                own.add(d.key)
-                m.settings[d.key] = (f, d)
-            elif isinstance(d, ast.Years):
-                if "years" in own:
-                    c.error("duplicate", "years 重复声明", d.span, "删除多余的一行")
-                own.add("years")
-                m.years = (f, d)
-            elif isinstance(d, ast.Rounding):
-                if "rounding" in own:
-                    c.error("duplicate", "rounding 重复声明", d.span, "删除多余的一行")
-                own.add("rounding")
-                m.rounding = (f, d)
-            elif isinstance(d, ast.Grades):
-                if "grades" in own:
-                    c.error("duplicate", "grades 重复声明", d.span, "合并成一个 grades 块")
-                own.add("grades")
-                m.grades = (f, d)
-            elif isinstance(d, ast.Indicators):
-                if "indicators" in own:
-                    c.error("duplicate", "indicators 重复声明", d.span, "合并成一个 indicators 块")
-                own.add("indicators")
-                m.indicators = (f, d)
-            elif isinstance(d, ast.Aggregate):
-                if "aggregate" in own:
-                    c.error("duplicate", "aggregate 重复声明", d.span, "合并成一个 aggregate 块")
-                own.add("aggregate")
-                m.aggregate = (f, d)
-            elif isinstance(d, ast.Bands):
-                key = "bands " + d.name
-                if key in own:
-                    c.error("duplicate", f"bands {d.name} 重复声明", d.span, "换一个名称或删除其一")
-                own.add(key)
-                m.bands[d.name] = (f, d)
-            elif isinstance(d, ast.Fact):
-                key = "name " + d.name
-                if key in own:
-                    c.error("duplicate", f"名称 {d.name} 重复声明", d.span, "换一个名称或删除其一")
-                own.add(key)
-                m.lets.pop(d.name, None)
-                m.facts[d.name] = (f, d)
-            elif isinstance(d, ast.Let):
-                key = "name " + d.name
-                if key in own:
-                    c.error("duplicate", f"名称 {d.name} 重复声明", d.span, "换一个名称或删除其一")
-                own.add(key)
-                m.facts.pop(d.name, None)
-                m.lets[d.name] = (f, d)
-            elif isinstance(d, ast.Check):
-                key = "check " + d.name
-                if key in own:
-                    c.error("duplicate", f"check {d.name} 重复声明", d.span, "换一个名称或删除其一")
-                own.add(key)
-                m.checks[d.name] = (f, d)
-            elif isinstance(d, ast.Node):
-                key = "node " + d.id
-                if key in own:
-                    c.error("duplicate", f"编号 {d.id} 重复", d.span, "每个 section/item 的编号必须唯一")
-                own.add(key)
-                if not (inherited and _replace_node(m.nodes, d, f)):
-                    m.nodes.append((f, d))
-            elif isinstance(d, ast.Reweight):
-                if not inherited:
-                    c.error("reweight", f"weight {d.name} {d.weight_text} 只能用在 extends 的规则中", d.span,
-                            "直接修改该 section/item 的 weight")
-                    continue
-                if not _reweight(m.nodes, d):
-                    cands = list(_all_node_ids(n for _, n in m.nodes))
-                    c.error("unknown-name", f"要修改分值的 {d.name} 在上级规则中不存在", d.span,
-                            _did_you_mean(d.name, cands) or "可修改: " + "、".join(cands))
-            elif isinstance(d, ast.Remove):
-                if not inherited:
-                    c.error("remove", f"remove {d.name} 只能用在 extends 的规则中", d.span,
-                            "删除这一行，或先写 extends 指明上一年的规则")
-                    continue
-                removed = _remove_node(m.nodes, d.name)
-                for table in (m.facts, m.lets, m.checks):
-                    if d.name in table:
-                        del table[d.name]
-                        removed = True
-                if not removed:
-                    cands = list(_all_node_ids(n for _, n in m.nodes)) + list(m.facts) + list(m.checks)
-                    c.error("unknown-name", f"要删除的 {d.name} 在上级规则中不存在", d.span, _did_you_mean(d.name, cands))
-    return m
-
-
-# ---------------------------------------------------------------- types
-
-
-def _infer(expr: ast.Expr, scope: _Scope, c: _Ctx) -> str | None:
-    """The type of `expr` (number/bool/text), reporting problems; None after an error."""
-    match expr:
-        case ast.Num(value=value):
-            if not fits(value, MAX_PLACES) or len(value.as_tuple().digits) > PRECISION:
-                c.error("magnitude", f"常数 {expr.text} 超出 perfrules 的精度（{PRECISION} 位有效数字，整数部分至多 "
-                        f"{PRECISION - MAX_PLACES} 位）", expr.span, "缩小这个常数；金额请以万元或元为单位写成合理的数")
-            return NUM
-        case ast.Str():
-            return TEXT
-        case ast.BoolLit():
-            return BOOL
-        case ast.WeightRef():
-            if scope.weight is None and scope.weight_domain is None:
-                c.error("unknown-name", f"{scope.what}中不能使用 weight", expr.span, "weight 只在 item 和指标计分公式中有意义")
-                return None
-            return NUM
-        case ast.Ref(name=name):
-            if name in scope.types:
-                if scope.types[name] == LIST:  # lists appear only inside sum() and count()
-                    c.error("type", f"{name} 是列表，只能用在 sum() 或 count() 中", expr.span,
-                            f"例如 sum({name})")
-                    return None
-                return scope.types[name]
-            c.error("unknown-name", f"未定义的名称 {name}", expr.span,
-                    _did_you_mean(name, scope.types) or "用 fact 声明表单中的数据，或用 let 定义派生值")
-            return None
-        case ast.Neg(operand=operand):
-            t = _infer(operand, scope, c)
-            if t not in (NUM, None):
-                c.error("type", "负号只能用于数字", expr.span)
-            return NUM
-        case ast.BinOp(op=op, left=left, right=right):
-            lt, rt = _infer(left, scope, c), _infer(right, scope, c)
-            for t, side in ((lt, left), (rt, right)):
-                if t not in (NUM, None):
-                    c.error("type", f"运算 {op} 需要数字，这里是{_tname(t)}", side.span)
-            return NUM
-        case ast.Compare(op=op, left=left, right=right):
-            lt, rt = _infer(left, scope, c), _infer(right, scope, c)
-            if lt and rt and lt != rt:
-                c.error("type", f"不能比较{_tname(lt)}和{_tname(rt)}", expr.span)
-            elif op not in ("==", "!=") and lt in (TEXT, BOOL):
-                c.error("type", f"{_tname(lt)}只能用 == 或 != 比较", expr.span)
-            return BOOL
-        case ast.InSet(operand=operand, options=options):
-            t = _infer(operand, scope, c)
-            for o in options:
-                ot = _infer(o, scope, c)
-                if t and ot and ot != t:
-                    c.error("type", f"in 的选项应为{_tname(t)}", o.span)
-            return BOOL
-        case ast.Logic(op=op, left=left, right=right):
-            for side in (left, right):
-                t = _infer(side, scope, c)
-                if t not in (BOOL, None):
-                    c.error("type", f"{op} 两边应为条件（真/假），这里是{_tname(t)}", side.span)
-            return BOOL
-        case ast.Not(operand=operand):
-            t = _infer(operand, scope, c)
-            if t not in (BOOL, None):
-                c.error("type", f"not 后应为条件，这里是{_tname(t)}", operand.span)
-            return BOOL
-        case ast.If(cond=cond, then=then, else_=else_):
-            ct = _infer(cond, scope, c)
-            if ct not in (BOOL, None):
-                c.error("type", f"if 后应为条件，这里是{_tname(ct)}", cond.span, "例如 if actual > 0 then … else …")
-            tt, et = _infer(then, scope, c), _infer(else_, scope, c)
-            if tt and et and tt != et:
-                c.error("type", f"then 与 else 的类型不同（{_tname(tt)} / {_tname(et)}）", expr.span)
-            return tt or et
-        case ast.Call(func=func, args=args):
-            if func not in BUILTINS:
-                c.error("unknown-name", f"未知函数 {func}", expr.span,
-                        _did_you_mean(func, BUILTINS) or "可用函数: " + "；".join(BUILTIN_DOCS.values()))
-                for a in args:
-                    _infer(a, scope, c)
-                return NUM
-            lo, hi, _ = BUILTINS[func]
-            if len(args) < lo or (hi is not None and len(args) > hi):
-                want = f"{lo}" if lo == hi else f"至少 {lo}"
-                c.error("arity", f"{func} 需要 {want} 个参数，这里有 {len(args)} 个", expr.span, BUILTIN_DOCS[func])
-            if func in LIST_FUNCTIONS:
-                for a in args:
-                    if not (isinstance(a, ast.Ref) and scope.types.get(a.name) == LIST):
-                        c.error("type", f"{func} 的参数应为列表类型的 fact", a.span, "用 fact 名称 money list 声明列表")
-                return NUM
-            for a in args:
-                t = _infer(a, scope, c)
-                if t not in (NUM, None):
-                    c.error("type", f"{func} 的参数应为数字，这里是{_tname(t)}", a.span)
-            return NUM
-    raise TypeError(expr)  # pragma: no cover
-
-
-def _tname(t: str | None) -> str:
-    return {NUM: "数字", BOOL: "条件", TEXT: "文字"}.get(t or "", "未知")
-
-
-# ---------------------------------------------------------------- intervals
-
-
-@dataclass
-class _Bounds:
-    """Interval analysis of one expression, remembering where division may hit zero."""
-
-    domains: Mapping[str, Interval]
-    weight: Interval | None
-    zero_divisions: list[ast.BinOp] = field(default_factory=list)
-
-    def of(self, expr: ast.Expr, env: Mapping[str, Interval] | None = None) -> Interval:
-        env = env if env is not None else self.domains
-        match expr:
-            case ast.Num(value=value):
-                return Interval.point(value)
-            case ast.Ref(name=name):
-                return env.get(name, Interval.everything())
-            case ast.WeightRef():
-                return self.weight or Interval.non_negative()
-            case ast.Neg(operand=operand):
-                return ARITHMETIC["neg"].bound(self.of(operand, env))
-            case ast.BinOp(op=op, left=left, right=right):
-                a, b = self.of(left, env), self.of(right, env)
-                if ARITHMETIC[op].divides and b.contains_zero():
-                    self.zero_divisions.append(expr)
-                return ARITHMETIC[op].bound(a, b)
-            case ast.Call(func=func, args=args):
-                operation = FUNCTIONS.get(func)
-                if operation is None or len(args) < operation.min_args or (
-                        operation.max_args is not None and len(args) > operation.max_args):
-                    return Interval.everything()  # reported by the type check
-                vals = [self.of(a, env) for a in args]
-                if operation.divides and vals[-1].contains_zero():
-                    self.zero_divisions.append(ast.BinOp("/", args[0], args[-1], expr.span))
-                return operation.bound(*vals)
-            case ast.If(cond=cond, then=then, else_=else_):
-                t_env = _refine(cond, True, env)
-                e_env = _refine(cond, False, env)
-                branches = []
-                if t_env is not None:
-                    branches.append(self.of(then, t_env))
-                if e_env is not None:
-                    branches.append(self.of(else_, e_env))
-                if not branches:
-                    return self.of(else_, env)
-                out = branches[0]
-                for b in branches[1:]:
-                    out = out.union(b)
-                return out
-        return Interval.everything()
-
-
-_FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "==": "==", "!=": "!="}
-_NEGATE = {">": "<=", "<": ">=", ">=": "<", "<=": ">", "==": "!=", "!=": "=="}
-
-
-def _refine(cond: ast.Expr, truth: bool, env: Mapping[str, Interval]) -> dict[str, Interval] | None:
-    """Narrow the ranges in `env` knowing `cond` is `truth`; None if that cannot happen."""
-    out = dict(env)
-    if isinstance(cond, ast.Not):
-        return _refine(cond.operand, not truth, env)
-    if isinstance(cond, ast.Logic):
-        if (cond.op == "and") == truth:
-            first = _refine(cond.left, truth, env)
-            return _refine(cond.right, truth, first) if first is not None else None
-        return out  # a disjunction (or a negated conjunction) narrows nothing we can use
-    if not isinstance(cond, ast.Compare):
-        return out
-    op, left, right = cond.op, cond.left, cond.right
-    if isinstance(left, ast.Num) and isinstance(right, ast.Ref):
-        op, left, right = _FLIP[op], right, left
-    if not (isinstance(left, ast.Ref) and isinstance(right, ast.Num)) or left.name not in env:
-        return out
-    if not truth:
-        op = _NEGATE[op]
-    cur, k = env[left.name], right.value
-    narrowed: Interval | None = cur
-    if op == ">":
-        narrowed = cur.intersect(k, INF, open_lo=True)
-    elif op == ">=":
-        narrowed = cur.intersect(k, INF)
-    elif op == "<":
-        narrowed = cur.intersect(-INF, k)
-        if narrowed is not None and narrowed.hi == k and k == 0:
-            narrowed = Interval(narrowed.lo, narrowed.hi, True)
-    elif op == "<=":
-        narrowed = cur.intersect(-INF, k)
-    elif op == "==":
-        narrowed = cur.intersect(k, k)
-    if narrowed is None:
-        return None
-    out[left.name] = narrowed
-    return out
-
-
-def free_names(expr: ast.Expr) -> list[str]:
-    """The names `expr` reads, each once, in source order (left to right)."""
-    names: dict[str, None] = {}
-
-    def walk(e: ast.Expr) -> None:
-        match e:
-            case ast.Ref(name=name):
-                names.setdefault(name)
-            case ast.Neg(operand=x) | ast.Not(operand=x):
-                walk(x)
-            case ast.BinOp(left=a, right=b) | ast.Compare(left=a, right=b) | ast.Logic(left=a, right=b):
-                walk(a)
-                walk(b)
-            case ast.If(cond=a, then=b, else_=d):
-                walk(a)
-                walk(b)
-                walk(d)
-            case ast.Call(args=args):
-                for x in args:
-                    walk(x)
-            case ast.InSet(operand=x, options=opts):
-                walk(x)
-                for o in opts:
-                    walk(o)
-
-    walk(expr)
-    return list(names)
-
-
-def _candidates(domain: Interval, integer: bool) -> list[Decimal]:
-    lo = domain.lo if domain.lo.is_finite() else Decimal(-1000000)
-    hi = domain.hi if domain.hi.is_finite() else max(lo, Decimal(0)) + Decimal(1000000)
-    picks = [lo, Decimal(1), Decimal(100), Decimal(0), Decimal("0.5"), lo + 1, (lo + hi) / 2, hi]
-    out: list[Decimal] = []
-    for p in picks:
-        if integer:
-            p = p.to_integral_value()
-        if lo <= p <= hi and not (domain.nonzero and p == 0) and p not in out:
-            out.append(p)
-    return out
-
-
-@dataclass
-class _Counter:
-    values: dict[str, Decimal]
-    result: Decimal | None
-    error: str | None
-
-    def describe(self) -> str:
-        given = "，".join(f"{k} = {fmt_number(v)}" for k, v in sorted(self.values.items()))
-        if self.error:
-            return f"例如 {given} 时：{self.error}"
-        assert self.result is not None
-        return f"例如 {given} 时得分为 {fmt_number(self.result.quantize(Decimal('0.0001')))}"
-
-
-def _search_counterexample(expr: ast.Expr, lo: Decimal, hi: Decimal, domains: Mapping[str, Interval],
-                           integers: set[str], lets: Mapping[str, ast.Let], weight: Decimal | None) -> _Counter | None:
-    """Try the corners of every input range for a value of `expr` outside [lo, hi]."""
-    names = set()
-    pending = list(free_names(expr))
-    seen: set[str] = set()
-    while pending:
-        n = pending.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        if n in lets:
-            pending.extend(free_names(lets[n].expr))
-        elif n in domains:
-            names.add(n)
-    order = sorted(names)
-    per = [_candidates(domains[n], n in integers) for n in order]
-    for i, combo in enumerate(itertools.product(*per)):
-        if i >= MAX_COUNTEREXAMPLE_TRIES:
-            break
-        env: dict[str, Value] = dict(zip(order, combo))
-        try:
-            with _local_context():
-                for name, let in lets.items():
-                    try:
-                        env[name] = eval_expr(let.expr, env, None)
-                    except EvalError:
-                        pass
-                value = eval_expr(expr, env, weight)
-        except EvalError as err:
-            return _Counter(dict(zip(order, combo)), None, err.message)
-        except (ArithmeticError, TypeError):
-            continue
-        if isinstance(value, Decimal) and (value < lo or value > hi):
-            return _Counter(dict(zip(order, combo)), value, None)
-    return None
-
-
-def _local_context() -> Any:
-    from decimal import localcontext
-
-    return localcontext(CONTEXT)
-
+from ..names import (
+    BOOL,
+    DIRECTIONS,
+    FORM_NAMES,
+    LIST,
+    NUM,
+    ROW_FIELDS,
+    ROW_NAMES,
+    SEVERITY_NAMES,
+    TEXT,
+)
+from ..nodes import free_names
+from ..operations import MAX_PLACES, PRECISION, fits, in_engine_context
+from ..values import ROUNDING_MODES, fmt_number
+from .bounds import _Bounds, _search_counterexample
+from .context import _Ctx, _did_you_mean, _Scope
+from .merge import _merge
+from .types import _infer, _tname
 
 # ---------------------------------------------------------------- the checker
 
 
 class _Checker:
-    def __init__(self, chain: list[ast.RulesetFile], prove: bool = True):
+    def __init__(self, chain: list[nodes.RulesetFile], prove: bool = True):
         self.chain = chain
         self.proving = prove
         self.top = chain[-1]
@@ -589,14 +70,14 @@ class _Checker:
         self.types: dict[str, str] = {}
         self.domains: dict[str, Interval] = {}
         self.integers: set[str] = set()
-        self.lets: dict[str, ast.Let] = {}
+        self.lets: dict[str, nodes.Let] = {}
         self.proofs: list[Proof] = []
 
-    def c(self, file: ast.RulesetFile) -> _Ctx:
+    def c(self, file: nodes.RulesetFile) -> _Ctx:
         return self.ctx.at(file)
 
     # -- header
-    def _setting(self, key: str) -> tuple[ast.RulesetFile, ast.Setting] | None:
+    def _setting(self, key: str) -> tuple[nodes.RulesetFile, nodes.Setting] | None:
         return self.merged.settings.get(key)
 
     def header(self) -> dict[str, object]:
@@ -756,7 +237,7 @@ class _Checker:
             return None
         f, ind = self.merged.indicators
         c = self.c(f)
-        formulas: dict[str, ast.Expr] = {}
+        formulas: dict[str, nodes.Expr] = {}
         types = dict(self.types)
         domains = dict(self.domains)
         for row_name, (row_type, row_domain) in ROW_NAMES.items():
@@ -849,7 +330,7 @@ class _Checker:
         return AggregationSpec(agg.by, relative, agg.span)
 
     # -- bound proofs
-    def prove(self, c: _Ctx, expr: ast.Expr, lo: Decimal, hi: Decimal, domains: Mapping[str, Interval],
+    def prove(self, c: _Ctx, expr: nodes.Expr, lo: Decimal, hi: Decimal, domains: Mapping[str, Interval],
               weight: Decimal | None, weight_domain: Interval | None, what: str, hint: str) -> None:
         if not self.proving:
             return
@@ -873,7 +354,7 @@ class _Checker:
                 expr.span, hint)
 
     # -- rubric tree
-    def node(self, f: ast.RulesetFile, n: ast.Node, ids: dict[str, ast.Span],
+    def node(self, f: nodes.RulesetFile, n: nodes.Node, ids: dict[str, nodes.Span],
              policy: Policy | None) -> NodeSpec:
         c = self.c(f)
         if n.id in ids:
@@ -955,7 +436,7 @@ class _Checker:
         return NodeSpec(n.kind, n.id, name, w, children, score=score, deducts=deducts, judge=judge,
                         declared=declared, span=n.span)
 
-    def judge(self, c: _Ctx, j: ast.Judge, weight: Decimal, name: str) -> JudgeSpec | None:
+    def judge(self, c: _Ctx, j: nodes.Judge, weight: Decimal, name: str) -> JudgeSpec | None:
         subject = self.facts.get(j.subject.name)
         ok = True
         if subject is None:
@@ -1031,18 +512,18 @@ class _Checker:
         self.facts_and_lets()
         bands = self.bands()
         policy = self.policy(bands)
-        ids: dict[str, ast.Span] = {}
-        root = tuple(self.node(f, n, ids, policy) for f, n in self.merged.nodes)
+        ids: dict[str, nodes.Span] = {}
+        root = tuple(self.node(f, n, ids, policy) for f, n in self.merged.tree)
         if not root:
-            self.ctx.at(self.top).error("tree", "规则没有任何 section 或 item", ast.Span(1, 1, 1, 1),
+            self.ctx.at(self.top).error("tree", "规则没有任何 section 或 item", nodes.Span(1, 1, 1, 1),
                                         "至少写一个 section 或 item")
         total = sum((n.weight for n in root), Decimal(0))
         if root and total != full:
-            f0 = self.merged.nodes[0][0]
+            f0 = self.merged.tree[0][0]
             parts = " + ".join(f"{n.name} {fmt_number(n.weight)}" for n in root)
             self.ctx.at(f0).error("weights", f"各部分分值之和为 {fmt_number(total)}（{parts}），不等于满分 {fmt_number(full)}",
-                                  self.merged.nodes[0][1].weight_span, "调整分值使其合计等于 full")
-        for f, n in self.merged.nodes:
+                                  self.merged.tree[0][1].weight_span, "调整分值使其合计等于 full")
+        for f, n in self.merged.tree:
             for problem in node_problems(n, full):
                 self.ctx.at(f).error("adjustable", problem.message, problem.span, problem.hint)
         checks = self.checks()
@@ -1072,23 +553,23 @@ def _fit_hint(places: int) -> str:
             "缩小分值，或减少 rounding 的小数位数")
 
 
-def _amount_value(a: ast.Amount) -> Decimal:
+def _amount_value(a: nodes.Amount) -> Decimal:
     return a.value / 100 if a.percent else a.value
 
 
-def _deduct_expr(weight: Decimal, deducts: tuple[DeductSpec, ...]) -> ast.Expr:
+def _deduct_expr(weight: Decimal, deducts: tuple[DeductSpec, ...]) -> nodes.Expr:
     """The score a deduct rule gives, as an expression: weight − Σ min(per × count, limit)."""
     span = deducts[0].span
-    expr: ast.Expr = ast.Num(weight, fmt_number(weight), False, span)
+    expr: nodes.Expr = nodes.Num(weight, fmt_number(weight), False, span)
     for d in deducts:
-        per = ast.Num(d.per, fmt_number(d.per), False, d.span)
-        lim = ast.Num(d.limit, fmt_number(d.limit), False, d.span)
-        expr = ast.BinOp("-", expr, ast.Call("min", (ast.BinOp("*", per, d.count, d.span), lim), d.span), d.span)
+        per = nodes.Num(d.per, fmt_number(d.per), False, d.span)
+        lim = nodes.Num(d.limit, fmt_number(d.limit), False, d.span)
+        expr = nodes.BinOp("-", expr, nodes.Call("min", (nodes.BinOp("*", per, d.count, d.span), lim), d.span), d.span)
     return expr
 
 
 @in_engine_context
-def check_chain(chain: list[ast.RulesetFile], prove: bool = True) -> tuple[Model | None, list[Diagnostic]]:
+def check_chain(chain: list[nodes.RulesetFile], prove: bool = True) -> tuple[Model | None, list[Diagnostic]]:
     """Check a ruleset given as its ``extends`` chain (the root first, the file itself last).
 
     Returns the model (``None`` if any error) and every diagnostic found.

@@ -1,0 +1,190 @@
+"""``perfrules score --jobs N``: a batch scored on N processes, output in input order, memory flat.
+
+Each worker process loads the ruleset (or the registry) once, in its initializer,
+and then receives only small tasks: a file's path, or a chunk of JSON Lines read
+by the parent one line at a time.  A worker scores *and* renders its forms (the
+JSON line, the CSV line or the text report), so the parent only writes what comes
+back, in order.  At most a few chunks per worker are in flight, so memory does not
+grow with the number of forms.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from .batch import (
+    JSONL_SUFFIXES,
+    MAX_JSONL_LINE_BYTES,
+    Summary,
+    csv_header,
+    finish,
+    iter_inputs,
+    jsonl_form,
+    render_item,
+    score_one,
+    scorer_and_defaults,
+    status_of,
+)
+from .errors import FormError
+from .files import iter_user_lines
+
+#: JSON Lines per task; files per task.
+LINES_PER_TASK = 256
+FILES_PER_TASK = 4
+#: Chunks in flight per worker (bounds memory; keeps every worker busy).
+IN_FLIGHT_PER_WORKER = 3
+
+
+def default_jobs() -> int:
+    """The processes ``--jobs`` means by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A file to read and score, or one line of a JSON Lines file (`line` then holds its bytes)."""
+
+    path: str
+    number: int = 0
+    line: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """One form, scored and rendered by a worker: what to count, to write, and to report."""
+
+    status: str  # scored | errors | unreadable (batch.status_of)
+    out: str
+    err: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What every worker needs to build its scorer once and render its forms."""
+
+    ruleset: str | None
+    paths: tuple[str, ...]
+    jurisdiction: str | None
+    year: int | None
+    kind: str | None
+    prove: bool
+    fmt: str
+    full: bool
+
+
+_WORKER: dict[str, Any] = {}  # per process, written once by the initializer
+
+
+def _start(settings: Settings) -> None:
+    scorer, defaults = scorer_and_defaults(settings.ruleset, list(settings.paths), settings.jurisdiction,
+                                           settings.year, settings.kind, prove=settings.prove)
+    _WORKER.update(scorer=scorer, defaults=defaults, settings=settings)
+
+
+def _work(tasks: list[Task]) -> list[Done]:
+    scorer, defaults, settings = _WORKER["scorer"], _WORKER["defaults"], _WORKER["settings"]
+    done: list[Done] = []
+    for task in tasks:
+        forms = [jsonl_form(task.path, task.number, task.line)] if task.line is not None \
+            else iter_inputs([task.path], defaults)
+        for source, raw in forms:
+            item = score_one(scorer, source, raw)
+            out = render_item(item, settings.fmt, settings.full)
+            done.append(Done(status_of(item), out, item.error.render() + "\n" if item.error else ""))
+    return done
+
+
+def _tasks(inputs: list[str]) -> Iterator[list[Task] | FormError]:
+    """Chunks of tasks in input order; a JSON Lines file that cannot be opened is its error."""
+    files: list[Task] = []
+    for path in inputs:
+        if Path(path).suffix.lower() not in JSONL_SUFFIXES:
+            files.append(Task(path))
+            if len(files) >= FILES_PER_TASK:
+                yield files
+                files = []
+            continue
+        if files:
+            yield files
+            files = []
+        chunk: list[Task] = []
+        try:
+            for number, line in iter_user_lines(path, MAX_JSONL_LINE_BYTES, "JSON Lines 文件", FormError):
+                if line.strip():
+                    chunk.append(Task(path, number, line))
+                    if len(chunk) >= LINES_PER_TASK:
+                        yield chunk
+                        chunk = []
+        except FormError as e:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield e
+        if chunk:
+            yield chunk
+    if files:
+        yield files
+
+
+def wants_parallel(inputs: list[str], jobs: int) -> bool:
+    """Worth the processes: more than one job, and JSON Lines or more files than jobs."""
+    return jobs > 1 and (any(Path(p).suffix.lower() in JSONL_SUFFIXES for p in inputs) or len(inputs) > jobs)
+
+
+def run_score_parallel(settings: Settings, inputs: list[str], paths: list[str], jobs: int,
+                       out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Score `inputs` on `jobs` processes, writing each form's output in input order; 0/1/2 as ``score``."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    summary = Summary()
+    if settings.fmt == "csv":
+        out.write(csv_header())
+    pending: deque[Future[list[Done]] | FormError] = deque()
+
+    def drain(keep: int) -> None:
+        while len(pending) > keep:
+            head = pending.popleft()
+            if isinstance(head, FormError):
+                summary.count("unreadable")
+                err.write(head.render() + "\n")
+                continue
+            for done in head.result():
+                summary.count(done.status)
+                if done.err:
+                    err.write(done.err)
+                if done.out:
+                    out.write(done.out)
+            out.flush()
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start, initargs=(settings,)) as pool:
+        for chunk in _tasks(inputs):
+            pending.append(chunk if isinstance(chunk, FormError) else pool.submit(_work, chunk))
+            drain(jobs * IN_FLIGHT_PER_WORKER)
+        drain(0)
+    return finish(summary, paths, err)
+
+
+def score_in_parallel(args: Any) -> int | None:
+    """``perfrules score``'s parallel path for the parsed `args`, or None when the batch is scored in
+    this process (one job, ``--format json``, or too few files to be worth the processes)."""
+    from .batch import expand_inputs
+
+    jobs = args.jobs if getattr(args, "jobs", None) is not None else default_jobs()
+    inputs = expand_inputs(args.forms)
+    if args.format == "json" or not wants_parallel(inputs, jobs):
+        return None
+    settings = Settings(args.ruleset, tuple(args.path), args.jurisdiction, args.year, args.kind,
+                        not args.no_prove, args.format, args.command == "explain")
+    scorer_and_defaults(settings.ruleset, list(settings.paths), settings.jurisdiction, settings.year,
+                        settings.kind, prove=settings.prove)  # a bad --ruleset is reported here, once
+    return run_score_parallel(settings, inputs, args.forms, jobs)

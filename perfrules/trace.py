@@ -1,0 +1,239 @@
+"""Typed traces: what an item's score was computed from, kept so it can be put in words.
+
+Scoring records one small trace per item (references to values it already has, no
+text); the words — ``20 × min(11789 ÷ 13000, 1) = 18.14`` — are built only when
+someone asks (:attr:`perfrules.result.ItemResult.explain`, ``perfrules explain``,
+``to_dict``).  :func:`render` puts a form's values into a rule's expression.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from . import nodes, unparse
+from .evaluate import eval_expr
+from .operations import in_engine_context
+from .references import field_words
+from .values import EvalError, Value, fmt_number, fmt_score
+
+
+# Not frozen: one trace is built per scored item, and a frozen dataclass's __init__ costs 2.5×.
+@dataclass(slots=True)
+class Said:
+    """A score stated in words; ``{score}`` in `text` stands for the rounded score."""
+
+    text: str
+
+
+@dataclass(slots=True)
+class ItemFormula:
+    """An item scored by its ``score`` expression over the form's values."""
+
+    expr: nodes.Expr
+    env: Mapping[str, Value]
+    weight: Decimal
+
+
+@dataclass(slots=True)
+class RowFormula:
+    """An indicator row scored as ``weight × formula(actual, target)``."""
+
+    weight: Decimal
+    expr: nodes.Expr
+    env: Mapping[str, Value]
+    local: Mapping[str, Any]  # the row's values; ``__row__`` is the row, for its cells as written
+
+
+@dataclass(slots=True)
+class TierScore:
+    """A qualitative row: its tier's band in points and the declared score, if any."""
+
+    tier: str
+    lo: Decimal
+    hi: Decimal
+    declared: Decimal | None
+    violated: bool
+
+
+#: What an item's score was computed from.
+Trace = Said | ItemFormula | RowFormula | TierScore
+
+
+def _value_text(v: Value, display: str | None = None) -> str:
+    if display is not None:
+        return display
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, Decimal):
+        return fmt_number(v)
+    if isinstance(v, tuple):
+        return "[" + ", ".join(fmt_number(x) for x in v) + "]"
+    return f"“{v}”"
+
+
+@in_engine_context
+def render(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None = None,
+           display: Mapping[str, str] | None = None, parent: int = 0) -> str:
+    """`expr` with the form's values in place of names, only the taken branch of each ``if``."""
+    shown = display or {}
+
+    def again(e: nodes.Expr, p: int = 0) -> str:
+        return render(e, env, weight, shown, p)
+
+    def hook(e: nodes.Expr, p: int) -> str | None:
+        match e:
+            case nodes.Str(value=value):
+                return f"“{value}”"
+            case nodes.BoolLit(value=value):
+                return "是" if value else "否"
+            case nodes.WeightRef():
+                return fmt_number(weight) if weight is not None else "weight"
+            case nodes.Ref(name=name):
+                return _value_text(env[name], shown.get(name)) if name in env else f"{name}(缺)"
+            case nodes.InSet(operand=operand, options=options):
+                text = f"{again(operand, 5)} ∈ {{{'，'.join(again(o) for o in options)}}}"
+                return f"({text})" if 4 < p else text
+            case nodes.Call(func="ratio", args=(b, a)):
+                return f"ratio({again(b, 6)} ÷ {again(a, 7)})"
+            case nodes.If(cond=cond, then=then, else_=else_):
+                return _taken(cond, then, else_, p)
+        return None
+
+    def _taken(cond: nodes.Expr, then: nodes.Expr, else_: nodes.Expr, p: int) -> str:
+        try:
+            taken = eval_expr(cond, env, weight)
+        except (EvalError, ArithmeticError, TypeError):
+            text = f"若 {again(cond)} 则 {again(then)} 否则 {again(else_)}"
+            return f"({text})" if p > 0 else text
+        branch = again(then if taken else else_, p)
+        flag = cond.operand if isinstance(cond, nodes.Not) else cond
+        if isinstance(flag, nodes.Ref) and isinstance(env.get(flag.name), bool):
+            return f"{flag.name}为{'是' if env[flag.name] else '否'} → {branch}"
+        if isinstance(then if taken else else_, nodes.Num):
+            return f"({again(cond) if taken else '非 ' + again(cond, 3)} → {branch})"
+        return branch
+
+    return unparse.expr(expr, parent, hook, unparse.MATH)
+
+
+_TRUE = {">=": "≥", ">": ">", "<=": "≤", "<": "低于", "==": "=", "!=": "≠"}
+_FALSE = {">=": "未达到", ">": "未超过", "<=": "超过", "<": "不低于", "==": "≠", "!=": "="}
+
+
+def _constant(e: nodes.Expr) -> bool:
+    return isinstance(e, (nodes.Num, nodes.WeightRef))
+
+
+def _got(score: Decimal, weight: Decimal, places: int) -> str:
+    return f"得满分 {fmt_score(score, places)}" if score == weight and score > 0 else f"得 {fmt_score(score, places)} 分"
+
+
+def _guard(cond: nodes.Expr, taken: bool) -> bool:
+    """``target > 0`` taken: a guard against dividing by zero, not worth a word."""
+    return taken and isinstance(cond, nodes.Compare) and cond.op in (">", "!=") and isinstance(cond.right, nodes.Num) \
+        and cond.right.value == 0
+
+
+def _side_text(e: nodes.Expr, other: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None,
+               display: Mapping[str, str]) -> str:
+    """One side of a comparison: a name with its value (as a percentage beside a percentage)."""
+    if isinstance(e, nodes.Ref) and e.name not in display and isinstance(env.get(e.name), Decimal):
+        value = env[e.name]
+        assert isinstance(value, Decimal)
+        shown = f"{fmt_number(value * 100)}%" if isinstance(other, nodes.Num) and other.is_percent else fmt_number(value)
+        return f"{field_words(e.name)} {shown}"
+    return render(e, env, weight, display, 5)
+
+
+def _cond_words(cond: nodes.Expr, taken: bool, env: Mapping[str, Value], weight: Decimal | None,
+                display: Mapping[str, str]) -> str:
+    if isinstance(cond, nodes.Logic):
+        try:
+            truths = [bool(eval_expr(side, env, weight)) for side in (cond.left, cond.right)]
+        except (EvalError, ArithmeticError, TypeError):
+            truths = []
+        if truths:
+            sides = list(zip((cond.left, cond.right), truths))
+            if (cond.op == "and") == taken:  # every part agrees: say them all
+                return " 且 ".join(_cond_words(side, truth, env, weight, display) for side, truth in sides)
+            side, truth = next((x, t) for x, t in sides if t == taken)  # the part that decided
+            return _cond_words(side, truth, env, weight, display)
+    if isinstance(cond, nodes.Compare) and cond.op in ("==", "!=") and isinstance(cond.left, nodes.Ref) \
+            and isinstance(cond.right, nodes.Str) and cond.right.value == "":
+        empty = taken == (cond.op == "==")
+        return f"{field_words(cond.left.name)}{'为空' if empty else '已填写'}"
+    if isinstance(cond, nodes.Compare):
+        left = _side_text(cond.left, cond.right, env, weight, display)
+        right = _side_text(cond.right, cond.left, env, weight, display)
+        return f"{left} {(_TRUE if taken else _FALSE)[cond.op]} {right}"
+    text = render(cond, env, weight, display)
+    return text if taken else f"不满足 {text}"
+
+
+def condition_words(cond: nodes.Expr, truth: bool, env: Mapping[str, Value]) -> str:
+    """A condition that held (`truth`) or failed, in words: ``执行率 55% 未达到 60%``."""
+    return _cond_words(cond, truth, env, None, {})
+
+
+def taken_path(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None,
+               display: Mapping[str, str]) -> tuple[list[str], nodes.Expr]:
+    """The conditions of the ``if`` branches taken, in words, and the expression finally computed."""
+    conds: list[str] = []
+    while isinstance(expr, nodes.If):
+        try:
+            taken = bool(eval_expr(expr.cond, env, weight))
+        except (EvalError, ArithmeticError, TypeError):
+            break
+        if not _guard(expr.cond, taken):
+            conds.append(_cond_words(expr.cond, taken, env, weight, display))
+        expr = expr.then if taken else expr.else_
+    return conds, expr
+
+
+@in_engine_context
+def render_trace(trace: Trace | None, score: Decimal, places: int) -> str:
+    """An item's trace (recorded by either runner) as its explanation line."""
+    if trace is None:
+        return ""
+    got = fmt_score(score, places)
+    match trace:
+        case Said(text=text):
+            return text.replace("{score}", got)
+        case TierScore(tier=tier, lo=lo, hi=hi, declared=declared, violated=violated):
+            band = f"{fmt_number(lo)}–{fmt_number(hi)}"
+            if declared is None:
+                return f"{tier}：{band} 分，未填报得分，取上限 {got}"
+            if violated:
+                return f"{tier}：{band} 分，填报 {fmt_number(declared)} 在区间外，取 {got}"
+            return f"{tier}：{band} 分，采用填报得分 {got}"
+        case ItemFormula(expr=expr, env=env, weight=weight):
+            if isinstance(expr, nodes.Ref):
+                return f"{expr.name} = {got}"
+            conds, leaf = taken_path(expr, env, weight, {})
+            if conds and _constant(leaf):
+                return f"{'，'.join(conds)}，{_got(score, weight, places)}"
+            head = f"{'，'.join(conds)}：" if conds else ""
+            return f"{head}{render(leaf, env, weight)} = {got}"
+        case RowFormula(weight=weight, expr=expr, env=env, local=local):
+            scope: Mapping[str, Any] = ChainMap(local, env)  # type: ignore[arg-type]
+            row = local["__row__"]
+            display = {"target": row.target.display(),
+                       "actual": row.actual.display() if local["actual"] == row.actual.value
+                       else fmt_number(local["actual"])}
+            conds, leaf = taken_path(expr, scope, weight, display)
+            if conds and _constant(leaf):
+                return f"{'，'.join(conds)}，{_got(score, weight, places)}"
+            head = f"{'，'.join(conds)}：" if conds else ""
+            share = render(leaf, scope, weight, display, 6)
+            return f"{head}{fmt_number(weight)} × {share} = {got}"
+        case _:
+            _unknown(trace)
+
+
+def _unknown(trace: NoReturn) -> NoReturn:
+    """A trace kind render_trace does not know (mypy fails here when a kind is added and not worded)."""
+    raise TypeError(f"unknown trace {trace!r}")  # pragma: no cover
