@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, cli_aggregate, cli_serve
+from .cli_help import exit_codes as _exits
 from .errors import PerfrulesError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -382,12 +383,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 _EPILOG = """退出码 (exit status): 0 计分完成且无 error 级发现；1 有 error 级发现；2 表单或规则无法读取。
 文档: docs/ (语言参考 docs/language.zh.md, embedding guide docs/embedding.md)"""
-
-
-def _exits(*codes: str | None) -> str:
-    """A subcommand's own exit codes, for the end of its --help."""
-    lines = [f"  {c}" for c in codes if c]
-    return "退出状态 (exit status):\n" + "\n".join(lines) + "\n文档: docs/（docs/language.zh.md、docs/authoring.zh.md）"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,12 +7,15 @@ import json
 import sys
 from pathlib import Path
 
+from .cli_help import exit_codes
+
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
-_EXITS = """退出状态 (exit status):
-  0 汇总并计分，没有 error 级的发现
-  1 汇总并计分，有 error 级的发现
-  2 有表单或规则无法读取，或各表无法汇总（指标对不上、单位不一致等，会指出两处位置）"""
+_EXITS = exit_codes(
+    "0 汇总并计分，没有 error 级的发现",
+    "1 汇总并计分，有 error 级的发现",
+    "2 有表单或规则无法读取，或各表无法汇总（指标对不上、单位不一致等，会指出两处位置）",
+)
 
 
 def cmd_aggregate(args: argparse.Namespace) -> int:

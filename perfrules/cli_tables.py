@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .cli_help import exit_codes as _exits
+
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -96,11 +98,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     sys.stderr.write(summary.line() + "\n")
     sys.stdout.write(f"已写出报告 {out}\n")
     return summary.exit_status if summary.total else EXIT_UNREADABLE
-
-
-def _exits(*codes: str | None) -> str:
-    """A subcommand's own exit codes, for the end of its --help."""
-    return "退出状态 (exit status):\n" + "\n".join(f"  {c}" for c in codes if c)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
