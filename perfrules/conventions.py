@@ -15,6 +15,10 @@ tables fill in their own way:
   tier; failing that, the tier whose band holds the declared score
   (``tier-from-score``, info).  A declared score no band holds takes the
   nearest band, and the scorer reports the existing ``band-violation``.
+
+Before all that, a row selected by a ``when`` class whose formula reads no target
+(:func:`class_reading`) is scored by that formula whatever its target says (``—``, blank, a
+sentence): only the cells the formula reads must be numbers.
 """
 
 from __future__ import annotations
@@ -121,7 +125,7 @@ class ClassReading:
 
 
 def class_reading(row: Row, cells: tuple[str, ...]) -> ClassReading | None:
-    """How a ``when`` class scores a row that is not two numbers; None when its formula cannot.
+    """How a ``when`` class whose formula reads no target scores a row; None when it cannot.
 
     The formula reads the cells in `cells` (``actual``, ``target``) as numbers, so it scores the
     row when exactly those are numbers: one that reads no target scores a row whose target is

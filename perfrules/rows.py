@@ -68,7 +68,7 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
 
     `row_class` is the first ``when`` class the row belongs to: its formula wins over ≥ / ≤.
     """
-    if row_class is not None and not row.quantitative:  # a class formula that reads no target
+    if row_class is not None and "target" not in row_class.cells:  # a class formula that reads no target
         read = class_reading(row, row_class.cells)
         if read is not None:
             return RowPlan("quant", row_class.formula, ("class", class_words(row_class), *read.why), read.actual,

@@ -200,3 +200,10 @@ def test_equal_scores_like_the_published_rule(target: int, actual: int) -> None:
     else:
         expected = min(D(50) * actual / target, D(50)).quantize(D("0.01"), rounding="ROUND_HALF_UP")
     assert r.item("数量").score == expected
+
+
+def test_a_class_formula_reading_no_cell_ignores_a_unit_mismatch_it_does_not_read() -> None:
+    # 预算执行率 ≥95% beside 90万元: units differ, but the formula reads neither cell: 100 × 45 ÷ 50 = 90.
+    r = score(management([row("预算执行率", "≥95%", "90万元", 100)], {"adjusted": 50, "executed": 45}), RULES)
+    assert r.total == D(90) and "unit-mismatch" not in codes(r)
+    assert r.to_dict()["items"][0]["detail"]["reason"].endswith("年度指标值 '≥95%' 不参与计分）")
