@@ -13,6 +13,7 @@ import pytest
 
 from perfrules.api import Scorer
 from perfrules.areas import PROVINCES, is_province
+from perfrules.notation import read_cell
 
 
 def fallback(jurisdiction: str) -> list[tuple[str, str]]:
@@ -52,3 +53,46 @@ def test_thirty_four_province_level_areas() -> None:
     assert len(set(PROVINCES)) == 34
     assert all(is_province(p) for p in PROVINCES)
     assert is_province("内蒙古") and is_province("新疆") and not is_province("黄石市")
+
+
+# ---------------------------------------------------------------- comparators as printed
+
+
+@pytest.mark.parametrize("text, relation", [
+    ("﹦72890元", "="), ("＞＝90%", ">="), ("＜＝5次", "<="), ("﹥3个", ">"), ("﹤3个", "<"), ("等于100%", "="),
+    ("大于等于1次", ">="), ("小于等于1个", "<="),
+])
+def test_comparators_as_templates_print_them(text: str, relation: str) -> None:
+    q = read_cell(text)
+    assert q is not None and q.relation == relation
+
+
+# ---------------------------------------------------------------- an OCR'd actual
+
+
+def ocr(target: str, actual: str, declared: int | None = 40) -> list[tuple[str, str]]:
+    data: dict[str, Any] = {
+        "kind": "project", "jurisdiction": "湖北省", "year": 2020, "ruleset": "national/project-2020",
+        "budget": {"adjusted": 10, "executed": 10},
+        "indicators": [{"level1": "产出指标", "name": "人数", "weight": 50, "target": "≥1人", "actual": "1人"},
+                       {"level1": "效益指标", "name": "效益", "weight": 30, "target": "≥1人", "actual": "1人"},
+                       {"level1": "满意度指标", "name": "满意度", "weight": 10, "target": target, "actual": actual,
+                        "declared_score": declared}]}
+    result = Scorer().score(data)
+    return [(f.severity, f.message) for f in result.findings if f.code == "ocr-suspect"]
+
+
+def test_an_actual_copying_the_target_with_its_comparator_read_as_2() -> None:
+    # 湖北 2020 长江禁捕: target 90%, actual 290% — the table copied ≥90% and the scan read ≥ as 2.
+    ((severity, message),) = ocr("90%", "290%")
+    assert severity == "warning"
+    assert message == ("满意度: 实际完成值 '290%' 超过 100%，可能是 “≥90%” 被识别错（表上常照抄目标值连同 ≥，扫描件又常把 ≥ "
+                       "识别成 2），与年度指标值 '90%' 相符；按表上文字计分，如属识别错误请更正")
+    ((_, other),) = ocr("≥85%", "295%")  # not a copy of the target, still a rate over 100%
+    assert "“≥95%”" in other and "相符" not in other
+
+
+@pytest.mark.parametrize("target, actual", [("≥200人", "250人"), ("≥6次", "26次"), ("≤100万元", "2100万元"),
+                                            ("90%", "92%"), ("≥90%", "200%"), ("≤5%", "25%")])
+def test_a_plausible_actual_starting_with_2_is_not_suspect(target: str, actual: str) -> None:
+    assert ocr(target, actual) == []
