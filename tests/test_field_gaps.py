@@ -96,3 +96,28 @@ def test_an_actual_copying_the_target_with_its_comparator_read_as_2() -> None:
                                             ("90%", "92%"), ("≥90%", "200%"), ("≤5%", "25%")])
 def test_a_plausible_actual_starting_with_2_is_not_suspect(target: str, actual: str) -> None:
     assert ocr(target, actual) == []
+
+
+# ---------------------------------------------------------------- level-1 labels inside a goal
+
+
+def hubei(level1_weights: dict[str, tuple[str, list[int]]]) -> list[tuple[str, str]]:
+    rows = [{"goal": 1, "level1": label, "name": f"{part}{i}", "weight": w, "target": "≥1个", "actual": "1个"}
+            for part, (label, weights) in level1_weights.items() for i, w in enumerate(weights)]
+    data = {"kind": "project", "jurisdiction": "湖北省", "year": 2020, "ruleset": "hubei/project-2020",
+            "budget": {"adjusted": 10, "executed": 10}, "indicators": rows}
+    result = Scorer().score(data)
+    return [(f.code, f.message) for f in result.findings if f.code.startswith("form-weights")]
+
+
+def test_level1_labels_inside_a_goal_belong_to_their_parts() -> None:
+    # 年度绩效目标1 draws by goal; 产出指标(50分) over 30 + 20, 效益指标(30分) over 30: each label matches
+    # its rows, the goal's weight is the rows' 80 (within 0–80): used, no label error.
+    found = hubei({"产出": ("产出指标(50分)", [30, 20]), "效益": ("效益指标(30分)", [30])})
+    assert [c for c, _ in found] == ["form-weights"]
+
+
+def test_a_label_inside_a_goal_that_its_rows_contradict_is_an_error() -> None:
+    # 产出指标(60分) over 30 + 20 = 50: the label and its rows disagree.
+    found = hubei({"产出": ("产出指标(60分)", [30, 20]), "效益": ("效益指标(30分)", [30])})
+    assert ("form-weights-label", "年度绩效目标1 中的 产出指标: 表上标注 60 分，各行分值之和为 50") in found

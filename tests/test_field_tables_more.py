@@ -4,7 +4,7 @@ Each form's source (address, title) is in the comment at its top; the expected v
 worked out by hand from the rules that apply (arithmetic in each docstring).  Where a table
 shows a convention the engine does not read yet, the test holds the hand-worked CORRECT value
 and is marked ``xfail(strict=True)`` with what is missing: the day the convention lands, the
-strict mark fails and must be removed (branch ``field2`` removed three: ﹦, 等于, the 290% actual).  Beside each such test, one without the mark pins what
+strict mark fails and must be removed (branch ``field2`` removed all four: ﹦, 等于, the 290% actual, labels inside a goal).  Beside each such test, one without the mark pins what
 is already right in the same table, so the table is not untested meanwhile.
 """
 
@@ -166,9 +166,6 @@ def test_hubei_2020_template_real_table_weights_over_the_total() -> None:
     assert "100" in over.message and "0–80" in over.message
 
 
-@pytest.mark.xfail(strict=True, reason="misread: the labels 产出指标(60分) and 效益指标(40分) belong to two level-1 "
-                                       "parts inside 年度绩效目标1 and each matches its own rows, but they are "
-                                       "taken for two different labels of 年度绩效目标1 (error form-weights-label)")
 def test_hubei_2020_level1_labels_inside_a_goal_are_not_a_conflict() -> None:
     r = _score(HUBEI_2020_FUWU)
     assert r.total == D(90)
