@@ -148,8 +148,9 @@ def plan_weights(model: Model, form: Form) -> Plan:
     for node in model.root:
         mine = drawn.get(node.id, [])
         written = set().union(*(labels.get(r.level1, set()) for r in mine)) if mine else set()
-        if len({r.level1 for r in mine}) > 1:  # several level-1 parts in one section (a goal): the labels
-            findings.extend(_part_labels(node.name, mine, labels, line))  # are the parts', not the section's
+        if written and len({r.level1 for r in mine}) > 1:
+            # several level-1 parts in one section (a goal): the labels are the parts', not the section's
+            findings.extend(_part_labels(node.name, mine, labels, line))
             written = set()
         if node.adjust is None:
             if written and written != {node.weight}:
