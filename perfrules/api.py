@@ -18,12 +18,14 @@ from typing import Any
 
 from . import nodes
 from .aggregate import Aggregated, aggregate_forms
+from .areas import is_province
 from .check import check_chain
 from .compiler import Program
 from .errors import Diagnostic, FormError, LookupFailure, PerfrulesError, RulesetError
 from .fallback import nearest_later, notice
 from .forms import Form, RawForm, read_form
 from .formweights import adapt, mark_reached, weights_key
+from .header import NATIONAL
 from .interpreter import interpret
 from .model import Model
 from .parser import parse_text
@@ -161,11 +163,12 @@ def _noting(result: Result, extra: list[Finding]) -> Result:
 def _fallback(form: Form, entry: Entry, registry: Registry) -> Finding:
     """The ``ruleset-fallback`` finding: no ruleset of the form's own area, a wider area's is used.
 
-    A warning when no ruleset knows the form's top-level area (``火星``: probably a typo),
-    information otherwise (``湖北省/黄石市/铁山区`` scored by 黄石市's rules, as intended).
+    A warning when neither a ruleset nor the list of provinces knows the form's top-level area
+    (``火星``: probably a typo), information otherwise (``湖北省/黄石市/铁山区`` scored by 黄石市's
+    rules, ``安徽省/池州市`` by the national ones, as intended).
     """
     top = form.jurisdiction[:1]
-    known = any(e.jurisdiction[:1] == top for e in registry.entries())
+    known = any(e.jurisdiction[:1] == top for e in registry.entries()) or (bool(top) and is_province(top[0]))
     asked = "/".join(form.jurisdiction)
     used = entry.jurisdiction_text()
     rule = f"{entry.id}（{entry.years_text()}）"
@@ -240,7 +243,8 @@ class Scorer:
         else:
             entry = self._lookup(form)
             path = entry.path
-            if entry.jurisdiction != form.jurisdiction:
+            national = not entry.jurisdiction and len(form.jurisdiction) == 1 and form.jurisdiction[0] in NATIONAL
+            if entry.jurisdiction != form.jurisdiction and not national:  # 全国 asked, 全国 found: no fallback
                 notes.append(_fallback(form, entry, self.registry))
             if not entry.in_force(form.year):
                 notes.append(notice(form, entry))
