@@ -11,6 +11,7 @@ and picklable (it is rebuilt from its source text in the receiving process).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from .aggregate import Aggregated, aggregate_forms
 from .areas import is_province
 from .check import check_chain
 from .compiler import Program
-from .errors import Diagnostic, FormError, LookupFailure, PerfrulesError, RulesetError
+from .errors import Diagnostic, EngineError, FormError, LookupFailure, PerfrulesError, RulesetError
 from .fallback import nearest_later, notice
 from .forms import Form, RawForm, read_form
 from .formweights import adapt, mark_reached, weights_key
@@ -86,7 +87,10 @@ class Ruleset:
         ``result.reached`` holds the rubric cells the form exercised.
         """
         read = self._form(form)
-        return _noting(self._score(read, coverage), mismatches(self.model, read))
+        try:
+            return _noting(self._score(read, coverage), mismatches(self.model, read))
+        except EngineError as err:
+            raise self._excerpted(err) from None
 
     def _score(self, read: Form, coverage: bool = False) -> Result:
         """Score an already-read form (the form's own weights where the ruleset admits them)."""
@@ -117,8 +121,17 @@ class Ruleset:
     def interpret(self, form: Form | RawForm | Mapping[str, Any], *, coverage: bool = False) -> Result:
         """Score a form with the plain tree-walking interpreter (same result as :meth:`evaluate`)."""
         read = self._form(form)
-        result = interpret(*adapt(self.model, read), coverage=coverage)
+        try:
+            result = interpret(*adapt(self.model, read), coverage=coverage)
+        except EngineError as err:
+            raise self._excerpted(err) from None
         return _noting(mark_reached(result) if coverage else result, mismatches(self.model, read))
+
+    def _excerpted(self, err: EngineError) -> EngineError:
+        """`err` with the ruleset text of each located line, so it renders with a caret excerpt."""
+        texts = {f.path: f.text for f in self._chain}
+        return EngineError([dataclasses.replace(d, source=texts.get(d.file)) if d.source is None and d.line else d
+                            for d in err.diagnostics])
 
     # -- pickling: rebuild from source in the receiving process
     def __reduce__(self) -> tuple[Any, ...]:
