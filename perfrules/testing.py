@@ -35,6 +35,7 @@ from .model import FactSpec, Model, NodeSpec
 from .notation import Quantity
 from .operations import in_engine_context
 from .result import Result
+from .testing_rows import ROW_KEYS, class_choices, literal_constraints, section_weights
 from .values import fmt_number
 
 __all__ = ["GuaranteeViolation", "assert_guarantees", "check_guarantees", "forms", "guarantee_test", "load",
@@ -156,27 +157,7 @@ def _row(draw: st.DrawFn, model: Model, fields: dict[str, Any], weight: Decimal)
     return row
 
 
-def _constraints(expr: nodes.Expr | None) -> dict[str, list[Any]]:
-    """Literal values a ``rows where`` condition asks for (from its conjunction of == and in)."""
-    out: dict[str, list[Any]] = {}
-    if expr is None:
-        return out
-    if isinstance(expr, nodes.Logic) and expr.op == "and":
-        for side in (expr.left, expr.right):
-            for k, v in _constraints(side).items():
-                out.setdefault(k, v)
-        return out
-    if isinstance(expr, nodes.Logic):  # or: take the left alternative
-        return _constraints(expr.left)
-    if isinstance(expr, nodes.Compare) and expr.op == "==" and isinstance(expr.left, nodes.Ref):
-        lit = expr.right
-        if isinstance(lit, (nodes.Num, nodes.Str)):
-            out[expr.left.name] = [lit.value]
-    if isinstance(expr, nodes.InSet) and isinstance(expr.operand, nodes.Ref):
-        vals = [o.value for o in expr.options if isinstance(o, (nodes.Num, nodes.Str))]
-        if vals:
-            out[expr.operand.name] = vals
-    return out
+_constraints = literal_constraints  # literal values a ``rows where`` condition asks for
 
 
 @st.composite
@@ -260,14 +241,17 @@ def _forms(draw: st.DrawFn, model: Model) -> dict[str, Any]:
     if facts:
         form["facts"] = facts
     rows: list[dict[str, Any]] = []
+    given = draw(section_weights(model))  # the ruleset's, or other weights for adjustable sections
     for section in _rows_sections(model):
         cons = _constraints(section.rows_where)
-        weights = draw(_split(section.weight, model.places))
+        classes = class_choices(model, cons)  # ``when`` classes a row of this section may belong to
+        weights = draw(_split(given.get(section.id, section.weight), model.places))
         for w in weights:
             fields: dict[str, Any] = {}
-            for key in ("goal", "level1", "level2", "name"):
-                if key in cons:
-                    value = draw(st.sampled_from(cons[key]))
+            wanted = draw(st.sampled_from(classes)) if classes and draw(st.booleans()) else cons
+            for key in ROW_KEYS:
+                if key in wanted:
+                    value = draw(st.sampled_from(wanted[key]))
                     fields[key] = int(value) if key == "goal" else value
             if "goal" not in fields:
                 fields["goal"] = 1
