@@ -28,7 +28,6 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from . import nodes
 from .api import Ruleset, load_ruleset
 from .forms import Form, read_form
 from .model import FactSpec, Model, NodeSpec
@@ -248,7 +247,9 @@ def _forms(draw: st.DrawFn, model: Model) -> dict[str, Any]:
         weights = draw(_split(given.get(section.id, section.weight), model.places))
         for w in weights:
             fields: dict[str, Any] = {}
-            wanted = draw(st.sampled_from(classes)) if classes and draw(st.booleans()) else cons
+            wanted = cons
+            if classes and draw(st.booleans()):
+                wanted = draw(st.sampled_from(classes))
             for key in ROW_KEYS:
                 if key in wanted:
                     value = draw(st.sampled_from(wanted[key]))
