@@ -248,7 +248,7 @@ def _forms(draw: st.DrawFn, model: Model) -> dict[str, Any]:
         for w in weights:
             fields: dict[str, Any] = {}
             wanted = cons
-            if classes and draw(st.booleans()):
+            if draw(st.booleans()) and classes:
                 wanted = draw(st.sampled_from(classes))
             for key in ROW_KEYS:
                 if key in wanted:
