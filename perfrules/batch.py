@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -124,17 +125,49 @@ def jsonl_forms(data: bytes, path: str) -> Iterator[tuple[str, RawForm | Perfrul
             yield jsonl_form(path, no, line)
 
 
+#: A number that may be beyond the bounds: an exponent, NaN or Infinity, or 16 or more digits and
+#: points (a plain numeral of at most 15 is within every bound: |x| < 10^15, ≥ 10^-13 when not zero,
+#: ≤ 15 digits).  Every JSON number follows ``:``, ``[`` or ``,``; text in a string that looks like
+#: one only costs the full check.
+_MAYBE_UNBOUNDED = re.compile(r"[:\[,]\s*-?(?:[0-9.]{16}|[0-9.]*[eE]|NaN|Infinity)")
+
+
 def jsonl_form(path: str, no: int, line: bytes) -> tuple[str, RawForm | PerfrulesError]:
-    """Line `no` of the JSON Lines file `path`: its form, or why it is not one."""
+    """Line `no` of the JSON Lines file `path`: its form, or why it is not one.
+
+    A line that may hold a number beyond the bounds (or NaN, Infinity) is marked unbounded, and
+    reading the form checks every value, reporting each such number at its path.
+    """
     source = f"{path}:{no}"
+    repeated: list[str] = []
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) != len(pairs):
+            repeated.append(_repeated_key(pairs))
+        return out
+
     try:
-        doc = json.loads(line.decode("utf-8-sig"), parse_float=Decimal)
+        text = line.decode("utf-8-sig")
+        doc = json.loads(text, parse_float=Decimal, object_pairs_hook=mapping)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
         col = e.colno if isinstance(e, json.JSONDecodeError) else 1
         return source, FormError([Diagnostic("error", "json", f"第 {no} 行不是有效的 JSON: {msg}", path, no, col,
                                              hint="JSON Lines 文件每行一个完整的表单对象")])
-    return source, RawForm(doc, source, {"$": (no, 1)})
+    if repeated:
+        return source, FormError([Diagnostic("error", "json", f"第 {no} 行: 键 {repeated[0]} 重复出现", path, no, 1,
+                                             hint="删除重复的键；同一个键只能写一次")])
+    return source, RawForm(doc, source, {"$": (no, 1)}, bounded=_MAYBE_UNBOUNDED.search(text) is None)
+
+
+def _repeated_key(pairs: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ""  # pragma: no cover - called only when a key repeats
 
 
 def iter_inputs(paths: Iterable[str], defaults: ReadDefaults | None = None) -> Iterator[

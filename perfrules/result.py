@@ -131,8 +131,9 @@ class Result:
                     d["declared_within_tolerance"] = True
             d["explain"] = it.explain
             d["path"] = it.path
-            if it.detail:
-                d["detail"] = dict(it.detail)
+            detail = it.detail
+            if detail:
+                d["detail"] = dict(detail)
             if not it.applicable:
                 d["applicable"] = False
             items.append(d)
