@@ -58,6 +58,7 @@ class RawForm:
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _DEC = re.compile(r"^[-+]?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+_NUMERAL_START = frozenset("+-.0123456789")  # how every text _INT or _DEC matches begins
 
 
 def _plain_scalar(text: str) -> Any:
@@ -66,6 +67,8 @@ def _plain_scalar(text: str) -> Any:
     low = text.lower()
     if low in ("true", "false"):
         return low == "true"
+    if text[0] not in _NUMERAL_START:  # neither pattern can match: text
+        return text
     if _INT.match(text):
         return int(text)
     if _DEC.match(text) and any(ch.isdigit() for ch in text):
