@@ -91,7 +91,7 @@ def _path_key(parent: str, key: Any) -> str:
     if path is not None:
         return path
     path = _new_path_key(parent, key)
-    if len(_PATHS) >= 100_000:
+    if len(_PATHS) >= 20_000:
         _PATHS.clear()
     _PATHS[(parent, key)] = path
     return path

@@ -178,9 +178,16 @@ def taken_path(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | Non
 @in_engine_context
 def render_trace(trace: Trace | None, score: Decimal, places: int) -> str:
     """An item's trace (recorded by either runner) as its explanation line."""
+    return trace_words(trace, score, places)
+
+
+def trace_words(trace: Trace | None, score: Decimal, places: int, got: str | None = None) -> str:
+    """:func:`render_trace` for a caller already in the engine's context; `got` is the score as
+    ``fmt_score(score, places)`` words it, when the caller has it already."""
     if trace is None:
         return ""
-    got = fmt_score(score, places)
+    if got is None:
+        got = fmt_score(score, places)
     match trace:
         case Said(text=text):
             return text.replace("{score}", got)
