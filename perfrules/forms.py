@@ -169,6 +169,13 @@ def _fast_check() -> Any:
     return fastjsonschema.compile(schema)
 
 
+def prepare_reading() -> None:
+    """Build the fast validator and the table of numeric fields now (a batch's parent calls this
+    before starting its workers, so each inherits them instead of building its own)."""
+    _fast_check()
+    _numeric_tree()
+
+
 def is_valid_form(data: Any) -> bool:
     """Whether `data` follows the form schema (fast path)."""
     import fastjsonschema

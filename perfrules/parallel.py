@@ -33,6 +33,7 @@ from .batch import (
 )
 from .errors import FormError
 from .files import iter_user_lines
+from .forms import prepare_reading
 
 #: JSON Lines per task; files per task.
 LINES_PER_TASK = 256
@@ -208,4 +209,5 @@ def score_in_parallel(args: Any) -> int | None:
                         not args.no_prove, args.format, args.command == "explain")
     scorer_and_defaults(settings.ruleset, list(settings.paths), settings.jurisdiction, settings.year,
                         settings.kind, prove=settings.prove)  # a bad --ruleset is reported here, once
+    prepare_reading()
     return run_score_parallel(settings, inputs, args.forms, jobs)
