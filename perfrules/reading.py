@@ -123,6 +123,27 @@ def _yaml_documents(text: str, source: str, loader: Any = yaml.SafeLoader) -> li
     lines: Lines = {}
     root: Any = None
     nodes = 0
+
+    def attach(value: Any, mark: Any) -> None:
+        """`value` into the open mapping (under its pending key) or sequence, or as the root."""
+        nonlocal root
+        if not stack:
+            root = value
+            lines["$"] = (mark.line + 1, mark.column + 1)
+            return
+        top = stack[-1]
+        container = top[0]
+        if type(container) is dict:
+            key = top[2]
+            container[key] = value
+            top[2] = None
+            path = _path_key(top[1], key)
+        else:
+            path = _path_key(top[1], len(container))
+            container.append(value)
+        if path not in lines:
+            lines[path] = (mark.line + 1, mark.column + 1)
+
     try:
         parser = loader(text)
         try:
@@ -143,29 +164,15 @@ def _yaml_documents(text: str, source: str, loader: Any = yaml.SafeLoader) -> li
                         if problem is not None:
                             raise _err(source, f"数值 {raw[:40]} {problem[0]}", mark.line + 1, mark.column + 1, text,
                                        problem[1])
-                    if stack:
-                        top = stack[-1]
-                        container = top[0]
-                        if type(container) is dict:
-                            key = top[2]
-                            if key is None:  # a key
-                                if raw in container:
-                                    raise _err(source, f"键 {raw} 重复出现", mark.line + 1, mark.column + 1, text,
-                                               "删除重复的一行；同一个键只能写一次")
-                                top[2] = raw
-                                lines.setdefault(_path_key(top[1], raw), (mark.line + 1, mark.column + 1))
-                                continue
-                            container[key] = value
-                            top[2] = None
-                            path = _path_key(top[1], key)
-                        else:
-                            path = _path_key(top[1], len(container))
-                            container.append(value)
-                        if path not in lines:
-                            lines[path] = (mark.line + 1, mark.column + 1)
+                    top = stack[-1] if stack else None
+                    if top is not None and type(top[0]) is dict and top[2] is None:  # a key
+                        if raw in top[0]:
+                            raise _err(source, f"键 {raw} 重复出现", mark.line + 1, mark.column + 1, text,
+                                       "删除重复的一行；同一个键只能写一次")
+                        top[2] = raw
+                        lines.setdefault(_path_key(top[1], raw), (mark.line + 1, mark.column + 1))
                     else:
-                        root = value
-                        lines["$"] = (mark.line + 1, mark.column + 1)
+                        attach(value, mark)
                 elif kind is MappingStartEvent or kind is SequenceStartEvent:
                     if ev.anchor:
                         raise _anchor_error(source, mark, text)
@@ -186,22 +193,7 @@ def _yaml_documents(text: str, source: str, loader: Any = yaml.SafeLoader) -> li
                     stack.append([{} if kind is MappingStartEvent else [], path, None, mark])
                 elif kind is MappingEndEvent or kind is SequenceEndEvent:
                     container, _, _, smark = stack.pop()
-                    if stack:
-                        top = stack[-1]
-                        parent = top[0]
-                        if type(parent) is dict:
-                            key = top[2]
-                            parent[key] = container
-                            top[2] = None
-                            path = _path_key(top[1], key)
-                        else:
-                            path = _path_key(top[1], len(parent))
-                            parent.append(container)
-                        if path not in lines:
-                            lines[path] = (smark.line + 1, smark.column + 1)
-                    else:
-                        root = container
-                        lines["$"] = (smark.line + 1, smark.column + 1)
+                    attach(container, smark)
                 elif kind is AliasEvent:
                     raise _anchor_error(source, mark, text)
                 elif kind is DocumentStartEvent:
