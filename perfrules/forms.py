@@ -166,7 +166,8 @@ def _fast_check() -> Any:
 
     schema = copy.deepcopy(form_schema())  # fastjsonschema rewrites the $refs of what it is given
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return fastjsonschema.compile(schema)
+    # use_default=False: the check must not write the schema's defaults into the caller's data
+    return fastjsonschema.compile(schema, use_default=False)
 
 
 def prepare_reading() -> None:

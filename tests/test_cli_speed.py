@@ -219,3 +219,12 @@ def test_jobs_refuse_the_same_numbers(tmp_path: Path, capsys: pytest.CaptureFixt
     records = [json.loads(line) for line in one[1].out.splitlines()]
     assert len(records) == len(lines)
     assert [("error" in r) for r in records[:15]] == [True] * 6 + [False] * 3 + [True] * 3 + [False] * 3
+
+
+def test_reading_a_dict_leaves_the_callers_data_as_it_was() -> None:
+    """The fast check once wrote the schema's default (``goal: 1``) into the embedder's rows."""
+    row = {"level2": "数量指标", "name": "r", "weight": 20, "target": "100", "actual": "95"}
+    form = {"kind": "project", "jurisdiction": "全国", "year": 2024, "indicators": [row]}
+    before = json.dumps(form, ensure_ascii=False)
+    assert read_form(form).rows[0].goal == 1  # the default still holds when reading
+    assert json.dumps(form, ensure_ascii=False) == before
