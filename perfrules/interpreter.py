@@ -19,13 +19,12 @@ from .model import CheckSpec, Model, NodeSpec, RowClass
 from .result import Result, SectionResult
 from .run import score_form
 from .rows import row_fields
+from .row_section import score_rows
 from .scoring import (
     Collector,
     score_leaf,
-    score_row,
     section_total,
     select_rows,
-    weights_audit,
 )
 from .values import Value
 
@@ -91,9 +90,7 @@ class Interpreter:
                 return where is None or bool(eval_expr(where, row_fields(row), row.weight))
 
             rows = select_rows(coll, node, coll.form, claimed, matches)
-            weights_audit(coll, node, rows)
-            items = [score_row(model, coll, node, r, i + 1, env, self) for i, r in enumerate(rows)]
-            return section_total(model, coll, node, parent, [it.score for it in items], [it.id for it in items])
+            return score_rows(model, coll, node, parent, rows, env, self)
         if node.is_leaf:
             item = score_leaf(model, coll, node, env, parent or node.id, self)
             if parent is None:
