@@ -54,8 +54,7 @@ class Interpreter:
 
     def formula(self, direction: str, env: dict[str, Value], local: dict[str, Any], weight: Decimal) -> Value:
         assert self.model.policy is not None
-        scope: Mapping[str, Value] = ChainMap(local, env)
-        return eval_expr(self.model.policy.formulas[direction], scope, weight)
+        return eval_expr(self.model.policy.formulas[direction], _scope(local, env), weight)
 
     def check(self, check: CheckSpec, env: dict[str, Value], local: dict[str, Any] | None) -> Value:
         scope: Mapping[str, Value] = ChainMap(local, env) if local else env
@@ -101,3 +100,11 @@ class Interpreter:
         total = section_total(model, coll, node, parent, parts, [c.id for c in node.children])
         coll.sections.insert(index, coll.sections.pop())  # a section is listed before its children
         return total
+
+
+def _scope(local: Mapping[str, Any], env: dict[str, Value]) -> Mapping[str, Value]:
+    """`local`'s names over `env`'s: one merged dict when the form's values are few (look-ups at C
+    speed), a ChainMap otherwise (no copy of a large table of facts)."""
+    if len(env) <= 24:
+        return {**env, **local}
+    return ChainMap(local, env)  # type: ignore[arg-type]

@@ -73,8 +73,10 @@ def score_rows(model: Model, coll: Collector, node: NodeSpec, parent: str | None
                 try:
                     raw = multiply(weight, formula(direction, env, local, weight))  # type: ignore[arg-type]
                     score = round_to(raw, places, mode)
-                except (EvalError, NON_FINITE):
+                except EvalError:
                     score = None  # the general rule reports it
+                except NON_FINITE:
+                    score = None  # the general rule turns it into the located engine error
                 if score is not None and 0 <= score <= weight:
                     if reached is not None:
                         reached.add(Cell("direction", direction, ""))

@@ -86,6 +86,7 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
         if t.unit == a.unit and t.value > 0 and a.value >= 0 and row_class is None:  # the common row, quickly
             relation = t.relation
             direction = _RELATION_DIRECTION.get(relation)
+            fast_why: tuple[str, ...]
             if direction is not None:
                 copy = a.relation == relation and a.value == t.value and copies_target(row)
                 fast_why = _COPIED[relation] if copy else _RELATION_WHY[relation]
