@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .conventions import (class_reading, copies_target, judge_cells, no_formula_message, reason_of,
-                          unread_cells)
+from .conventions import (class_reading, copies_target, equal_as_unsigned_message, judge_cells,
+                          no_formula_message, reason_of, unread_cells)
 from .forms import Row
 from .model import BandSpec, Policy, RowClass
 from .names import EQUAL, ROW_FIELDS
@@ -126,6 +126,10 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
                 why = ("relation", t.relation, "copy")
         else:
             direction, why = _unsigned(policy, row)
+        if direction == EQUAL and EQUAL not in policy.formulas:  # 等值 without an equal formula: said, then unsigned
+            direction, why = _unsigned(policy, row)
+            notes.append(("warning", "equal-as-unsigned", equal_as_unsigned_message(row.name, row.target_text,
+                                                                                   direction)))
         if direction not in policy.formulas:
             return RowPlan("bad", problem=("error", "no-formula",
                                            no_formula_message(row.name, row.target_text, direction)))

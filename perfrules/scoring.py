@@ -547,6 +547,8 @@ def select_rows(coll: Collector, node: NodeSpec, form: Form, claimed: dict[int, 
 
 def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None:
     if form.rows and not claimed:  # the ruleset knows none of the table's parts: say it once
+        # the message names every part of the ruleset: one missing-rows per section would only repeat it
+        coll.findings[:] = [f for f in coll.findings if f.code != "missing-rows"]
         coll.add("error", "unknown-table-parts", "$.indicators", unknown_parts_message(form.rows, coll.sections))
         return
     for row in form.rows:
