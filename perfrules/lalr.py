@@ -42,6 +42,11 @@ SHIFT, REDUCE, PASS = 0, 1, 2  # PASS: a ``?rule`` of one symbol, whose value is
 Action = tuple[int, int, Any, str]
 
 
+#: How a state's lexer is run: its regular expression's ``match``, its keywords (text → terminal,
+#: for NAME) and its terminals whose pattern Lark cannot rule out spanning lines.
+Scanner = tuple[Callable[[str, int], "re.Match[str] | None"], dict[str, str], frozenset[str]]
+
+
 @dataclass(frozen=True)
 class LeanTables:
     """Lark's parse table, reductions and per-state lexers, in the shape the loop reads."""
@@ -49,8 +54,9 @@ class LeanTables:
     start: int
     end: int
     actions: dict[int, dict[str, Action]]
-    scanners: dict[int, tuple[Callable[[str, int], re.Match[str] | None], dict[str, str]]]
-    multiline: frozenset[str]  # terminals whose pattern Lark cannot rule out spanning lines
+    lexers: dict[int, Any]  # Lark's contextual lexer's BasicLexer of each state
+    #: state → its Scanner, read from Lark's lexer the first time a text reaches the state
+    scanners: dict[int, Scanner] = field(default_factory=dict)
     #: (state below, state, lookahead) → the state after the PASS reductions there, filled as met
     passes: dict[tuple[int, int, str], int] = field(default_factory=dict)
 
@@ -64,7 +70,6 @@ def lean_tables(parser: Lark) -> LeanTables | None:
 
 
 def _read_tables(parser: Lark) -> LeanTables:
-    from lark.lexer import PatternStr, UnlessCallback
     from lark.parse_tree_builder import ExpandSingleChild
     from lark.parsers.lalr_analysis import Shift
 
@@ -80,28 +85,33 @@ def _read_tables(parser: Lark) -> LeanTables:
         return PASS if passes else REDUCE, size, reduction, arg.origin.name
 
     actions = {state: {term: action(*entry) for term, entry in row.items()} for state, row in table.states.items()}
-    scanners = {}
-    multiline: set[str] = set()
-    for state, lexer in frontend.lexer.lexers.items():
-        multiline |= lexer.newline_types - IGNORED
-        scanner = lexer.scanner  # built on first use
-        assert lexer.ignore_types == IGNORED and len(scanner._mres) == 1
-        keywords: dict[str, str] = {}
-        for name, callback in lexer.callback.items():
-            assert name == "NAME" and type(callback) is UnlessCallback
-            for t in callback.scanner.terminals:
-                assert isinstance(t.pattern, PatternStr) and not t.pattern.flags
-                keywords[t.pattern.value] = t.name
-        scanners[state] = (scanner._mres[0].match, keywords)
-    assert set(scanners) == set(actions)
-    return LeanTables(table.start_states["start"], table.end_states["start"], actions, scanners,
-                      frozenset(multiline))
+    lexers = dict(frontend.lexer.lexers)
+    assert set(lexers) == set(actions)
+    tables = LeanTables(table.start_states["start"], table.end_states["start"], actions, lexers)
+    read_scanner(tables, tables.start)
+    return tables
+
+
+def read_scanner(tables: LeanTables, state: int) -> Scanner:
+    """The Scanner of `state`, read from Lark's lexer once (AssertionError if it is not as expected)."""
+    from lark.lexer import PatternStr, UnlessCallback
+
+    lexer = tables.lexers[state]
+    scanner = lexer.scanner  # Lark builds it on first use
+    assert lexer.ignore_types == IGNORED and len(scanner._mres) == 1
+    keywords: dict[str, str] = {}
+    for name, callback in lexer.callback.items():
+        assert name == "NAME" and type(callback) is UnlessCallback
+        for t in callback.scanner.terminals:
+            assert isinstance(t.pattern, PatternStr) and not t.pattern.flags
+            keywords[t.pattern.value] = t.name
+    found = tables.scanners[state] = (scanner._mres[0].match, keywords, frozenset(lexer.newline_types - IGNORED))
+    return found
 
 
 def lean_parse(tables: LeanTables, text: str) -> Any:
     """Parse `text` and return what the start rule's reduction built; :class:`NeedsLark` if not well-formed."""
-    actions, scanners, end_state, multiline = tables.actions, tables.scanners, tables.end, tables.multiline
-    passes = tables.passes
+    actions, scanners, end_state, passes = tables.actions, tables.scanners, tables.end, tables.passes
     states = [tables.start]
     values: list[Any] = []
     pos, size, line, line_start = 0, len(text), 1, 0
@@ -116,7 +126,13 @@ def lean_parse(tables: LeanTables, text: str) -> Any:
             pos = end
         token: Any = None
         if pos < size:
-            match, keywords = scanners[states[-1]]
+            scanner = scanners.get(states[-1])
+            if scanner is None:
+                try:
+                    scanner = read_scanner(tables, states[-1])
+                except (AttributeError, AssertionError, KeyError, TypeError, ValueError):
+                    raise NeedsLark from None
+            match, keywords, multiline = scanner
             found = match(text, pos)
             if found is None:
                 raise NeedsLark

@@ -22,7 +22,7 @@ from perfrules import nodes
 from perfrules.build_nodes import KEPT_TERMINALS, Malformed
 from perfrules.errors import RuleSyntaxError
 from perfrules.fuzzing import ruleset_texts
-from perfrules.lalr import NeedsLark, lean_parse
+from perfrules.lalr import NeedsLark, lean_parse, read_scanner
 from perfrules.parser import (
     MAX_DEPTH,
     grammar_parser,
@@ -54,7 +54,11 @@ def test_builders_see_the_terminals_lark_keeps() -> None:
 
 def test_the_lean_loop_reads_this_lark() -> None:
     """If a Lark upgrade changes its internals, parsing still works (Lark's loop) but slower: say so here."""
-    assert node_tables() is not None
+    tables = node_tables()
+    assert tables is not None
+    for state in tables.lexers:  # read on first use while parsing: every state's lexer is as expected
+        match, keywords, multiline = read_scanner(tables, state)
+        assert multiline <= {"STRING"} and set(keywords.values()).isdisjoint(KEPT_TERMINALS)
 
 
 def _spans(value: Any) -> set[tuple[int, int, int, int]]:
