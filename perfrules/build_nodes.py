@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
@@ -73,30 +74,6 @@ class _ToNodes:
         tok = children[0]
         value = _unquote(tok) if tok.type == "STRING" else str(tok)
         return nodes.Setting(key, value, span)
-
-    def ruleset_decl(self, span: nodes.Span, c: list[Any]) -> nodes.Setting:
-        return self._setting("ruleset", span, c)
-
-    def extends_decl(self, span: nodes.Span, c: list[Any]) -> nodes.Setting:
-        return self._setting("extends", span, c)
-
-    def title_decl(self, span: nodes.Span, c: list[Any]) -> nodes.Setting:
-        return self._setting("title", span, c)
-
-    def version_decl(self, span: nodes.Span, c: list[Any]) -> nodes.Setting:
-        return self._setting("version", span, c)
-
-    def jurisdiction_decl(self, span: nodes.Span, c: list[Any]) -> nodes.Setting:
-        return self._setting("jurisdiction", span, c)
-
-    def kind_decl(self, span: nodes.Span, c: list[Any]) -> nodes.Setting:
-        return self._setting("kind", span, c)
-
-    def full_decl(self, span: nodes.Span, c: list[Any]) -> nodes.Setting:
-        return self._setting("full", span, c)
-
-    def tolerance_decl(self, span: nodes.Span, c: list[Any]) -> nodes.Setting:
-        return self._setting("tolerance", span, c)
 
     def remove_decl(self, span: nodes.Span, c: list[Any]) -> nodes.Remove:
         return nodes.Remove(str(c[0]), span)
@@ -445,8 +422,13 @@ def _start(children: list[Any]) -> Parsed:
     return Parsed(tuple(child[0] for child in children), 1 + max((child[5] for child in children), default=0))
 
 
+#: The header lines that are one setting each: rule ``<key>_decl`` builds ``Setting(key, …)``.
+SETTING_KEYS = ("ruleset", "extends", "title", "version", "jurisdiction", "kind", "full", "tolerance")
+
+
 def reductions() -> SimpleNamespace:
     """The callbacks for ``Lark(..., transformer=reductions(), keep_all_tokens=True)``, by rule name."""
     builders = _ToNodes()
     named = {name: _reduction(getattr(builders, name)) for name in dir(builders) if not name.startswith("_")}
+    named.update({f"{key}_decl": _reduction(partial(builders._setting, key)) for key in SETTING_KEYS})
     return SimpleNamespace(**named, atom=_parenthesised, start=_start)

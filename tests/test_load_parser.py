@@ -19,7 +19,7 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from perfrules import nodes
-from perfrules.build_nodes import KEPT_TERMINALS, Malformed
+from perfrules.build_nodes import KEPT_TERMINALS, Malformed, reductions
 from perfrules.errors import RuleSyntaxError
 from perfrules.fuzzing import ruleset_texts
 from perfrules.lalr import NeedsLark, lean_parse, read_scanner
@@ -50,6 +50,15 @@ def test_every_construct_builds_the_nodes_and_spans_of_before() -> None:
 
 def test_builders_see_the_terminals_lark_keeps() -> None:
     assert kept_terminals() == KEPT_TERMINALS
+
+
+def test_every_rule_lark_would_keep_in_its_tree_has_a_builder() -> None:
+    callbacks = reductions()
+    for rule in grammar_parser().rules:
+        name = rule.alias or rule.origin.name
+        inlined = rule.options.expand1 and not rule.alias and len(rule.expansion) == 1
+        if not (str(name).startswith("__") or inlined):
+            assert hasattr(callbacks, str(name)), name
 
 
 def test_the_lean_loop_reads_this_lark() -> None:
