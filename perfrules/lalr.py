@@ -159,6 +159,8 @@ def lean_parse(tables: LeanTables, text: str) -> Any:
                 if top is None:
                     top = passes[key] = _after_passes(actions, states[-2], action, kind)
                 states[-1] = top
+                if token is None and top == end_state:  # pragma: no cover - `start` is never a PASS
+                    return values[-1]
                 continue
             if step == SHIFT:
                 if token is None:  # pragma: no cover - the end is never shifted

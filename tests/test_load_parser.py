@@ -22,7 +22,7 @@ from perfrules import nodes
 from perfrules.build_nodes import KEPT_TERMINALS, Malformed, reductions
 from perfrules.errors import RuleSyntaxError
 from perfrules.fuzzing import ruleset_texts
-from perfrules.lalr import NeedsLark, lean_parse, read_scanner
+from perfrules.lalr import IGNORED, NeedsLark, lean_parse, read_scanner
 from perfrules.parser import (
     MAX_DEPTH,
     grammar_parser,
@@ -68,6 +68,9 @@ def test_the_lean_loop_reads_this_lark() -> None:
     for state in tables.lexers:  # read on first use while parsing: every state's lexer is as expected
         match, keywords, multiline = read_scanner(tables, state)
         assert multiline <= {"STRING"} and set(keywords.values()).isdisjoint(KEPT_TERMINALS)
+        for blank in (" ", "\t", "\f", "\r", "\n", "#"):  # the loop skips these before matching
+            found = match(blank + "a1 ", 0)
+            assert found is not None and found.lastgroup in IGNORED
 
 
 def _spans(value: Any) -> set[tuple[int, int, int, int]]:
