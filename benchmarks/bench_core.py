@@ -1,7 +1,7 @@
 """Benchmark: the figures of issue 9 that the peer and 黄石 benchmarks do not print.
 
     python benchmarks/bench_core.py [--rounds 5] [--cli-forms 20000] [--yaml-files 2000] [--jobs N]
-                                    [--only load|rows|cli] [--skip-cli]
+                                    [--only load|rows|cli] [--skip-cli] [--cpu]
 
 In one process, each against its target:
 
@@ -9,7 +9,8 @@ In one process, each against its target:
   (``load_ruleset``: the file's parse is cached per modification time) and from its text
   (``ruleset_from_text``: parsed every time);
 - load of a generated ruleset with 1,000 items: target < 150 ms, with the time of each stage
-  (parse, check, compile) beside it;
+  (parse, check, compile) beside it; for comparison (no target) 1,000 items of every kind
+  (``if`` scores over ``let``s, deductions, judged items, in sections of ten);
 - per-row cost at 10, 100 and 500 indicator rows (a form holds at most 500; the peer formulas), compiled
   path on read forms, against a hand-written Decimal scorer of the same rows with the same
   rounding: target ≤ 1.5× at every size;
@@ -100,6 +101,23 @@ def thousand_items(n: int = 1000) -> str:
             f"{facts}\n{items}\n")
 
 
+def varied_items(n: int = 1000) -> str:
+    """`n` items as rubrics write them: ``if`` over a ``let``, ``deduct``, ``judge``, ten to a section."""
+    out = ['ruleset "bench/varied"', 'jurisdiction "全国"', "years 2024", "kind project", f"full {n}",
+           'fact 等级 enum ("好", "中", "差")']
+    for k in range(n):
+        out += [f"fact x{k} number 0 .. 1000", f"let r{k} = if x{k} > 0 then min(x{k} / 100, 1) else 0"]
+    for s in range(n // 10):
+        out.append(f'section s{s} "部分{s}" weight 10 {{')
+        for k in range(s * 10, s * 10 + 10):
+            out.append(f"  item i{k} weight 1 {{ " + (
+                f"score if r{k} >= 0.5 and x{k} < 900 then weight * r{k} else 0" if k % 3 == 0 else
+                f"deduct 0.5 per x{k} limit 1" if k % 3 == 1 else
+                'judge 等级 { "好": 100%  "中": 50% .. 80%  "差": 0 }') + " }")
+        out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def bench_loads(rounds: int) -> None:
     from perfrules.check import check_chain
     from perfrules.compiler import Program
@@ -134,6 +152,10 @@ def bench_loads(rounds: int) -> None:
     k = median_time(lambda: Program(model), max(3, rounds))
     print(f"  1,000 items{'':33} {t * 1000:8.1f} ms {'✓' if t < 0.150 else '✗ (target < 150 ms)'}"
           f"  (parse {p * 1000:.1f} + check {c * 1000:.1f} + compile {k * 1000:.1f} ms)")
+    varied = varied_items()
+    perfrules.ruleset_from_text(varied, "varied.rules")
+    t = median_time(lambda: perfrules.ruleset_from_text(varied, "varied.rules"), max(3, rounds))
+    print(f"  1,000 items of every kind (no target){'':7} {t * 1000:8.1f} ms")
 
 
 def bench_rows(rounds: int) -> None:
