@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .conventions import copies_target, judge_cells, reason_of
+from .conventions import (class_reading, copies_target, judge_cells, no_formula_message, reason_of,
+                          unread_cells)
 from .forms import Row
 from .model import BandSpec, Policy, RowClass
-from .names import ROW_FIELDS
+from .names import EQUAL, ROW_FIELDS
 from .references import class_words, field_words
 from .notation import direction_of, same_text
 from .values import ZERO, Value
@@ -27,7 +28,7 @@ TIER_ALIASES = {
 
 
 
-_RELATION_DIRECTION = {r: d for r in (">=", ">", "<=", "<") if (d := direction_of(r))}
+_RELATION_DIRECTION = {r: d for r in (">=", ">", "<=", "<") if (d := direction_of(r))} | {"=": EQUAL}
 
 
 class RowPlan(NamedTuple):
@@ -67,6 +68,11 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
 
     `row_class` is the first ``when`` class the row belongs to: its formula wins over ≥ / ≤.
     """
+    if row_class is not None and "target" not in row_class.cells:  # a class formula that reads no target
+        read = class_reading(row, row_class.cells)
+        if read is not None:
+            return RowPlan("quant", row_class.formula, ("class", class_words(row_class), *read.why), read.actual,
+                           notes=tuple(n.triple for n in read.notes))
     judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
     if judged is not None:
         if judged.band is None:
@@ -84,7 +90,7 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
                           f"{row.name}: 目标值 {row.target_text!r} 与实际值 {row.actual_text!r} 只有一方写了单位，按同一单位计算"))
         if t.value < 0:
             return RowPlan("bad", problem=("error", "invalid-target", f"{row.name}: 目标值 {row.target_text} 为负数"))
-        if t.value == 0:
+        if t.value == 0 and t.relation != "=":  # =0件 is a plain equality target, not a ratio's base
             notes.append(("warning", "zero-target",
                           f"{row.name}: 目标值为 0，无法按完成比例计分，按规则公式对 0 的处理计分"))
         actual = a.value
@@ -107,7 +113,8 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
             else:
                 why = ("default",)
         if direction not in policy.formulas:
-            return RowPlan("bad", problem=("error", "no-formula", f"{row.name}: 规则没有 {direction} 方向的计分公式"))
+            return RowPlan("bad", problem=("error", "no-formula",
+                                           no_formula_message(row.name, row.target_text, direction)))
         return RowPlan("quant", direction, why, actual, t.value, notes=tuple(notes) if notes else ())
     # qualitative
     if not policy.bands:
@@ -145,7 +152,7 @@ def reason(row: Row, plan: RowPlan) -> str:
         if why[0] == "field":
             return f"目标值未写方向，{_field_name(why[1])}为 {why[2]}，按{d}指标计分"
         if why[0] == "class":
-            return f"{why[1]}，按“{plan.direction}”公式计分"
+            return f"{why[1]}，按“{plan.direction}”公式计分{unread_cells(why[2:])}"
         return f"目标值未写方向，按{d}指标计分"
     if why and why[0] == "date":
         assert row.actual is not None and row.target is not None
@@ -164,7 +171,7 @@ def _bottom_band(policy: Policy) -> BandSpec:
 
 
 def _dir_name(direction: str) -> str:
-    return {"positive": "正向", "reverse": "反向"}.get(direction, direction)
+    return {"positive": "正向", "reverse": "反向", EQUAL: "等值"}.get(direction, direction)
 
 
 def _field_name(f: str) -> str:

@@ -432,7 +432,8 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     assert policy is not None
     if not row.applicable:
         return inapplicable_row(model, coll, node, row, position)
-    row_class = evaluator.row_class(env, row_fields(row)) if policy.classes and row.quantitative else None
+    row_class = evaluator.row_class(env, row_fields(row)) \
+        if policy.classes and (row.quantitative or policy.loose_classes) else None
     plan = plan_row(policy, row, row_class)
     path = row.path
     for severity, code, message in plan.notes:

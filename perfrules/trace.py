@@ -221,9 +221,12 @@ def render_trace(trace: Trace | None, score: Decimal, places: int) -> str:
         case RowFormula(weight=weight, expr=expr, env=env, local=local):
             scope: Mapping[str, Any] = ChainMap(local, env)  # type: ignore[arg-type]
             row = local["__row__"]
-            display = {"target": row.target.display(),
-                       "actual": row.actual.display() if local["actual"] == row.actual.value
-                       else fmt_number(local["actual"])}
+            display = {}  # a class formula may score a row whose cells are not numbers (it reads none)
+            if row.target is not None:
+                display["target"] = row.target.display()
+            if row.actual is not None:
+                display["actual"] = row.actual.display() if local["actual"] == row.actual.value \
+                    else fmt_number(local["actual"])
             conds, leaf = taken_path(expr, scope, weight, display)
             if conds and _constant(leaf):
                 return f"{'，'.join(conds)}，{_got(score, weight, places)}"
