@@ -1,11 +1,16 @@
 """Benchmark: the figures of issue 9 that the peer and 黄石 benchmarks do not print.
 
-    python benchmarks/bench_core.py [--rounds 5] [--cli-forms 20000] [--yaml-files 2000] [--jobs N] [--cli-only]
+    python benchmarks/bench_core.py [--rounds 5] [--cli-forms 20000] [--yaml-files 2000] [--jobs N]
+                                    [--only load|rows|cli] [--skip-cli] [--cpu]
 
 In one process, each against its target:
 
-- load (parse + check + compile) of every bundled ruleset, warm: target < 20 ms each;
-- load of a generated ruleset with 1,000 items: target < 150 ms;
+- load (parse + check + compile) of every bundled ruleset, warm: target < 20 ms each — by path
+  (``load_ruleset``: the file's parse is cached per modification time) and from its text
+  (``ruleset_from_text``: parsed every time);
+- load of a generated ruleset with 1,000 items: target < 150 ms, with the time of each stage
+  (parse, check, compile) beside it; for comparison (no target) 1,000 items of every kind
+  (``if`` scores over ``let``s, deductions, judged items, in sections of ten);
 - per-row cost at 10, 100 and 500 indicator rows (a form holds at most 500; the peer formulas), compiled
   path on read forms, against a hand-written Decimal scorer of the same rows with the same
   rounding: target ≤ 1.5× at every size;
@@ -79,32 +84,81 @@ def hand_rows(plain: list[tuple[Decimal, Decimal, Decimal, bool]]) -> Decimal:
         return total
 
 
+CLOCK = time.perf_counter  # --cpu: time.process_time, this process's CPU time (steadier on a busy machine)
+
+
 def median_time(fn: Any, repeat: int) -> float:
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = CLOCK()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(CLOCK() - t)
     return statistics.median(times)
 
 
+def thousand_items(n: int = 1000) -> str:
+    """A generated ruleset of `n` items, each scoring one fact of its own."""
+    items = "\n".join(f'item i{k} "项{k}" weight 1 {{ score min(x{k}, weight) }}' for k in range(n))
+    facts = "\n".join(f"fact x{k} number" for k in range(n))
+    return (f'ruleset "bench/thousand"\njurisdiction "全国"\nyears 2024\nkind project\nfull {n}\n'
+            f"{facts}\n{items}\n")
+
+
+def varied_items(n: int = 1000) -> str:
+    """`n` items as rubrics write them: ``if`` over a ``let``, ``deduct``, ``judge``, ten to a section."""
+    out = ['ruleset "bench/varied"', 'jurisdiction "全国"', "years 2024", "kind project", f"full {n}",
+           'fact 等级 enum ("好", "中", "差")']
+    for k in range(n):
+        out += [f"fact x{k} number 0 .. 1000", f"let r{k} = if x{k} > 0 then min(x{k} / 100, 1) else 0"]
+    for s in range(n // 10):
+        out.append(f'section s{s} "部分{s}" weight 10 {{')
+        for k in range(s * 10, s * 10 + 10):
+            out.append(f"  item i{k} weight 1 {{ " + (
+                f"score if r{k} >= 0.5 and x{k} < 900 then weight * r{k} else 0" if k % 3 == 0 else
+                f"deduct 0.5 per x{k} limit 1" if k % 3 == 1 else
+                'judge 等级 { "好": 100%  "中": 50% .. 80%  "差": 0 }') + " }")
+        out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def bench_loads(rounds: int) -> None:
-    print("ruleset load (parse + check + compile), warm, median of", rounds)
+    from perfrules.check import check_chain
+    from perfrules.compiler import Program
+    from perfrules.parser import parse_text
+
+    print("ruleset load (parse + check + compile), warm, median of", rounds, "(by path | from text)")
     entries = sorted(Registry([]).entries(), key=lambda e: e.path)
     worst = 0.0
     for e in entries:
         perfrules.load_ruleset(e.path)
         t = median_time(lambda path=e.path: perfrules.load_ruleset(path), rounds)
-        worst = max(worst, t)
-        print(f"  {e.id:44} {t * 1000:8.1f} ms {'✓' if t < 0.020 else '✗ (target < 20 ms)'}")
+        chain = Registry([]).chain(e.path)
+        *parents, own = chain
+
+        def from_text(own: Any = own, parents: list[Any] = parents) -> None:
+            perfrules.Ruleset([*parents, parse_text(own.text, own.path)])
+
+        from_text()
+        u = median_time(from_text, rounds)
+        worst = max(worst, t, u)
+        print(f"  {e.id:44} {t * 1000:6.1f} | {u * 1000:6.1f} ms "
+              f"{'✓' if max(t, u) < 0.020 else '✗ (target < 20 ms)'}")
     print(f"  slowest {worst * 1000:.1f} ms over {len(entries)} rulesets")
-    items = "\n".join(f'item i{k} "项{k}" weight 1 {{ score min(x{k}, weight) }}' for k in range(1000))
-    facts = "\n".join(f"fact x{k} number" for k in range(1000))
-    text = (f'ruleset "bench/thousand"\njurisdiction "全国"\nyears 2024\nkind project\nfull 1000\n'
-            f"{facts}\n{items}\n")
+    text = thousand_items()
     perfrules.ruleset_from_text(text, "thousand.rules")
-    t = median_time(lambda: perfrules.ruleset_from_text(text, "thousand.rules"), max(3, rounds // 2))
-    print(f"  1,000 items{'':33} {t * 1000:8.1f} ms {'✓' if t < 0.150 else '✗ (target < 150 ms)'}")
+    t = median_time(lambda: perfrules.ruleset_from_text(text, "thousand.rules"), max(3, rounds))
+    parsed = parse_text(text, "thousand.rules")
+    model, _ = check_chain([parsed])
+    assert model is not None
+    p = median_time(lambda: parse_text(text, "thousand.rules"), max(3, rounds))
+    c = median_time(lambda: check_chain([parsed]), max(3, rounds))
+    k = median_time(lambda: Program(model), max(3, rounds))
+    print(f"  1,000 items{'':33} {t * 1000:8.1f} ms {'✓' if t < 0.150 else '✗ (target < 150 ms)'}"
+          f"  (parse {p * 1000:.1f} + check {c * 1000:.1f} + compile {k * 1000:.1f} ms)")
+    varied = varied_items()
+    perfrules.ruleset_from_text(varied, "varied.rules")
+    t = median_time(lambda: perfrules.ruleset_from_text(varied, "varied.rules"), max(3, rounds))
+    print(f"  1,000 items of every kind (no target){'':7} {t * 1000:8.1f} ms")
 
 
 def bench_rows(rounds: int) -> None:
@@ -190,12 +244,17 @@ def main() -> None:
     ap.add_argument("--yaml-files", type=int, default=2_000)
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     ap.add_argument("--skip-cli", action="store_true")
-    ap.add_argument("--cli-only", action="store_true", help="only the CLI figures")
+    ap.add_argument("--only", choices=["load", "rows", "cli"], help="run one section only")
+    ap.add_argument("--cpu", action="store_true", help="time the load section in CPU time, not wall time")
     args = ap.parse_args()
-    if not args.cli_only:
+    if args.cpu:
+        global CLOCK
+        CLOCK = time.process_time
+    if args.only in (None, "load"):
         bench_loads(args.rounds)
+    if args.only in (None, "rows"):
         bench_rows(args.rounds)
-    if not args.skip_cli:
+    if args.only == "cli" or (args.only is None and not args.skip_cli):
         bench_cli(args.cli_forms, args.yaml_files, args.jobs)
 
 

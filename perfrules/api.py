@@ -11,6 +11,7 @@ and picklable (it is rebuilt from its source text in the receiving process).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +19,14 @@ from typing import Any
 
 from . import nodes
 from .aggregate import Aggregated, aggregate_forms
+from .areas import is_province
 from .check import check_chain
 from .compiler import Program
-from .errors import Diagnostic, FormError, LookupFailure, PerfrulesError, RulesetError
+from .errors import Diagnostic, EngineError, FormError, LookupFailure, PerfrulesError, RulesetError
 from .fallback import nearest_later, notice
 from .forms import Form, RawForm, read_form
 from .formweights import adapt, mark_reached, weights_key
+from .header import NATIONAL
 from .interpreter import interpret
 from .model import Model
 from .parser import parse_text
@@ -84,7 +87,10 @@ class Ruleset:
         ``result.reached`` holds the rubric cells the form exercised.
         """
         read = self._form(form)
-        return _noting(self._score(read, coverage), mismatches(self.model, read))
+        try:
+            return _noting(self._score(read, coverage), mismatches(self.model, read))
+        except EngineError as err:
+            raise self._excerpted(err) from None
 
     def _score(self, read: Form, coverage: bool = False) -> Result:
         """Score an already-read form (the form's own weights where the ruleset admits them)."""
@@ -115,8 +121,17 @@ class Ruleset:
     def interpret(self, form: Form | RawForm | Mapping[str, Any], *, coverage: bool = False) -> Result:
         """Score a form with the plain tree-walking interpreter (same result as :meth:`evaluate`)."""
         read = self._form(form)
-        result = interpret(*adapt(self.model, read), coverage=coverage)
+        try:
+            result = interpret(*adapt(self.model, read), coverage=coverage)
+        except EngineError as err:
+            raise self._excerpted(err) from None
         return _noting(mark_reached(result) if coverage else result, mismatches(self.model, read))
+
+    def _excerpted(self, err: EngineError) -> EngineError:
+        """`err` with the ruleset text of each located line, so it renders with a caret excerpt."""
+        texts = {f.path: f.text for f in self._chain}
+        return EngineError([dataclasses.replace(d, source=texts.get(d.file)) if d.source is None and d.line else d
+                            for d in err.diagnostics])
 
     # -- pickling: rebuild from source in the receiving process
     def __reduce__(self) -> tuple[Any, ...]:
@@ -125,10 +140,8 @@ class Ruleset:
 
 def mismatches(model: Model, form: Form) -> list[Finding]:
     """``ruleset-mismatch`` warnings: the form's kind, year or area is not the ruleset's."""
-    out = []
+    out: list[Finding] = []
     rid = model.id
-    where = "/".join(model.jurisdiction) or "全国"
-    asked = "/".join(form.jurisdiction)
     if form.kind != model.kind:
         out.append(_warn(form, "$.kind",
                          f"表单类别为 {form.kind}，而规则 {rid} 用于 {model.kind} 表单"))
@@ -136,8 +149,9 @@ def mismatches(model: Model, form: Form) -> list[Finding]:
         out.append(_warn(form, "$.year",
                          f"表单年度为 {form.year}，而规则 {rid} 适用于 {model.years_text()} 年"))
     if form.jurisdiction[:len(model.jurisdiction)] != model.jurisdiction:
+        where = "/".join(model.jurisdiction) or "全国"
         out.append(_warn(form, "$.jurisdiction",
-                         f"表单地区为 {asked}，而规则 {rid} 是 {where} 的规则"))
+                         f"表单地区为 {'/'.join(form.jurisdiction)}，而规则 {rid} 是 {where} 的规则"))
     return out
 
 
@@ -161,11 +175,12 @@ def _noting(result: Result, extra: list[Finding]) -> Result:
 def _fallback(form: Form, entry: Entry, registry: Registry) -> Finding:
     """The ``ruleset-fallback`` finding: no ruleset of the form's own area, a wider area's is used.
 
-    A warning when no ruleset knows the form's top-level area (``火星``: probably a typo),
-    information otherwise (``湖北省/黄石市/铁山区`` scored by 黄石市's rules, as intended).
+    A warning when neither a ruleset nor the list of provinces knows the form's top-level area
+    (``火星``: probably a typo), information otherwise (``湖北省/黄石市/铁山区`` scored by 黄石市's
+    rules, ``安徽省/池州市`` by the national ones, as intended).
     """
     top = form.jurisdiction[:1]
-    known = any(e.jurisdiction[:1] == top for e in registry.entries())
+    known = any(e.jurisdiction[:1] == top for e in registry.entries()) or (bool(top) and is_province(top[0]))
     asked = "/".join(form.jurisdiction)
     used = entry.jurisdiction_text()
     rule = f"{entry.id}（{entry.years_text()}）"
@@ -240,7 +255,8 @@ class Scorer:
         else:
             entry = self._lookup(form)
             path = entry.path
-            if entry.jurisdiction != form.jurisdiction:
+            national = not entry.jurisdiction and len(form.jurisdiction) == 1 and form.jurisdiction[0] in NATIONAL
+            if entry.jurisdiction != form.jurisdiction and not national:  # 全国 asked, 全国 found: no fallback
                 notes.append(_fallback(form, entry, self.registry))
             if not entry.in_force(form.year):
                 notes.append(notice(form, entry))

@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from .cli_help import exit_codes
+
 EXIT_OK, EXIT_UNREADABLE = 0, 2
 
 
@@ -60,8 +62,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``perfrules serve`` to the command line."""
     s = sub.add_parser("serve", help="HTTP 计分服务与规则工作台 / the HTTP service and the browser workbench",
-                       epilog="退出状态 (exit status):\n  0 服务正常停止\n"
-                              "  2 启动参数不可用（没有 --token 却绑定非本机地址、--path 不是目录、数值不合法）",
+                       epilog=exit_codes("0 服务正常停止",
+                                         "2 启动参数不可用（没有 --token 却绑定非本机地址、--path 不是目录、数值不合法）"),
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="启动 HTTP 服务：GET / 是规则工作台，GET /docs 是接口文档。"
                                    "默认只绑定 127.0.0.1；绑定其他地址必须设置 --token。")

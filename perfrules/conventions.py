@@ -15,6 +15,10 @@ tables fill in their own way:
   tier; failing that, the tier whose band holds the declared score
   (``tier-from-score``, info).  A declared score no band holds takes the
   nearest band, and the scorer reports the existing ``band-violation``.
+
+Before all that, a row selected by a ``when`` class whose formula reads no target
+(:func:`class_reading`) is scored by that formula whatever its target says (``—``, blank, a
+sentence): only the cells the formula reads must be numbers.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from typing import Protocol
 
 from .cells import Note
 from .model import BandSpec, Policy
+from .names import EQUAL
 from .notation import Quantity, same_text
-from .values import fmt_number
+from .values import ZERO, fmt_number
 
 
 class Row(Protocol):
@@ -108,6 +113,63 @@ def judge_cells(policy: Policy, row: Row, find: BandFinder) -> TierChoice | None
     note = Note("info", "tier-from-score", f"{row.name}: 实际完成值 {row.actual_text!r} 与目标值 {row.target_text!r} "
                                            f"不同，没有写评价等次；{_how(choice)}")
     return TierChoice(choice.band, choice.why, (note,))
+
+
+@dataclass(frozen=True, slots=True)
+class ClassReading:
+    """A row whose target is not a number, scored by a ``when`` class formula that does not read it."""
+
+    actual: Decimal  # the actual the formula reads (0 when it reads no cell)
+    why: tuple[str, ...]
+    notes: tuple[Note, ...] = ()
+
+
+def class_reading(row: Row, cells: tuple[str, ...]) -> ClassReading | None:
+    """How a ``when`` class whose formula reads no target scores a row; None when it cannot.
+
+    The formula reads the cells in `cells` (``actual``, ``target``) as numbers, so it scores the
+    row when exactly those are numbers: one that reads no target scores a row whose target is
+    ``—`` or a sentence; one that reads neither (``ratio(budget.executed, budget.adjusted)``)
+    scores the row whatever its cells say.
+    """
+    if "target" in cells:
+        return None
+    a = row.actual
+    numeric = a is not None and not a.is_date
+    if "actual" in cells and not numeric:
+        return None
+    target = f"年度指标值 {row.target_text!r}" if row.target_text.strip() else "年度指标值空白"
+    if "actual" not in cells:
+        return ClassReading(ZERO, ("no-cells", target))
+    assert a is not None
+    if a.value < 0:
+        return ClassReading(ZERO, ("no-target", target), (Note(
+            "info", "negative-actual", f"{row.name}: 实际值 {row.actual_text} 为负数，按 0 计"),))
+    return ClassReading(a.value, ("no-target", target))
+
+
+def unread_cells(why: tuple[str, ...]) -> str:
+    """In words, the cells a class formula left unread (the tail of a :class:`ClassReading`'s why)."""
+    if not why:
+        return ""
+    cells = "年度指标值" if why[0] == "no-target" else "表上的年度指标值和实际完成值"
+    return f"（公式不读本行的{cells}，{why[1]} 不参与计分）"
+
+
+def equal_as_unsigned_message(name: str, target: str, direction: str) -> str:
+    """``equal-as-unsigned``: an equality target under a ruleset that has no ``equal`` formula."""
+    words = {"positive": "正向", "reverse": "反向"}.get(direction, direction)
+    return (f"{name}: 年度指标值 {target!r} 是等值目标（=），规则没有 equal 方向的计分公式，"
+            f"按未写方向的目标计分（{words}）；如需按等值计分，请在规则的 indicators 中写 equal: 公式"
+            "（见 language.zh.md 5 节）")
+
+
+def no_formula_message(name: str, target: str, direction: str) -> str:
+    """``no-formula``: the ruleset has no formula for the direction a row's target states."""
+    if direction == EQUAL:
+        return (f"{name}: 年度指标值 {target!r} 是等值目标（=），规则没有 equal 方向的计分公式，记 0 分；"
+                "请在规则的 indicators 中写 equal: 公式（见 language.zh.md 5 节）")
+    return f"{name}: 规则没有 {direction} 方向的计分公式"
 
 
 def copies_target(row: Row) -> bool:

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from ._resources import data_dir
+from .breakdowns import compare_breakdowns, read_breakdowns
 from .budget_sources import BudgetSources, read_sources, reconcile
 from .cells import Note, blank_scores, read_pair, read_rate
 from .errors import Diagnostic, FormError
@@ -365,6 +366,10 @@ def _convert_budget(b: dict[str, Any], source: str, lines: Lines, notices: list[
     for column in ("initial", "adjusted", "executed"):
         amounts[column], found = reconcile(column, _opt(b, column), sources)
         for f in found:
+            _notice(notices, lines, f.path, f.note)
+    if b.get("breakdowns"):  # the same money split another way: each must add up (breakdowns.py)
+        written = {column: _opt(b, column) for column in ("initial", "adjusted", "executed")}
+        for f in compare_breakdowns(written, sources, read_breakdowns(b["breakdowns"])):
             _notice(notices, lines, f.path, f.note)
     return Budget(
         initial=amounts["initial"],

@@ -120,6 +120,20 @@ def _claimed(model: Model, rows: tuple[Row, ...]) -> dict[str, list[Row]]:
     return out
 
 
+def _part_labels(section: str, rows: list[Row], labels: dict[str, set[Decimal]], line: int | None
+                 ) -> list[Finding]:
+    """Labels of level-1 parts inside one section (黄石 / 湖北 goals): each against its own rows."""
+    out = []
+    for level1 in dict.fromkeys(r.level1 for r in rows):
+        written = labels.get(level1, set())
+        total = sum((r.weight for r in rows if r.level1 == level1), Decimal(0))
+        if written and written != {total}:
+            out.append(Finding("error", "form-weights-label", PATH,
+                               f"{section} 中的 {level1}: 表上标注 {'、'.join(fmt_number(w) for w in sorted(written))} 分，"
+                               f"各行分值之和为 {fmt_number(total)}", line))
+    return out
+
+
 def plan_weights(model: Model, form: Form) -> Plan:
     """Read the form's weights for the adjustable sections and decide whether to use them."""
     rows, labels = _strip_labels(form)
@@ -134,6 +148,10 @@ def plan_weights(model: Model, form: Form) -> Plan:
     for node in model.root:
         mine = drawn.get(node.id, [])
         written = set().union(*(labels.get(r.level1, set()) for r in mine)) if mine else set()
+        if written and len({r.level1 for r in mine}) > 1:
+            # several level-1 parts in one section (a goal): the labels are the parts', not the section's
+            findings.extend(_part_labels(node.name, mine, labels, line))
+            written = set()
         if node.adjust is None:
             if written and written != {node.weight}:
                 say("error", "form-weights-fixed",

@@ -46,6 +46,7 @@ class RowClass:
     cond: nodes.Expr
     formula: str
     span: nodes.Span
+    cells: tuple[str, ...] = ("actual", "target")  # the row cells its formula reads (must be numbers)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Policy:
     classes: tuple[RowClass, ...] = ()  # the first class whose condition holds decides a quantitative row
     inapplicable: str | None = None  # "section" | "total": how 不适用 rows are rescaled; None: not allowed
     reads_row_fields: bool = False  # a formula reads level1, name … (so each row's fields are passed in)
+    loose_classes: bool = False  # a class formula reads no target: it may score a row whose target is text
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,14 @@ ROW_FIELDS: dict[str, str] = {n.name: n.type for n in NAMES if n.where == ROW_FI
 #: JSON path of each form-level name.
 FORM_PATHS: dict[str, str] = {n.name: n.path for n in NAMES if n.where == FORM}
 
-#: The indicator policy's scoring directions.
+#: The indicator policy's scoring directions (a formula for each is required).
 DIRECTIONS = ("positive", "reverse")
+
+#: The direction of an equality target (``=8个``, ``等于8个``): scored by a formula named so, if any.
+EQUAL = "equal"
+
+#: The cells of an indicator row a formula reads as numbers (年度指标值, 实际完成值 read as quantities).
+ROW_CELLS = ("actual", "target")
 
 #: Severities a ``check`` may carry.
 SEVERITY_NAMES = ("error", "warning", "info")

@@ -8,6 +8,9 @@ is scored as written, and the reviewer decides.
 * ``ocr-suspect`` — an unsigned target starting with ``2`` that the actual misses
   but would meet as ``≥`` + the rest, when the declared score is full (or the
   target is a percentage over 100%);
+* ``ocr-suspect`` too — an actual percentage over 100% starting with ``2`` whose ``≥``
+  reading is a rate (``290%`` beside ``90%``: the table copied ``≥90%``), on a row
+  ``rate-over-100`` does not already cover;
 * ``rate-over-100`` — an actual over 100% on a row whose name says 率 and whose
   declared score is full;
 * ``unit-changed`` — target and actual in different units (the row is also
@@ -26,13 +29,21 @@ from .values import fmt_number
 _ONE = Decimal(1)
 
 
+def quick_plausible(row: Row) -> bool:
+    """True when nothing in a row of two numbers can look misread (the test :func:`suspect_cells`
+    makes first); False means: ask :func:`suspect_cells`."""
+    t, a = row.target, row.actual
+    assert t is not None and a is not None
+    return t.unit == a.unit and (bool(t.relation) or not row.target_text.lstrip().startswith("2")) \
+        and not (a.value > _ONE and a.unit == "%")
+
+
 def suspect_cells(row: Row) -> list[Note]:
     """Warnings for the cells of `row` that look misread; [] for a plausible row."""
     t, a = row.target, row.actual
     if t is None or a is None or t.is_date or a.is_date:
         return []
-    if t.unit == a.unit and (t.relation or not row.target_text.lstrip().startswith("2")) \
-            and not (a.value > _ONE and a.unit == "%"):
+    if quick_plausible(row):
         return []  # the common case, cheaply: nothing here can look misread
     out: list[Note] = []
     full = row.declared is not None and row.declared == row.weight
@@ -50,7 +61,15 @@ def suspect_cells(row: Row) -> list[Note]:
         out.append(Note("warning", "ocr-suspect",
                         f"{row.name}: 年度指标值 {row.target_text!r} 可能是 “{ge.text}” 被识别错（扫描件常把 ≥ 识别成 2）："
                         f"实际完成值 {a.display()} 达到 {ge.text}，{why}；按表上文字计分，如属识别错误请更正"))
-    if a.unit == "%" and a.value > _ONE and "率" in row.name and full:
+    rate_row = "率" in row.name and full  # rate-over-100 below gives the readings of such a row
+    copied = _ge_reading(row.actual_text, a) if a.unit == "%" and a.value > _ONE and not rate_row else None
+    if copied is not None and copied.value <= _ONE and t.relation in ("", ">="):
+        # a rate over 100%: the table copied the target, ≥ included, and the scan read ≥ as 2
+        same = f"，与年度指标值 {row.target_text!r} 相符" if copied.value == t.value else ""
+        out.append(Note("warning", "ocr-suspect",
+                        f"{row.name}: 实际完成值 {row.actual_text!r} 超过 100%，可能是 “{copied.text}” 被识别错（表上常照抄"
+                        f"目标值连同 ≥，扫描件又常把 ≥ 识别成 2）{same}；按表上文字计分，如属识别错误请更正"))
+    if a.unit == "%" and a.value > _ONE and rate_row:
         readings = _rate_readings(row.actual_text, a)
         likely = f"可能应为 {'、'.join(repr(r) for r in readings)}" if readings else "请核对"
         out.append(Note("warning", "rate-over-100",

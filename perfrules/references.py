@@ -14,6 +14,7 @@ from typing import Any
 
 from . import nodes
 from .model import RowClass
+from .names import DIRECTIONS, EQUAL
 from .unparse import expr as source
 
 #: Row fields in the words of the form (一级指标 …).
@@ -30,7 +31,7 @@ FUND_AMOUNTS = ("budget.adjusted", "budget.executed", "budget.initial")
 #: How the weight of 不适用 rows is rescaled: within their section, or on the total.
 RESCALE_MODES = ("section", "total")
 
-ALWAYS_USED = ("positive", "reverse")
+ALWAYS_USED = (*DIRECTIONS, EQUAL)  # equal: chosen by a target written =8个
 
 
 @dataclass(frozen=True)

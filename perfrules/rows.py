@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .conventions import copies_target, judge_cells, reason_of
+from .conventions import (class_reading, copies_target, equal_as_unsigned_message, judge_cells,
+                          no_formula_message, reason_of, unread_cells)
 from .forms import Row
 from .model import BandSpec, Policy, RowClass
-from .names import ROW_FIELDS
+from .names import EQUAL, ROW_FIELDS
 from .references import class_words, field_words
 from .notation import direction_of, same_text
 from .values import ZERO, Value
@@ -27,7 +28,9 @@ TIER_ALIASES = {
 
 
 
-_RELATION_DIRECTION = {r: d for r in (">=", ">", "<=", "<") if (d := direction_of(r))}
+_RELATION_DIRECTION = {r: d for r in (">=", ">", "<=", "<") if (d := direction_of(r))} | {"=": EQUAL}
+_RELATION_WHY = {r: ("relation", r) for r in _RELATION_DIRECTION}  # plan.why, shared by every such row
+_COPIED = {r: ("relation", r, "copy") for r in _RELATION_DIRECTION}
 
 
 class RowPlan(NamedTuple):
@@ -62,19 +65,41 @@ def _find_band(policy: Policy, tier: str) -> BandSpec | None:
     return None
 
 
+def _unsigned(policy: Policy, row: Row) -> tuple[str, tuple[str, ...]]:
+    """The direction of a target written without ≥ / ≤: by the policy's field, else its default."""
+    field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
+    direction = policy.unsigned_cases.get(field_value or "", policy.unsigned_default or "positive")
+    if policy.unsigned_field and field_value in policy.unsigned_cases:
+        return direction, ("field", policy.unsigned_field, field_value or "")
+    return direction, _DEFAULT_WHY
+
+
+_DEFAULT_WHY = ("default",)
+
+
 def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> RowPlan:
     """Classify a row (quantitative or qualitative), find its direction or tier.
 
     `row_class` is the first ``when`` class the row belongs to: its formula wins over ≥ / ≤.
     """
-    judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
-    if judged is not None:
-        if judged.band is None:
-            return RowPlan("bad", why=judged.why, problem=judged.problem.triple if judged.problem else None)
-        return RowPlan("qual", why=judged.why, band=judged.band, tier=judged.band.label,
-                       notes=tuple(n.triple for n in judged.notes))
+    if row_class is not None and "target" not in row_class.cells:  # a class formula that reads no target
+        read = class_reading(row, row_class.cells)
+        if read is not None:
+            return RowPlan("quant", row_class.formula, ("class", class_words(row_class), *read.why), read.actual,
+                           notes=tuple(n.triple for n in read.notes))
     t, a = row.target, row.actual
-    if t is not None and a is not None and not t.is_date and not a.is_date:
+    if t is not None and a is not None and not t.is_date and not a.is_date:  # two numbers
+        if t.unit == a.unit and t.value > 0 and a.value >= 0 and row_class is None:  # the common row, quickly
+            relation = t.relation
+            direction = _RELATION_DIRECTION.get(relation)
+            fast_why: tuple[str, ...]
+            if direction is not None:
+                copy = a.relation == relation and a.value == t.value and copies_target(row)
+                fast_why = _COPIED[relation] if copy else _RELATION_WHY[relation]
+            else:
+                direction, fast_why = _unsigned(policy, row)
+            if direction in policy.formulas:
+                return RowPlan("quant", direction, fast_why, a.value, t.value)
         notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
         if t.unit != a.unit:
             if t.unit and a.unit:
@@ -84,7 +109,7 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
                           f"{row.name}: 目标值 {row.target_text!r} 与实际值 {row.actual_text!r} 只有一方写了单位，按同一单位计算"))
         if t.value < 0:
             return RowPlan("bad", problem=("error", "invalid-target", f"{row.name}: 目标值 {row.target_text} 为负数"))
-        if t.value == 0:
+        if t.value == 0 and t.relation != "=":  # =0件 is a plain equality target, not a ratio's base
             notes.append(("warning", "zero-target",
                           f"{row.name}: 目标值为 0，无法按完成比例计分，按规则公式对 0 的处理计分"))
         actual = a.value
@@ -100,15 +125,21 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
             if copies_target(row):  # the actual repeats the target, comparator included: met
                 why = ("relation", t.relation, "copy")
         else:
-            field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
-            direction = policy.unsigned_cases.get(field_value or "", policy.unsigned_default or "positive")
-            if policy.unsigned_field and field_value in policy.unsigned_cases:
-                why = ("field", policy.unsigned_field, field_value or "")
-            else:
-                why = ("default",)
+            direction, why = _unsigned(policy, row)
+        if direction == EQUAL and EQUAL not in policy.formulas:  # 等值 without an equal formula: said, then unsigned
+            direction, why = _unsigned(policy, row)
+            notes.append(("warning", "equal-as-unsigned", equal_as_unsigned_message(row.name, row.target_text,
+                                                                                   direction)))
         if direction not in policy.formulas:
-            return RowPlan("bad", problem=("error", "no-formula", f"{row.name}: 规则没有 {direction} 方向的计分公式"))
+            return RowPlan("bad", problem=("error", "no-formula",
+                                           no_formula_message(row.name, row.target_text, direction)))
         return RowPlan("quant", direction, why, actual, t.value, notes=tuple(notes) if notes else ())
+    judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
+    if judged is not None:
+        if judged.band is None:
+            return RowPlan("bad", why=judged.why, problem=judged.problem.triple if judged.problem else None)
+        return RowPlan("qual", why=judged.why, band=judged.band, tier=judged.band.label,
+                       notes=tuple(n.triple for n in judged.notes))
     # qualitative
     if not policy.bands:
         return RowPlan("bad", problem=("error", "no-bands", f"{row.name}: 定性指标，但规则没有定义 qualitative 分档"))
@@ -145,7 +176,7 @@ def reason(row: Row, plan: RowPlan) -> str:
         if why[0] == "field":
             return f"目标值未写方向，{_field_name(why[1])}为 {why[2]}，按{d}指标计分"
         if why[0] == "class":
-            return f"{why[1]}，按“{plan.direction}”公式计分"
+            return f"{why[1]}，按“{plan.direction}”公式计分{unread_cells(why[2:])}"
         return f"目标值未写方向，按{d}指标计分"
     if why and why[0] == "date":
         assert row.actual is not None and row.target is not None
@@ -164,7 +195,7 @@ def _bottom_band(policy: Policy) -> BandSpec:
 
 
 def _dir_name(direction: str) -> str:
-    return {"positive": "正向", "reverse": "反向"}.get(direction, direction)
+    return {"positive": "正向", "reverse": "反向", EQUAL: "等值"}.get(direction, direction)
 
 
 def _field_name(f: str) -> str:

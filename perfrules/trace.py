@@ -211,9 +211,12 @@ def trace_words(trace: Trace | None, score: Decimal, places: int, got: str | Non
             scope: Mapping[str, Any] = {**env, **local} if len(env) <= _MERGED_SCOPE else ChainMap(
                 local, env)  # type: ignore[arg-type]
             row = local["__row__"]
-            display = {"target": row.target.display(),
-                       "actual": row.actual.display() if local["actual"] == row.actual.value
-                       else fmt_number(local["actual"])}
+            display = {}  # a class formula may score a row whose cells are not numbers (it reads none)
+            if row.target is not None:
+                display["target"] = row.target.display()
+            if row.actual is not None:
+                display["actual"] = row.actual.display() if local["actual"] == row.actual.value \
+                    else fmt_number(local["actual"])
             conds, leaf = taken_path(expr, scope, weight, display)
             if conds and _constant(leaf):
                 return f"{'，'.join(conds)}，{_got(score, weight, places)}"

@@ -17,7 +17,7 @@ EXAMPLES = re.findall(r"```rules\n(ruleset [^`]*)```\s*```yaml\n([^`]*)```\s*结
 
 
 def test_the_guide_has_its_examples() -> None:
-    assert len(EXAMPLES) == 3
+    assert len(EXAMPLES) == 5
 
 
 @pytest.mark.parametrize(("rules", "form", "total"), EXAMPLES)

@@ -4,7 +4,7 @@ Each form's source (address, title) is in the comment at its top; the expected v
 worked out by hand from the rules that apply (arithmetic in each docstring).  Where a table
 shows a convention the engine does not read yet, the test holds the hand-worked CORRECT value
 and is marked ``xfail(strict=True)`` with what is missing: the day the convention lands, the
-strict mark fails and must be removed.  Beside each such test, one without the mark pins what
+strict mark fails and must be removed (branch ``field2`` removed all four: ﹦, 等于, the 290% actual, labels inside a goal).  Beside each such test, one without the mark pins what
 is already right in the same table, so the table is not untested meanwhile.
 """
 
@@ -57,7 +57,7 @@ def test_hubei_2020_template_real_table_changjiang_jinbu() -> None:
         "预算执行情况": D(20), "补贴渔船数": D(20), "渔船补贴发放率": D(10), "12月底之前完成": D(10),
         "退捕渔民抽样调查满意度": D(40)}
     assert {s.id: s.weight for s in r.sections if s.parent is None} == {"预算执行": D(20), "目标1": D(80)}
-    assert _codes(r, "error", "warning") == set()
+    assert _codes(r, "error", "warning") == {"ocr-suspect"}  # 290%: see the test below
     (fraction,) = [f for f in r.findings if f.code == "rate-as-fraction"]
     assert fraction.path == "$.budget.declared_rate" and "100%" in fraction.message
     (weights,) = [f for f in r.findings if f.code == "form-weights"]
@@ -74,9 +74,6 @@ def test_hubei_2020_real_table_reads_the_same_under_huangshi_rules_where_they_ag
         [(i.name, i.score) for i in b.items if i.kind == "row"]
 
 
-@pytest.mark.xfail(strict=True, reason="not yet flagged: a 满意度 actual of 290% beside a target of 90% (the scan "
-                                       "read ≥90% as 290%) raises no warning — rate-over-100 looks only at rows "
-                                       "whose name says 率, and ocr-suspect only at targets")
 def test_hubei_2020_ocr_290_percent_satisfaction_is_flagged() -> None:
     """The 满意度 row's actual ``290%`` is OCR for ``≥90%``: scored as written (40 either way), with a warning."""
     r = _score(HUBEI_2020)
@@ -101,11 +98,8 @@ def test_yunnan_lijiang_2020_what_is_read_right_today() -> None:
     assert any(f.code == "blank-score" and f.path == "$.indicators[4].declared_score" for f in r.findings)
 
 
-@pytest.mark.xfail(strict=True, reason="not yet read: ﹦ (U+FE66 SMALL EQUALS SIGN, as printed in the 指标性质 "
-                                       "column) is not taken for =: the three rows turn qualitative and take "
-                                       "the declared score's band (9, 19, 19): total 97, hand-worked 100")
 def test_yunnan_lijiang_2020_small_equals_sign() -> None:
-    """云南丽江古城区 2020: ``﹦72890元`` etc. are ``=`` targets (no direction → positive).
+    """云南丽江古城区 2020: ``﹦72890元`` etc. are ``=`` targets (direction equal: met → full marks).
 
     卫片执法补助经费 10 × 72890 ÷ 72890 (元, the target's unit) = 10, declared 9;
     项目验收合格率 20 × 100% ÷ 100% = 20, declared 19; 项目完成及时率 20, declared 19;
@@ -139,9 +133,6 @@ def test_neimenggu_bayannaoer_2024_visible_part() -> None:
     assert not [f for f in r.findings if f.code.startswith("budget-") or f.code == "declared-rate-mismatch"]
 
 
-@pytest.mark.xfail(strict=True, reason="not yet read: the word comparator 等于 (指标方向 column: 大于等于 / 小于等于 "
-                                       "/ 等于) is read in 大于等于 and 小于等于 but not alone: 等于100% is taken "
-                                       "for text, and the row's score comes from the declared score's band")
 def test_neimenggu_bayannaoer_2024_word_equals() -> None:
     """``等于100%`` is ``=100%``: 8 × 100% ÷ 100% = 8 and 7 computed, not taken from the declared band."""
     r = _score(NEIMENGGU)
@@ -175,9 +166,6 @@ def test_hubei_2020_template_real_table_weights_over_the_total() -> None:
     assert "100" in over.message and "0–80" in over.message
 
 
-@pytest.mark.xfail(strict=True, reason="misread: the labels 产出指标(60分) and 效益指标(40分) belong to two level-1 "
-                                       "parts inside 年度绩效目标1 and each matches its own rows, but they are "
-                                       "taken for two different labels of 年度绩效目标1 (error form-weights-label)")
 def test_hubei_2020_level1_labels_inside_a_goal_are_not_a_conflict() -> None:
     r = _score(HUBEI_2020_FUWU)
     assert r.total == D(90)

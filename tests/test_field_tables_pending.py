@@ -1,9 +1,9 @@
-"""Real tables whose correct score needs the cell conventions of branch ``field``.
+"""Real tables whose correct score needed the cell conventions of branch ``field``.
 
-Each test holds the hand-worked CORRECT values and is marked ``xfail(strict=True)`` with the
-convention it waits for: while the convention is missing the form is refused or misread, and
-the day it lands the test passes, strict xfail turns that into a failure, and the mark must
-be removed.  Sources are at the top of each form in ``tests/data/field``.
+Each test holds the hand-worked CORRECT values.  They were marked ``xfail(strict=True)`` while
+the convention they wait for was missing; every mark is now removed (the last, 银川 2021, waited
+for a ``when`` class whose formula reads no target).  Sources are at the top of each form in
+``tests/data/field``.
 
 Conventions (docs/forms.md, contract.md): ``null`` is a blank cell — a missing value, the row
 scores 0 with a "not filled" finding; a word in the actual column (``达成预期指标``) is judged
@@ -14,8 +14,6 @@ declared score; ``budget.sources`` holds the 其中 rows when 年度资金总额
 from __future__ import annotations
 
 from decimal import Decimal
-
-import pytest
 
 import perfrules
 from perfrules.api import Scorer
@@ -66,16 +64,14 @@ def test_anhui_chizhou_tangxi_2022_tier_words_and_zero_total_row() -> None:
     assert r.item("项目总成本").score == D(8)
 
 
-@pytest.mark.xfail(strict=True, reason="not yet expressible: a 预算执行率 row whose target is “—” must score "
-                                       "分值 × 执行率 (10), but a row without a numeric target is qualitative and "
-                                       "takes the declared score's band (9): total 84, hand-worked 85")
 def test_ningxia_yinchuan_2021_decision_management_family() -> None:
     """宁夏银川 2021 初中公用经费, ruleset ningxia/yinchuan/project-2021 (10 / 25 / 30 / 35 as labelled).
 
     决策: four rows with target “—” or blank and a sentence as actual → tier from the declared
     score's band (4 of 4, 2 of 2, 2 of 2, 2 of 2 → 达成) → 4 + 2 + 2 + 2 = 10.
     管理: 预算执行率 actual 100% with no target (“—”): the rate's own rule, 分值 × 执行率 = 10 × 100% = 10
-    (declared 9, and the budget block says 64.8 of 64.8); 财务管理制度 7, 绩效监控 2, 管理制度 6 (达成 by
+    (declared 9, and the budget block says 64.8 of 64.8) — the ruleset's ``when name == "预算执行率"``
+    class, whose formula reads neither cell; 财务管理制度 7, 绩效监控 2, 管理制度 6 (达成 by
     band) → 25.
     产出: 2370人 of 2370人 → 10; 符合相关文件要求 = same → 达成, 5; 2021年12月完成 = same → 达成, declared 4
     within 4–5 → 4; 15/15 → 4, 35/35 → 3, 14.8/14.8 → 3 → 29.
@@ -87,6 +83,9 @@ def test_ningxia_yinchuan_2021_decision_management_family() -> None:
     assert r.ruleset_id == "ningxia/yinchuan/project-2021"
     assert r.total == D(85)
     assert r.item("完整性").score == D(4) and r.item("预算执行率").score == D(10)
+    assert r.item("预算执行率").explain == "10 × ratio(64.8 ÷ 64.8) = 10"
+    assert any(f.code == "declared-score-mismatch" and f.path == "$.indicators[4].declared_score"
+               for f in r.findings)
     assert r.item("公用经费完成时间").score == D(4) and r.item("效果显著").score == D(13)
     assert any(f.code == "declared-total-mismatch" for f in r.findings)
 

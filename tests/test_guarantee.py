@@ -92,6 +92,8 @@ def test_a_non_finite_value_is_a_located_engine_error() -> None:
         (d,) = exc.value.diagnostics
         assert (d.code, d.file, d.line) == ("non-finite", "g.rules", 8)
         assert "精度" in d.message
+        rendered = exc.value.render()  # the rule's line with a caret under it, and what to do
+        assert "   8 | item a weight 100 { score x * x * x }" in rendered and "^" in rendered and "提示" in rendered
 
 
 def test_non_finite_from_the_cli_exits_2_and_names_the_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,6 +106,7 @@ def test_non_finite_from_the_cli_exits_2_and_names_the_rule(tmp_path: Path, caps
     assert code == 2
     assert "NaN" not in out and "Infinity" not in out
     assert f"{rules}:8:" in err and "non-finite" in err and "Traceback" not in err
+    assert "score x * x * x }\n" in err and "^" in err  # the rule's line, with a caret
 
 
 def test_the_checker_refuses_the_same_ruleset() -> None:

@@ -42,6 +42,7 @@ from ..names import (
     FORM_NAMES,
     LIST,
     NUM,
+    ROW_CELLS,
     ROW_FIELDS,
     ROW_NAMES,
     SEVERITY_NAMES,
@@ -180,7 +181,7 @@ class _Checker:
             if name in FORM_NAMES or name in ROW_NAMES:
                 c.error("duplicate", f"{name} 是保留名称，不能重新定义", let.span, "换一个名称")
                 continue
-            scope = _Scope(dict(self.types), self.domains, None, what="let 定义")
+            scope = _Scope(self.types, self.domains, None, what="let 定义")  # read, never written
             let_type = _infer(let.expr, scope, c)
             if name in free_names(let.expr):
                 c.error("cycle", f"{name} 的定义引用了它自己", let.span)
@@ -298,7 +299,8 @@ class _Checker:
             if when.formula not in formulas:
                 c.error("unknown-name", f"未定义的计分公式 {when.formula}", when.span,
                         _did_you_mean(when.formula, formulas) or "在 indicators 中先写 名称: 公式")
-            classes.append(RowClass(when.cond, when.formula, when.span))
+            read = free_names(formulas[when.formula]) if when.formula in formulas else ["actual", "target"]
+            classes.append(RowClass(when.cond, when.formula, when.span, tuple(n for n in ROW_CELLS if n in read)))
         mode = ind.inapplicable.mode if ind.inapplicable else None
         if ind.inapplicable and mode not in RESCALE_MODES:
             c.error("policy", f"未知的折算方式 {mode}", ind.inapplicable.span,
@@ -306,8 +308,9 @@ class _Checker:
         for unused in unreferenced(ind, f, self.merged.bands):
             self.c(unused.file).error(unused.code, unused.message, unused.span, unused.hint, severity="warning")
         reads_fields = any(n in ROW_FIELDS for e in formulas.values() for n in free_names(e))
+        loose = any("target" not in k.cells for k in classes)
         return Policy(formulas, field_name, cases, default, band_specs, bands_name, ind.span, tuple(classes), mode,
-                      reads_fields)
+                      reads_fields, loose)
 
     def aggregation(self) -> AggregationSpec | None:
         if self.merged.aggregate is None:
@@ -393,7 +396,7 @@ class _Checker:
         judge = None
         declared = None
         if leaf is not None:
-            scope = _Scope(dict(self.types), self.domains, w, what=f"{name} 的计分")
+            scope = _Scope(self.types, self.domains, w, what=f"{name} 的计分")  # read, never written
             if leaf.declared is not None:
                 dn = leaf.declared.name
                 if dn not in self.types:
