@@ -122,7 +122,7 @@ ENVS = st.fixed_dictionaries({"a": NUMBERS, "b": NUMBERS, "flag": st.booleans(),
 def _outcome(fn: Any, *args: Any) -> tuple[str, str]:
     try:
         return "text", fn(*args)
-    except Exception as e:  # the same failure both ways (an operand of the wrong type, say)
+    except Exception as e:  # noqa: BLE001 - the same failure both ways (an operand of the wrong type, say)
         return "raised", type(e).__name__
 
 
@@ -201,7 +201,7 @@ def test_a_json_lines_number_is_bounded_wherever_it_stands(number: str, place: s
 
 def test_a_repeated_key_in_a_json_lines_form_is_an_error() -> None:
     line = json.dumps(LINE, ensure_ascii=False).replace('"weight": 20', '"weight": 20, "weight": 30').encode()
-    source, raw = jsonl_form("f.jsonl", 3, line)
+    _, raw = jsonl_form("f.jsonl", 3, line)
     assert isinstance(raw, FormError)
     d = raw.diagnostics[0]
     assert (d.code, d.file, d.line, d.message) == ("json", "f.jsonl", 3, "第 3 行: 键 weight 重复出现")
