@@ -19,6 +19,9 @@ In one process, each against its target:
   the largest process (target < 300 MB);
 - the CLI on YAML files, one form each: forms/s (target ≥ 5,000).
 
+Each CLI figure is followed by its CPU time per form (all processes, user + system): on a machine
+other work is loading, wall time says little and CPU time much more.
+
 Times are medians over interleaved rounds; the machine's load changes them, the ratios less.
 """
 
@@ -181,16 +184,19 @@ def bench_rows(rounds: int) -> None:
               f"{a / b:5.2f}× {'✓' if a / b <= 1.5 else '✗ (target ≤ 1.5×)'}")
 
 
-def _cli(args: list[str], out: Path) -> tuple[float, int]:
-    """Seconds and peak RSS (KB, the largest of the CLI and its workers) of one ``perfrules`` run."""
+def _cli(args: list[str], out: Path) -> tuple[float, int, float]:
+    """Seconds, peak RSS (KB, the largest of the CLI and its workers) and CPU seconds (the CLI and its
+    workers, user + system) of one ``perfrules`` run.  CPU time is what a loaded machine changes least."""
     code = "import sys; from perfrules.cli import main; sys.exit(main(sys.argv[1:]))"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     with out.open("w", encoding="utf-8") as fh:
         subprocess.run([sys.executable, "-c", code, *args], stdout=fh, stderr=subprocess.DEVNULL, cwd=ROOT, check=False,
                        env={**os.environ, "PYTHONPATH": str(ROOT)})
     elapsed = time.perf_counter() - t
-    return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, max(before.ru_maxrss, after.ru_maxrss), cpu
 
 
 def bench_cli(n_forms: int, n_files: int, jobs: int) -> None:
@@ -205,14 +211,16 @@ def bench_cli(n_forms: int, n_files: int, jobs: int) -> None:
         with jl.open("w", encoding="utf-8") as fh:
             for f in flat[:n_forms]:
                 fh.write(json.dumps(to_form_dict(f), ensure_ascii=False, default=str) + "\n")
-        seconds, rss = _cli(["score", str(jl), "--ruleset", str(rules), "--format", "jsonl", "--jobs", str(jobs)],
-                            folder / "out.jsonl")
+        seconds, rss, cpu = _cli(["score", str(jl), "--ruleset", str(rules), "--format", "jsonl", "--jobs",
+                                  str(jobs)], folder / "out.jsonl")
         lines = sum(1 for _ in (folder / "out.jsonl").open(encoding="utf-8"))
         assert lines == n_forms, f"{lines} results for {n_forms} forms"
         rate = n_forms / seconds
         print(f"  JSON Lines → JSON Lines: {n_forms} forms in {seconds:.1f} s = {rate:,.0f} forms/s; "
               f"1,000,000 forms ≈ {1e6 / rate:,.0f} s {'✓' if 1e6 / rate < 60 else '✗ (target < 60 s)'}; "
               f"peak {rss / 1024:.0f} MB {'✓' if rss < 300 * 1024 else '✗ (target < 300 MB)'}")
+        print(f"    CPU {cpu / n_forms * 1e6:,.0f} µs per form (all processes, start-up included): "
+              f"{jobs} idle cores would score {jobs * n_forms / cpu:,.0f} forms/s")
         import yaml
 
         files = folder / "yaml"
@@ -220,11 +228,13 @@ def bench_cli(n_forms: int, n_files: int, jobs: int) -> None:
         for i, f in enumerate(flat[:n_files]):
             doc = json.loads(json.dumps(to_form_dict(f), default=str))
             (files / f"{i:05}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-        seconds, _ = _cli(["score", str(files), "--ruleset", str(rules), "--format", "jsonl", "--jobs", str(jobs)],
-                          folder / "out2.jsonl")
+        seconds, _, cpu = _cli(["score", str(files), "--ruleset", str(rules), "--format", "jsonl", "--jobs",
+                                str(jobs)], folder / "out2.jsonl")
         rate = n_files / seconds
         print(f"  YAML files: {n_files} in {seconds:.1f} s = {rate:,.0f} forms/s "
               f"{'✓' if rate >= 5000 else '✗ (target ≥ 5,000 forms/s)'}")
+        print(f"    CPU {cpu / n_files * 1e6:,.0f} µs per form (all processes, start-up included): "
+              f"{jobs} idle cores would score {jobs * n_files / cpu:,.0f} forms/s")
 
 
 def main() -> None:
