@@ -1,11 +1,16 @@
 """Benchmark: the figures of issue 9 that the peer and 黄石 benchmarks do not print.
 
     python benchmarks/bench_core.py [--rounds 5] [--cli-forms 20000] [--yaml-files 2000] [--jobs N]
+                                    [--only load|rows|cli] [--skip-cli] [--cpu]
 
 In one process, each against its target:
 
-- load (parse + check + compile) of every bundled ruleset, warm: target < 20 ms each;
-- load of a generated ruleset with 1,000 items: target < 150 ms;
+- load (parse + check + compile) of every bundled ruleset, warm: target < 20 ms each — by path
+  (``load_ruleset``: the file's parse is cached per modification time) and from its text
+  (``ruleset_from_text``: parsed every time);
+- load of a generated ruleset with 1,000 items: target < 150 ms, with the time of each stage
+  (parse, check, compile) beside it; for comparison (no target) 1,000 items of every kind
+  (``if`` scores over ``let``s, deductions, judged items, in sections of ten);
 - per-row cost at 10, 100 and 500 indicator rows (a form holds at most 500; the peer formulas), compiled
   path on read forms, against a hand-written Decimal scorer of the same rows with the same
   rounding: target ≤ 1.5× at every size;
@@ -13,6 +18,9 @@ In one process, each against its target:
   the time 1,000,000 forms would take at that rate (target < 60 s) and the peak memory of
   the largest process (target < 300 MB);
 - the CLI on YAML files, one form each: forms/s (target ≥ 5,000).
+
+Each CLI figure is followed by its CPU time per form (all processes, user + system): on a machine
+other work is loading, wall time says little and CPU time much more.
 
 Times are medians over interleaved rounds; the machine's load changes them, the ratios less.
 """
@@ -76,32 +84,81 @@ def hand_rows(plain: list[tuple[Decimal, Decimal, Decimal, bool]]) -> Decimal:
         return total
 
 
+CLOCK = time.perf_counter  # --cpu: time.process_time, this process's CPU time (steadier on a busy machine)
+
+
 def median_time(fn: Any, repeat: int) -> float:
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = CLOCK()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(CLOCK() - t)
     return statistics.median(times)
 
 
+def thousand_items(n: int = 1000) -> str:
+    """A generated ruleset of `n` items, each scoring one fact of its own."""
+    items = "\n".join(f'item i{k} "项{k}" weight 1 {{ score min(x{k}, weight) }}' for k in range(n))
+    facts = "\n".join(f"fact x{k} number" for k in range(n))
+    return (f'ruleset "bench/thousand"\njurisdiction "全国"\nyears 2024\nkind project\nfull {n}\n'
+            f"{facts}\n{items}\n")
+
+
+def varied_items(n: int = 1000) -> str:
+    """`n` items as rubrics write them: ``if`` over a ``let``, ``deduct``, ``judge``, ten to a section."""
+    out = ['ruleset "bench/varied"', 'jurisdiction "全国"', "years 2024", "kind project", f"full {n}",
+           'fact 等级 enum ("好", "中", "差")']
+    for k in range(n):
+        out += [f"fact x{k} number 0 .. 1000", f"let r{k} = if x{k} > 0 then min(x{k} / 100, 1) else 0"]
+    for s in range(n // 10):
+        out.append(f'section s{s} "部分{s}" weight 10 {{')
+        for k in range(s * 10, s * 10 + 10):
+            out.append(f"  item i{k} weight 1 {{ " + (
+                f"score if r{k} >= 0.5 and x{k} < 900 then weight * r{k} else 0" if k % 3 == 0 else
+                f"deduct 0.5 per x{k} limit 1" if k % 3 == 1 else
+                'judge 等级 { "好": 100%  "中": 50% .. 80%  "差": 0 }') + " }")
+        out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def bench_loads(rounds: int) -> None:
-    print("ruleset load (parse + check + compile), warm, median of", rounds)
+    from perfrules.check import check_chain
+    from perfrules.compiler import Program
+    from perfrules.parser import parse_text
+
+    print("ruleset load (parse + check + compile), warm, median of", rounds, "(by path | from text)")
     entries = sorted(Registry([]).entries(), key=lambda e: e.path)
     worst = 0.0
     for e in entries:
         perfrules.load_ruleset(e.path)
         t = median_time(lambda path=e.path: perfrules.load_ruleset(path), rounds)
-        worst = max(worst, t)
-        print(f"  {e.id:44} {t * 1000:8.1f} ms {'✓' if t < 0.020 else '✗ (target < 20 ms)'}")
+        chain = Registry([]).chain(e.path)
+        *parents, own = chain
+
+        def from_text(own: Any = own, parents: list[Any] = parents) -> None:
+            perfrules.Ruleset([*parents, parse_text(own.text, own.path)])
+
+        from_text()
+        u = median_time(from_text, rounds)
+        worst = max(worst, t, u)
+        print(f"  {e.id:44} {t * 1000:6.1f} | {u * 1000:6.1f} ms "
+              f"{'✓' if max(t, u) < 0.020 else '✗ (target < 20 ms)'}")
     print(f"  slowest {worst * 1000:.1f} ms over {len(entries)} rulesets")
-    items = "\n".join(f'item i{k} "项{k}" weight 1 {{ score min(x{k}, weight) }}' for k in range(1000))
-    facts = "\n".join(f"fact x{k} number" for k in range(1000))
-    text = (f'ruleset "bench/thousand"\njurisdiction "全国"\nyears 2024\nkind project\nfull 1000\n'
-            f"{facts}\n{items}\n")
+    text = thousand_items()
     perfrules.ruleset_from_text(text, "thousand.rules")
-    t = median_time(lambda: perfrules.ruleset_from_text(text, "thousand.rules"), max(3, rounds // 2))
-    print(f"  1,000 items{'':33} {t * 1000:8.1f} ms {'✓' if t < 0.150 else '✗ (target < 150 ms)'}")
+    t = median_time(lambda: perfrules.ruleset_from_text(text, "thousand.rules"), max(3, rounds))
+    parsed = parse_text(text, "thousand.rules")
+    model, _ = check_chain([parsed])
+    assert model is not None
+    p = median_time(lambda: parse_text(text, "thousand.rules"), max(3, rounds))
+    c = median_time(lambda: check_chain([parsed]), max(3, rounds))
+    k = median_time(lambda: Program(model), max(3, rounds))
+    print(f"  1,000 items{'':33} {t * 1000:8.1f} ms {'✓' if t < 0.150 else '✗ (target < 150 ms)'}"
+          f"  (parse {p * 1000:.1f} + check {c * 1000:.1f} + compile {k * 1000:.1f} ms)")
+    varied = varied_items()
+    perfrules.ruleset_from_text(varied, "varied.rules")
+    t = median_time(lambda: perfrules.ruleset_from_text(varied, "varied.rules"), max(3, rounds))
+    print(f"  1,000 items of every kind (no target){'':7} {t * 1000:8.1f} ms")
 
 
 def bench_rows(rounds: int) -> None:
@@ -127,16 +184,19 @@ def bench_rows(rounds: int) -> None:
               f"{a / b:5.2f}× {'✓' if a / b <= 1.5 else '✗ (target ≤ 1.5×)'}")
 
 
-def _cli(args: list[str], out: Path) -> tuple[float, int]:
-    """Seconds and peak RSS (KB, the largest of the CLI and its workers) of one ``perfrules`` run."""
+def _cli(args: list[str], out: Path) -> tuple[float, int, float]:
+    """Seconds, peak RSS (KB, the largest of the CLI and its workers) and CPU seconds (the CLI and its
+    workers, user + system) of one ``perfrules`` run.  CPU time is what a loaded machine changes least."""
     code = "import sys; from perfrules.cli import main; sys.exit(main(sys.argv[1:]))"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     with out.open("w", encoding="utf-8") as fh:
         subprocess.run([sys.executable, "-c", code, *args], stdout=fh, stderr=subprocess.DEVNULL, cwd=ROOT, check=False,
                        env={**os.environ, "PYTHONPATH": str(ROOT)})
     elapsed = time.perf_counter() - t
-    return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, max(before.ru_maxrss, after.ru_maxrss), cpu
 
 
 def bench_cli(n_forms: int, n_files: int, jobs: int) -> None:
@@ -151,14 +211,16 @@ def bench_cli(n_forms: int, n_files: int, jobs: int) -> None:
         with jl.open("w", encoding="utf-8") as fh:
             for f in flat[:n_forms]:
                 fh.write(json.dumps(to_form_dict(f), ensure_ascii=False, default=str) + "\n")
-        seconds, rss = _cli(["score", str(jl), "--ruleset", str(rules), "--format", "jsonl", "--jobs", str(jobs)],
-                            folder / "out.jsonl")
+        seconds, rss, cpu = _cli(["score", str(jl), "--ruleset", str(rules), "--format", "jsonl", "--jobs",
+                                  str(jobs)], folder / "out.jsonl")
         lines = sum(1 for _ in (folder / "out.jsonl").open(encoding="utf-8"))
         assert lines == n_forms, f"{lines} results for {n_forms} forms"
         rate = n_forms / seconds
         print(f"  JSON Lines → JSON Lines: {n_forms} forms in {seconds:.1f} s = {rate:,.0f} forms/s; "
               f"1,000,000 forms ≈ {1e6 / rate:,.0f} s {'✓' if 1e6 / rate < 60 else '✗ (target < 60 s)'}; "
               f"peak {rss / 1024:.0f} MB {'✓' if rss < 300 * 1024 else '✗ (target < 300 MB)'}")
+        print(f"    CPU {cpu / n_forms * 1e6:,.0f} µs per form (all processes, start-up included): "
+              f"{jobs} idle cores would score {jobs * n_forms / cpu:,.0f} forms/s")
         import yaml
 
         files = folder / "yaml"
@@ -166,11 +228,13 @@ def bench_cli(n_forms: int, n_files: int, jobs: int) -> None:
         for i, f in enumerate(flat[:n_files]):
             doc = json.loads(json.dumps(to_form_dict(f), default=str))
             (files / f"{i:05}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-        seconds, _ = _cli(["score", str(files), "--ruleset", str(rules), "--format", "jsonl", "--jobs", str(jobs)],
-                          folder / "out2.jsonl")
+        seconds, _, cpu = _cli(["score", str(files), "--ruleset", str(rules), "--format", "jsonl", "--jobs",
+                                str(jobs)], folder / "out2.jsonl")
         rate = n_files / seconds
         print(f"  YAML files: {n_files} in {seconds:.1f} s = {rate:,.0f} forms/s "
               f"{'✓' if rate >= 5000 else '✗ (target ≥ 5,000 forms/s)'}")
+        print(f"    CPU {cpu / n_files * 1e6:,.0f} µs per form (all processes, start-up included): "
+              f"{jobs} idle cores would score {jobs * n_files / cpu:,.0f} forms/s")
 
 
 def main() -> None:
@@ -180,10 +244,17 @@ def main() -> None:
     ap.add_argument("--yaml-files", type=int, default=2_000)
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     ap.add_argument("--skip-cli", action="store_true")
+    ap.add_argument("--only", choices=["load", "rows", "cli"], help="run one section only")
+    ap.add_argument("--cpu", action="store_true", help="time the load section in CPU time, not wall time")
     args = ap.parse_args()
-    bench_loads(args.rounds)
-    bench_rows(args.rounds)
-    if not args.skip_cli:
+    if args.cpu:
+        global CLOCK
+        CLOCK = time.process_time
+    if args.only in (None, "load"):
+        bench_loads(args.rounds)
+    if args.only in (None, "rows"):
+        bench_rows(args.rounds)
+    if args.only == "cli" or (args.only is None and not args.skip_cli):
         bench_cli(args.cli_forms, args.yaml_files, args.jobs)
 
 

@@ -147,10 +147,8 @@ class Ruleset:
 
 def mismatches(model: Model, form: Form) -> list[Finding]:
     """``ruleset-mismatch`` warnings: the form's kind, year or area is not the ruleset's."""
-    out = []
+    out: list[Finding] = []
     rid = model.id
-    where = "/".join(model.jurisdiction) or "全国"
-    asked = "/".join(form.jurisdiction)
     if form.kind != model.kind:
         out.append(_warn(form, "$.kind",
                          f"表单类别为 {form.kind}，而规则 {rid} 用于 {model.kind} 表单"))
@@ -158,8 +156,9 @@ def mismatches(model: Model, form: Form) -> list[Finding]:
         out.append(_warn(form, "$.year",
                          f"表单年度为 {form.year}，而规则 {rid} 适用于 {model.years_text()} 年"))
     if form.jurisdiction[:len(model.jurisdiction)] != model.jurisdiction:
+        where = "/".join(model.jurisdiction) or "全国"
         out.append(_warn(form, "$.jurisdiction",
-                         f"表单地区为 {asked}，而规则 {rid} 是 {where} 的规则"))
+                         f"表单地区为 {'/'.join(form.jurisdiction)}，而规则 {rid} 是 {where} 的规则"))
     return out
 
 

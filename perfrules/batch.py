@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +24,7 @@ from .api import Ruleset, Scored, Scorer
 from .errors import Diagnostic, FormError, PerfrulesError
 from .files import iter_user_lines, read_user_bytes
 from .forms import RawForm, iter_forms
+from .numbers import number_problem
 from .output import dumps, dumps_line, error_entry, score_document
 from .tables import TABLE_SUFFIXES, ReadDefaults, TableError, read_tables
 from .tables.grid import MAX_FILE_BYTES as MAX_TABLE_FILE_BYTES
@@ -32,6 +34,7 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 SUPPORTED_SUFFIXES = FORM_SUFFIXES + JSONL_SUFFIXES + TABLE_SUFFIXES
 PROGRESS_THRESHOLD = 10  # inputs; a shorter batch never shows a progress bar
 MAX_JSONL_LINE_BYTES = 10_000_000  # one form per line
+FLUSH_SECONDS = 0.05  # JSON Lines output is flushed after a form once this long has passed, not per form
 
 
 def status_of(item: Scored) -> str:
@@ -125,16 +128,64 @@ def jsonl_forms(data: bytes, path: str) -> Iterator[tuple[str, RawForm | Perfrul
 
 
 def jsonl_form(path: str, no: int, line: bytes) -> tuple[str, RawForm | PerfrulesError]:
-    """Line `no` of the JSON Lines file `path`: its form, or why it is not one."""
+    """Line `no` of the JSON Lines file `path`: its form, or why it is not one.
+
+    Numbers are bounded as they are parsed; a line holding one beyond the bounds (or NaN,
+    Infinity) is read unbounded, and reading the form reports each such number at its path.
+    """
     source = f"{path}:{no}"
+    reader = _LineReader()
     try:
-        doc = json.loads(line.decode("utf-8-sig"), parse_float=Decimal)
+        doc = json.loads(line.decode("utf-8-sig"), parse_float=reader.decimal, parse_int=reader.integer,
+                         parse_constant=reader.constant, object_pairs_hook=reader.mapping)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
         msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
         col = e.colno if isinstance(e, json.JSONDecodeError) else 1
         return source, FormError([Diagnostic("error", "json", f"第 {no} 行不是有效的 JSON: {msg}", path, no, col,
                                              hint="JSON Lines 文件每行一个完整的表单对象")])
-    return source, RawForm(doc, source, {"$": (no, 1)})
+    if reader.repeated is not None:
+        return source, FormError([Diagnostic("error", "json", f"第 {no} 行: 键 {reader.repeated} 重复出现", path, no,
+                                             1, hint="删除重复的键；同一个键只能写一次")])
+    return source, RawForm(doc, source, {"$": (no, 1)}, bounded=not reader.unbounded)
+
+
+class _LineReader:
+    """``json.loads`` hooks for one line: numbers read exactly and bounded, a repeated key noticed."""
+
+    __slots__ = ("repeated", "unbounded")
+
+    def __init__(self) -> None:
+        self.unbounded = False
+        self.repeated: str | None = None
+
+    def decimal(self, text: str) -> Decimal:
+        value = Decimal(text)
+        # a numeral of at most 15 characters without an exponent is within every bound
+        # (|x| < 10^15, ≥ 10^-13 when not zero, ≤ 15 digits); anything else is checked
+        if (len(text) > 15 or "e" in text or "E" in text) and number_problem(value) is not None:
+            self.unbounded = True
+        return value
+
+    def integer(self, text: str) -> int:
+        value = int(text)
+        if len(text) > 15 and number_problem(value) is not None:
+            self.unbounded = True
+        return value
+
+    def constant(self, text: str) -> float:
+        self.unbounded = True  # NaN, Infinity: kept as the float json gives, refused with its path
+        return float(text)
+
+    def mapping(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(pairs)
+        if len(out) != len(pairs) and self.repeated is None:
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    self.repeated = key
+                    break
+                seen.add(key)
+        return out
 
 
 def iter_inputs(paths: Iterable[str], defaults: ReadDefaults | None = None) -> Iterator[
@@ -245,6 +296,7 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
     inputs = expand_inputs(paths)
     if fmt == "csv":
         out.write(csv_header())
+    flushed = time.monotonic()
     for item in progress(score_inputs(scorer, inputs, defaults), batch_size(inputs), err):
         summary.add(item)
         if item.error is not None:
@@ -253,8 +305,9 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
             collected.append(item.result.to_dict() if item.result is not None else error_record(item))
         else:
             out.write(render_item(item, fmt, full))
-            if fmt == "jsonl":
+            if fmt == "jsonl" and time.monotonic() >= flushed + FLUSH_SECONDS:
                 out.flush()
+                flushed = time.monotonic()
     if fmt == "json":
         out.write(dumps(score_document(collected, len(paths))) + "\n")  # as `perfrules serve` answers
     return finish(summary, paths, err)

@@ -21,13 +21,12 @@ from .names import ROW_FIELDS, ROW_NAMES
 from .operations import ARITHMETIC, COMPARISONS, FUNCTIONS, subtract
 from .result import Result, SectionResult
 from .run import score_form
+from .row_section import score_rows
 from .scoring import (
     Collector,
     score_leaf,
-    score_row,
     section_total,
     select_rows,
-    weights_audit,
 )
 from .values import EvalError, MissingValue, Value
 
@@ -271,9 +270,7 @@ class Program:
                     rows = coll.buckets.get(node.id, [])
                 else:
                     rows = select_rows(coll, node, coll.form, claimed, matches)
-                weights_audit(coll, node, rows)
-                items = [score_row(model, coll, node, r, i + 1, env, self) for i, r in enumerate(rows)]
-                return section_total(model, coll, node, parent, [it.score for it in items], [it.id for it in items])
+                return score_rows(model, coll, node, parent, rows, env, self)
 
             return rows_step
         if node.is_leaf:

@@ -156,6 +156,14 @@ def unread_cells(why: tuple[str, ...]) -> str:
     return f"（公式不读本行的{cells}，{why[1]} 不参与计分）"
 
 
+def equal_as_unsigned_message(name: str, target: str, direction: str) -> str:
+    """``equal-as-unsigned``: an equality target under a ruleset that has no ``equal`` formula."""
+    words = {"positive": "正向", "reverse": "反向"}.get(direction, direction)
+    return (f"{name}: 年度指标值 {target!r} 是等值目标（=），规则没有 equal 方向的计分公式，"
+            f"按未写方向的目标计分（{words}）；如需按等值计分，请在规则的 indicators 中写 equal: 公式"
+            "（见 language.zh.md 5 节）")
+
+
 def no_formula_message(name: str, target: str, direction: str) -> str:
     """``no-formula``: the ruleset has no formula for the direction a row's target states."""
     if direction == EQUAL:

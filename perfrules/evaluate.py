@@ -8,8 +8,9 @@ takes its bounds from.  Imports nothing that scores forms.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from . import nodes
 from .operations import ARITHMETIC, COMPARISONS, negate, subtract
@@ -25,53 +26,94 @@ def eval_expr(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None
     `tolerance`, in checks, makes ``==`` and ``!=`` between numbers compare
     within that absolute difference.
     """
-    match expr:
-        case nodes.Num(value=value):
-            return value
-        case nodes.Ref(name=name):
-            try:
-                return env[name]
-            except KeyError:
-                raise MissingValue(f"表单缺少 {name}", name) from None
-        case nodes.BinOp(op=op, left=left, right=right):
-            a = eval_expr(left, env, weight, tolerance)
-            b = eval_expr(right, env, weight, tolerance)
-            assert isinstance(a, Decimal) and isinstance(b, Decimal)
-            return ARITHMETIC[op].apply(a, b)
-        case nodes.Call(func=func, args=args):
-            return BUILTINS[func][2](*[eval_expr(a, env, weight, tolerance) for a in args])
-        case nodes.WeightRef():
-            if weight is None:
-                raise EvalError("此处没有 weight")
-            return weight
-        case nodes.If(cond=cond, then=then, else_=else_):
-            return eval_expr(then if eval_expr(cond, env, weight, tolerance) else else_, env, weight, tolerance)
-        case nodes.Compare(op=op, left=left, right=right):
-            a = eval_expr(left, env, weight, tolerance)
-            b = eval_expr(right, env, weight, tolerance)
-            if op in ("==", "!="):
-                if tolerance is not None and isinstance(a, Decimal) and isinstance(b, Decimal):
-                    equal = abs(subtract(a, b)) <= tolerance
-                else:
-                    equal = a == b
-                return equal if op == "==" else not equal
-            return bool(_CMP[op](a, b))
-        case nodes.Logic(op=op, left=left, right=right):
-            first = bool(eval_expr(left, env, weight, tolerance))
-            if op == "and":
-                return first and bool(eval_expr(right, env, weight, tolerance))
-            return first or bool(eval_expr(right, env, weight, tolerance))
-        case nodes.Not(operand=operand):
-            return not eval_expr(operand, env, weight, tolerance)
-        case nodes.Neg(operand=operand):
-            v = eval_expr(operand, env, weight, tolerance)
-            assert isinstance(v, Decimal)
-            return negate(v)
-        case nodes.InSet(operand=operand, options=options):
-            v = eval_expr(operand, env, weight, tolerance)
-            return any(v == eval_expr(o, env, weight, tolerance) for o in options)
-        case nodes.Str(value=text):
-            return text
-        case nodes.BoolLit(value=flag):
-            return flag
-    raise TypeError(f"unknown expression node {type(expr).__name__}")  # pragma: no cover
+    try:
+        step = _STEPS[type(expr)]
+    except KeyError:  # pragma: no cover
+        raise TypeError(f"unknown expression node {type(expr).__name__}") from None
+    return step(expr, env, weight, tolerance)
+
+
+# One step per node type, found by the node's type (a dictionary look-up, not a chain of patterns).
+_Step = Callable[[Any, Mapping[str, Value], "Decimal | None", "Decimal | None"], Value]
+
+
+def _num(e: nodes.Num, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    return e.value
+
+
+def _ref(e: nodes.Ref, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    try:
+        return env[e.name]
+    except KeyError:
+        raise MissingValue(f"表单缺少 {e.name}", e.name) from None
+
+
+def _binop(e: nodes.BinOp, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    a = eval_expr(e.left, env, w, tol)
+    b = eval_expr(e.right, env, w, tol)
+    assert isinstance(a, Decimal) and isinstance(b, Decimal)
+    return ARITHMETIC[e.op].apply(a, b)
+
+
+def _call(e: nodes.Call, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    return BUILTINS[e.func][2](*[eval_expr(a, env, w, tol) for a in e.args])
+
+
+def _weight(e: nodes.WeightRef, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    if w is None:
+        raise EvalError("此处没有 weight")
+    return w
+
+
+def _if(e: nodes.If, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    return eval_expr(e.then if eval_expr(e.cond, env, w, tol) else e.else_, env, w, tol)
+
+
+def _compare(e: nodes.Compare, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    a = eval_expr(e.left, env, w, tol)
+    b = eval_expr(e.right, env, w, tol)
+    op = e.op
+    if op in ("==", "!="):
+        if tol is not None and isinstance(a, Decimal) and isinstance(b, Decimal):
+            equal = abs(subtract(a, b)) <= tol
+        else:
+            equal = a == b
+        return equal if op == "==" else not equal
+    return bool(_CMP[op](a, b))
+
+
+def _logic(e: nodes.Logic, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    first = bool(eval_expr(e.left, env, w, tol))
+    if e.op == "and":
+        return first and bool(eval_expr(e.right, env, w, tol))
+    return first or bool(eval_expr(e.right, env, w, tol))
+
+
+def _not(e: nodes.Not, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    return not eval_expr(e.operand, env, w, tol)
+
+
+def _neg(e: nodes.Neg, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    v = eval_expr(e.operand, env, w, tol)
+    assert isinstance(v, Decimal)
+    return negate(v)
+
+
+def _inset(e: nodes.InSet, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    v = eval_expr(e.operand, env, w, tol)
+    return any(v == eval_expr(o, env, w, tol) for o in e.options)
+
+
+def _str(e: nodes.Str, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    return e.value
+
+
+def _bool(e: nodes.BoolLit, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
+    return e.value
+
+
+_STEPS: dict[type, _Step] = {
+    nodes.Num: _num, nodes.Ref: _ref, nodes.BinOp: _binop, nodes.Call: _call, nodes.WeightRef: _weight,
+    nodes.If: _if, nodes.Compare: _compare, nodes.Logic: _logic, nodes.Not: _not, nodes.Neg: _neg,
+    nodes.InSet: _inset, nodes.Str: _str, nodes.BoolLit: _bool,
+}

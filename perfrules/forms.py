@@ -20,7 +20,7 @@ from .cells import Note, blank_scores, read_pair, read_rate
 from .errors import Diagnostic, FormError
 from .findings import Finding
 from .notation import Quantity, read_cell
-from .numbers import NumberIssue, normalize, numeric_fields
+from .numbers import FieldTree, NumberIssue, field_tree, normalize, numeric_fields
 from .places import place_of
 from .reading import (  # stage 1, re-exported (forms.load_documents and friends)
     MAX_DEPTH,
@@ -167,7 +167,15 @@ def _fast_check() -> Any:
 
     schema = copy.deepcopy(form_schema())  # fastjsonschema rewrites the $refs of what it is given
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return fastjsonschema.compile(schema)
+    # use_default=False: the check must not write the schema's defaults into the caller's data
+    return fastjsonschema.compile(schema, use_default=False)
+
+
+def prepare_reading() -> None:
+    """Build the fast validator and the table of numeric fields now (a batch's parent calls this
+    before starting its workers, so each inherits them instead of building its own)."""
+    _fast_check()
+    _numeric_tree()
 
 
 def is_valid_form(data: Any) -> bool:
@@ -242,10 +250,10 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
                    "表单以 kind: project 这样的字段开头")
     # A file's numbers were bounded by its reader, so a valid one needs no more; a dict from
     # Python may hold floats and unbounded numbers anywhere, so it is always walked.
-    from_file = isinstance(raw, RawForm)
+    from_file = isinstance(raw, RawForm) and raw.bounded
     valid = from_file and is_valid_form(data)
     if not valid:
-        data, issues = normalize(data, _numeric_fields(), everywhere=not from_file)
+        data, issues = normalize(data, _numeric_fields(), not from_file, _numeric_tree())
         if issues:
             raise FormError([_number_diagnostic(i, source, lines, text) for i in issues])
     notices: list[Finding] = []
@@ -283,6 +291,11 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
 @cache
 def _numeric_fields() -> dict[tuple[str, ...], str]:
     return numeric_fields(form_schema())
+
+
+@cache
+def _numeric_tree() -> FieldTree:
+    return field_tree(_numeric_fields())
 
 
 def _number_diagnostic(issue: NumberIssue, source: str, lines: Lines,

@@ -19,13 +19,12 @@ from .model import CheckSpec, Model, NodeSpec, RowClass
 from .result import Result, SectionResult
 from .run import score_form
 from .rows import row_fields
+from .row_section import score_rows
 from .scoring import (
     Collector,
     score_leaf,
-    score_row,
     section_total,
     select_rows,
-    weights_audit,
 )
 from .values import Value
 
@@ -55,8 +54,7 @@ class Interpreter:
 
     def formula(self, direction: str, env: dict[str, Value], local: dict[str, Any], weight: Decimal) -> Value:
         assert self.model.policy is not None
-        scope: Mapping[str, Value] = ChainMap(local, env)
-        return eval_expr(self.model.policy.formulas[direction], scope, weight)
+        return eval_expr(self.model.policy.formulas[direction], _scope(local, env), weight)
 
     def check(self, check: CheckSpec, env: dict[str, Value], local: dict[str, Any] | None) -> Value:
         scope: Mapping[str, Value] = ChainMap(local, env) if local else env
@@ -91,9 +89,7 @@ class Interpreter:
                 return where is None or bool(eval_expr(where, row_fields(row), row.weight))
 
             rows = select_rows(coll, node, coll.form, claimed, matches)
-            weights_audit(coll, node, rows)
-            items = [score_row(model, coll, node, r, i + 1, env, self) for i, r in enumerate(rows)]
-            return section_total(model, coll, node, parent, [it.score for it in items], [it.id for it in items])
+            return score_rows(model, coll, node, parent, rows, env, self)
         if node.is_leaf:
             item = score_leaf(model, coll, node, env, parent or node.id, self)
             if parent is None:
@@ -104,3 +100,11 @@ class Interpreter:
         total = section_total(model, coll, node, parent, parts, [c.id for c in node.children])
         coll.sections.insert(index, coll.sections.pop())  # a section is listed before its children
         return total
+
+
+def _scope(local: Mapping[str, Any], env: dict[str, Value]) -> Mapping[str, Value]:
+    """`local`'s names over `env`'s: one merged dict when the form's values are few (look-ups at C
+    speed), a ChainMap otherwise (no copy of a large table of facts)."""
+    if len(env) <= 24:
+        return {**env, **local}
+    return ChainMap(local, env)  # type: ignore[arg-type]

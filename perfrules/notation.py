@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from functools import lru_cache
 
 #: relation words → canonical relation
@@ -44,7 +44,7 @@ _YEAR_END = re.compile(r"^(\d{4})\s*年(?:底|末)$")
 #: Words that make a "unit" really a sentence: such cells are text.
 _MAX_UNIT_LEN = 8
 
-_SCALES = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百万": Decimal(1000000)}
+_SCALES = {"万": 4, "亿": 8, "千": 3, "百万": 6}  # powers of ten
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,25 +71,40 @@ def _plain(x: Decimal) -> str:
     return format(x.normalize(), "f")
 
 
+#: Scaling a cell by a power of ten: exact for any number a form may hold (numbers.py admits at most
+#: 24 significant digits), and never the caller's decimal context (which may be prec=3).
+_SCALING = Context(prec=40, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999, traps=[])
+
+
+def _scaled(value: Decimal, power: int) -> Decimal:
+    """`value` × 10^power, as ``value / 100`` or ``value * 10000`` would write it, in :data:`_SCALING`."""
+    if power < 0:
+        return _SCALING.divide(value, _POWERS[-power])
+    return _SCALING.multiply(value, _POWERS[power])
+
+
+_POWERS = {k: Decimal(10) ** k for k in range(9)}
+
+
 def _canonical_unit(value: Decimal, unit: str) -> tuple[Decimal, str]:
     if unit in ("%", "％", "百分比", "百分数"):  # units written as words: ≥100百分比 is ≥100%
-        return value / 100, "%"
+        return _scaled(value, -2), "%"
     if unit == "‰":
-        return value / 1000, "%"
+        return _scaled(value, -3), "%"
     if unit in ("万元", "万"):
         return value, "万元"
     if unit == "元":
-        return value / 10000, "万元"
+        return _scaled(value, -4), "万元"
     if unit in ("亿元", "亿"):
-        return value * 10000, "万元"
+        return _scaled(value, 4), "万元"
     for prefix in ("百万", "万", "亿", "千"):
         if unit.startswith(prefix) and len(unit) > len(prefix):
             rest = unit[len(prefix):]
             if rest.startswith("元/"):
-                return value * _SCALES[prefix], rest
+                return _scaled(value, _SCALES[prefix]), rest
             if rest == "元":  # pragma: no cover - handled above
                 break
-            return value * _SCALES[prefix], rest
+            return _scaled(value, _SCALES[prefix]), rest
     return value, unit
 
 

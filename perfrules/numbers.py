@@ -93,6 +93,7 @@ def read_numeral(text: str, integer: bool = False) -> Decimal | int | None:
 Pattern = tuple[str, ...]
 #: Numeric fields as a tree: key (or "*" for list items) → subtree; a leaf holds its kind.
 _Trie = dict[str, "_Trie | str"]
+FieldTree = _Trie
 
 
 def _trie(fields: Mapping[Pattern, str]) -> _Trie:
@@ -105,8 +106,13 @@ def _trie(fields: Mapping[Pattern, str]) -> _Trie:
     return root
 
 
+def field_tree(fields: Mapping[Pattern, str]) -> FieldTree:
+    """`fields` as the tree :func:`normalize` walks (build it once for many forms)."""
+    return _trie(fields)
+
+
 def normalize(data: Any, fields: Mapping[Pattern, str],
-              everywhere: bool) -> tuple[Any, list[NumberIssue]]:
+              everywhere: bool, tree: FieldTree | None = None) -> tuple[Any, list[NumberIssue]]:
     """`data` with floats and numeric strings read as exact numbers, and the issues found.
 
     `fields` maps a field pattern (``("indicators", "*", "weight")``) to
@@ -114,7 +120,8 @@ def normalize(data: Any, fields: Mapping[Pattern, str],
     number.  With `everywhere` (a dict from an embedder) every value is
     visited — floats converted, every number bounded; otherwise (a file the
     readers already bounded) only the numeric fields.  Containers that change
-    are copied; the caller's data is never modified.
+    are copied; the caller's data is never modified.  `tree` is
+    ``field_tree(fields)``, when the caller keeps it.
     """
     issues: list[NumberIssue] = []
 
@@ -174,7 +181,7 @@ def normalize(data: Any, fields: Mapping[Pattern, str],
             return value if same else items
         return leaf(value, at, node if isinstance(node, str) else None)
 
-    return walk(data, (), 0, _trie(fields)), issues
+    return walk(data, (), 0, _trie(fields) if tree is None else tree), issues
 
 
 def numeric_fields(schema: Mapping[str, Any]) -> dict[Pattern, str]:

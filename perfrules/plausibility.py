@@ -29,13 +29,21 @@ from .values import fmt_number
 _ONE = Decimal(1)
 
 
+def quick_plausible(row: Row) -> bool:
+    """True when nothing in a row of two numbers can look misread (the test :func:`suspect_cells`
+    makes first); False means: ask :func:`suspect_cells`."""
+    t, a = row.target, row.actual
+    assert t is not None and a is not None
+    return t.unit == a.unit and (bool(t.relation) or not row.target_text.lstrip().startswith("2")) \
+        and not (a.value > _ONE and a.unit == "%")
+
+
 def suspect_cells(row: Row) -> list[Note]:
     """Warnings for the cells of `row` that look misread; [] for a plausible row."""
     t, a = row.target, row.actual
     if t is None or a is None or t.is_date or a.is_date:
         return []
-    if t.unit == a.unit and (t.relation or not row.target_text.lstrip().startswith("2")) \
-            and not (a.value > _ONE and a.unit == "%"):
+    if quick_plausible(row):
         return []  # the common case, cheaply: nothing here can look misread
     out: list[Note] = []
     full = row.declared is not None and row.declared == row.weight

@@ -20,6 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 from .errors import Diagnostic, FormError
 from .files import read_user_bytes
@@ -43,10 +53,12 @@ class RawForm:
     text: str | None = None
     places: dict[str, str] = field(default_factory=dict)  # JSON path → cell (``Sheet1!F12``), for tables
     notices: tuple[Finding, ...] = ()  # what the table reader found
+    bounded: bool = True  # False: a number beyond the bounds was read (JSON Lines); read_form locates it
 
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 _DEC = re.compile(r"^[-+]?(0|[1-9][0-9]*)?(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+_NUMERAL_START = frozenset("+-.0123456789")  # how every text _INT or _DEC matches begins
 
 
 def _plain_scalar(text: str) -> Any:
@@ -55,6 +67,8 @@ def _plain_scalar(text: str) -> Any:
     low = text.lower()
     if low in ("true", "false"):
         return low == "true"
+    if text[0] not in _NUMERAL_START:  # neither pattern can match: text
+        return text
     if _INT.match(text):
         return int(text)
     if _DEC.match(text) and any(ch.isdigit() for ch in text):
@@ -65,11 +79,29 @@ def _plain_scalar(text: str) -> Any:
     return text
 
 
+_PLAIN_KEY = re.compile(r"^[\w\u4e00-\u9fff]+$")
+_PATHS: dict[tuple[str, Any], str] = {}  # (parent, key) → path: forms of a batch repeat their paths
+
+
 def _path_key(parent: str, key: Any) -> str:
+    kind = type(key)
+    if kind is not str and kind is not int:  # (True and 1 are equal keys of a dict; only these two are kept)
+        return _new_path_key(parent, key)
+    path = _PATHS.get((parent, key))
+    if path is not None:
+        return path
+    path = _new_path_key(parent, key)
+    if len(_PATHS) >= 20_000:
+        _PATHS.clear()
+    _PATHS[(parent, key)] = path
+    return path
+
+
+def _new_path_key(parent: str, key: Any) -> str:
     if isinstance(key, int):
         return f"{parent}[{key}]"
     k = str(key)
-    if re.match(r"^[\w\u4e00-\u9fff]+$", k):
+    if _PLAIN_KEY.match(k):
         return f"{parent}.{k}"
     return f"{parent}[{json.dumps(k, ensure_ascii=False)}]"
 
@@ -86,77 +118,90 @@ _JSON_LINES_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _yaml_documents(text: str, source: str, loader: Any = yaml.SafeLoader) -> list[RawForm]:
     docs: list[RawForm] = []
-    stack: list[list[Any]] = []  # [container, path, pending_key]
+    # one entry per open mapping or sequence: [container, its path, the key awaiting a value, start mark]
+    stack: list[list[Any]] = []
     lines: Lines = {}
     root: Any = None
     nodes = 0
 
     def attach(value: Any, mark: Any) -> None:
+        """`value` into the open mapping (under its pending key) or sequence, or as the root."""
         nonlocal root
         if not stack:
             root = value
             lines["$"] = (mark.line + 1, mark.column + 1)
             return
         top = stack[-1]
-        container, path = top[0], top[1]
-        if isinstance(container, list):
-            p = _path_key(path, len(container))
-            container.append(value)
-        else:
+        container = top[0]
+        if type(container) is dict:
             key = top[2]
-            p = _path_key(path, key)
             container[key] = value
             top[2] = None
-        lines.setdefault(p, (mark.line + 1, mark.column + 1))
-
-    def current_path(mark: Any) -> str:
-        if not stack:
-            return "$"
-        top = stack[-1]
-        if isinstance(top[0], list):
-            return _path_key(top[1], len(top[0]))
-        return _path_key(top[1], top[2])
+            path = _path_key(top[1], key)
+        else:
+            path = _path_key(top[1], len(container))
+            container.append(value)
+        if path not in lines:
+            lines[path] = (mark.line + 1, mark.column + 1)
 
     try:
-        for ev in yaml.parse(text, Loader=loader):
-            mark: Any = ev.start_mark
-            if isinstance(ev, (yaml.AliasEvent,)) or getattr(ev, "anchor", None):
-                raise _err(source, "表单中不允许使用 YAML 锚点或别名（& 和 *）", mark.line + 1, mark.column + 1, text,
-                           "把被引用的内容直接写出来")
-            if isinstance(ev, yaml.DocumentStartEvent):
-                root, lines, stack = None, {}, []
-            elif isinstance(ev, yaml.DocumentEndEvent):
-                docs.append(RawForm(root, source, lines, text))
-            elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                nodes += 1
-                if len(stack) >= MAX_DEPTH:
-                    raise _err(source, f"嵌套超过 {MAX_DEPTH} 层", mark.line + 1, mark.column + 1, text)
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                    raise _err(source, "键必须是简单的文字，不能是列表或映射", mark.line + 1, mark.column + 1, text)
-                path = current_path(mark)
-                stack.append([{} if isinstance(ev, yaml.MappingStartEvent) else [], path, None, mark])
-            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                container, _, _, smark = stack.pop()
-                attach(container, smark)
-            elif isinstance(ev, yaml.ScalarEvent):
-                nodes += 1
-                if nodes > MAX_NODES:
-                    raise _err(source, f"表单过大（超过 {MAX_NODES} 个值）", mark.line + 1, mark.column + 1, text)
-                value = ev.value if ev.style else _plain_scalar(ev.value)
-                problem = number_problem(value) if isinstance(value, (int, Decimal)) and \
-                    not isinstance(value, bool) else None
-                if problem is not None:
-                    raise _err(source, f"数值 {ev.value[:40]} {problem[0]}", mark.line + 1,
-                               mark.column + 1, text, problem[1])
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                    key = ev.value
-                    if key in stack[-1][0]:
-                        raise _err(source, f"键 {key} 重复出现", mark.line + 1, mark.column + 1, text,
-                                   "删除重复的一行；同一个键只能写一次")
-                    stack[-1][2] = key
-                    lines.setdefault(_path_key(stack[-1][1], key), (mark.line + 1, mark.column + 1))
-                else:
-                    attach(value, mark)
+        parser = loader(text)
+        try:
+            while parser.check_event():
+                ev = parser.get_event()
+                kind = type(ev)
+                mark: Any = ev.start_mark
+                if kind is ScalarEvent:
+                    if ev.anchor:
+                        raise _anchor_error(source, mark, text)
+                    nodes += 1
+                    if nodes > MAX_NODES:
+                        raise _err(source, f"表单过大（超过 {MAX_NODES} 个值）", mark.line + 1, mark.column + 1, text)
+                    raw = ev.value
+                    value = raw if ev.style else _plain_scalar(raw)
+                    if type(value) is int or type(value) is Decimal:
+                        problem = number_problem(value)
+                        if problem is not None:
+                            raise _err(source, f"数值 {raw[:40]} {problem[0]}", mark.line + 1, mark.column + 1, text,
+                                       problem[1])
+                    top = stack[-1] if stack else None
+                    if top is not None and type(top[0]) is dict and top[2] is None:  # a key
+                        if raw in top[0]:
+                            raise _err(source, f"键 {raw} 重复出现", mark.line + 1, mark.column + 1, text,
+                                       "删除重复的一行；同一个键只能写一次")
+                        top[2] = raw
+                        lines.setdefault(_path_key(top[1], raw), (mark.line + 1, mark.column + 1))
+                    else:
+                        attach(value, mark)
+                elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                    if ev.anchor:
+                        raise _anchor_error(source, mark, text)
+                    nodes += 1
+                    if len(stack) >= MAX_DEPTH:
+                        raise _err(source, f"嵌套超过 {MAX_DEPTH} 层", mark.line + 1, mark.column + 1, text)
+                    if stack:
+                        top = stack[-1]
+                        if type(top[0]) is dict:
+                            if top[2] is None:
+                                raise _err(source, "键必须是简单的文字，不能是列表或映射", mark.line + 1, mark.column + 1,
+                                           text)
+                            path = _path_key(top[1], top[2])
+                        else:
+                            path = _path_key(top[1], len(top[0]))
+                    else:
+                        path = "$"
+                    stack.append([{} if kind is MappingStartEvent else [], path, None, mark])
+                elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                    container, _, _, smark = stack.pop()
+                    attach(container, smark)
+                elif kind is AliasEvent:
+                    raise _anchor_error(source, mark, text)
+                elif kind is DocumentStartEvent:
+                    root, lines, stack = None, {}, []
+                elif kind is DocumentEndEvent:
+                    docs.append(RawForm(root, source, lines, text))
+        finally:
+            parser.dispose()
     except yaml.MarkedYAMLError as e:
         m = e.problem_mark
         line, col = (m.line + 1, m.column + 1) if m else (0, 0)
@@ -167,6 +212,11 @@ def _yaml_documents(text: str, source: str, loader: Any = yaml.SafeLoader) -> li
     except RecursionError:
         raise _err(source, "嵌套过深", code="yaml") from None
     return docs
+
+
+def _anchor_error(source: str, mark: Any, text: str) -> FormError:
+    return _err(source, "表单中不允许使用 YAML 锚点或别名（& 和 *）", mark.line + 1, mark.column + 1, text,
+                "把被引用的内容直接写出来")
 
 
 # ---------------------------------------------------------------- JSON reading

@@ -11,7 +11,7 @@ from .operations import in_engine_context
 from .coverage import Cell
 from .findings import Finding
 from .rows import RowSource, row_detail
-from .trace import Trace, render_trace
+from .trace import Trace, render_trace, trace_words
 from .values import fmt_number, fmt_score
 
 __all__ = ["Finding", "ItemResult", "Result", "SectionResult"]
@@ -123,16 +123,22 @@ class Result:
         """The JSON object of ``forms.md``; amounts are exact decimal strings."""
         items = []
         for it in self.items:
+            score = self._num(it.score)
             d: dict[str, Any] = {"id": it.id, "name": it.name, "section": it.section, "kind": it.kind,
-                                 "weight": fmt_number(it.weight), "score": self._num(it.score)}
+                                 "weight": fmt_number(it.weight), "score": score}
             if it.declared is not None:
                 d["declared"] = fmt_number(it.declared)
                 if it.declared != it.score and self.accepted(it.declared, it.score):
                     d["declared_within_tolerance"] = True
-            d["explain"] = it.explain
+            explain = it.cached_explain
+            if explain is None:  # ItemResult.explain's words, in this context, with the score worded above
+                explain = it.cached_explain = trace_words(
+                    it.trace, it.score, it.places, score if it.places == self.places else None)
+            d["explain"] = explain
             d["path"] = it.path
-            if it.detail:
-                d["detail"] = dict(it.detail)
+            detail = it.detail
+            if detail:
+                d["detail"] = dict(detail)
             if not it.applicable:
                 d["applicable"] = False
             items.append(d)

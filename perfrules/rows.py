@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .conventions import (class_reading, copies_target, judge_cells, no_formula_message, reason_of,
-                          unread_cells)
+from .conventions import (class_reading, copies_target, equal_as_unsigned_message, judge_cells,
+                          no_formula_message, reason_of, unread_cells)
 from .forms import Row
 from .model import BandSpec, Policy, RowClass
 from .names import EQUAL, ROW_FIELDS
@@ -29,6 +29,8 @@ TIER_ALIASES = {
 
 
 _RELATION_DIRECTION = {r: d for r in (">=", ">", "<=", "<") if (d := direction_of(r))} | {"=": EQUAL}
+_RELATION_WHY = {r: ("relation", r) for r in _RELATION_DIRECTION}  # plan.why, shared by every such row
+_COPIED = {r: ("relation", r, "copy") for r in _RELATION_DIRECTION}
 
 
 class RowPlan(NamedTuple):
@@ -63,6 +65,18 @@ def _find_band(policy: Policy, tier: str) -> BandSpec | None:
     return None
 
 
+def _unsigned(policy: Policy, row: Row) -> tuple[str, tuple[str, ...]]:
+    """The direction of a target written without ≥ / ≤: by the policy's field, else its default."""
+    field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
+    direction = policy.unsigned_cases.get(field_value or "", policy.unsigned_default or "positive")
+    if policy.unsigned_field and field_value in policy.unsigned_cases:
+        return direction, ("field", policy.unsigned_field, field_value or "")
+    return direction, _DEFAULT_WHY
+
+
+_DEFAULT_WHY = ("default",)
+
+
 def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> RowPlan:
     """Classify a row (quantitative or qualitative), find its direction or tier.
 
@@ -73,14 +87,19 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
         if read is not None:
             return RowPlan("quant", row_class.formula, ("class", class_words(row_class), *read.why), read.actual,
                            notes=tuple(n.triple for n in read.notes))
-    judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
-    if judged is not None:
-        if judged.band is None:
-            return RowPlan("bad", why=judged.why, problem=judged.problem.triple if judged.problem else None)
-        return RowPlan("qual", why=judged.why, band=judged.band, tier=judged.band.label,
-                       notes=tuple(n.triple for n in judged.notes))
     t, a = row.target, row.actual
-    if t is not None and a is not None and not t.is_date and not a.is_date:
+    if t is not None and a is not None and not t.is_date and not a.is_date:  # two numbers
+        if t.unit == a.unit and t.value > 0 and a.value >= 0 and row_class is None:  # the common row, quickly
+            relation = t.relation
+            direction = _RELATION_DIRECTION.get(relation)
+            fast_why: tuple[str, ...]
+            if direction is not None:
+                copy = a.relation == relation and a.value == t.value and copies_target(row)
+                fast_why = _COPIED[relation] if copy else _RELATION_WHY[relation]
+            else:
+                direction, fast_why = _unsigned(policy, row)
+            if direction in policy.formulas:
+                return RowPlan("quant", direction, fast_why, a.value, t.value)
         notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
         if t.unit != a.unit:
             if t.unit and a.unit:
@@ -106,16 +125,21 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
             if copies_target(row):  # the actual repeats the target, comparator included: met
                 why = ("relation", t.relation, "copy")
         else:
-            field_value = getattr(row, policy.unsigned_field) if policy.unsigned_field else None
-            direction = policy.unsigned_cases.get(field_value or "", policy.unsigned_default or "positive")
-            if policy.unsigned_field and field_value in policy.unsigned_cases:
-                why = ("field", policy.unsigned_field, field_value or "")
-            else:
-                why = ("default",)
+            direction, why = _unsigned(policy, row)
+        if direction == EQUAL and EQUAL not in policy.formulas:  # 等值 without an equal formula: said, then unsigned
+            direction, why = _unsigned(policy, row)
+            notes.append(("warning", "equal-as-unsigned", equal_as_unsigned_message(row.name, row.target_text,
+                                                                                   direction)))
         if direction not in policy.formulas:
             return RowPlan("bad", problem=("error", "no-formula",
                                            no_formula_message(row.name, row.target_text, direction)))
         return RowPlan("quant", direction, why, actual, t.value, notes=tuple(notes) if notes else ())
+    judged = judge_cells(policy, row, _find_band)  # blank cells, words, tiers written as the actual
+    if judged is not None:
+        if judged.band is None:
+            return RowPlan("bad", why=judged.why, problem=judged.problem.triple if judged.problem else None)
+        return RowPlan("qual", why=judged.why, band=judged.band, tier=judged.band.label,
+                       notes=tuple(n.triple for n in judged.notes))
     # qualitative
     if not policy.bands:
         return RowPlan("bad", problem=("error", "no-bands", f"{row.name}: 定性指标，但规则没有定义 qualitative 分档"))

@@ -28,7 +28,7 @@ from .places import place_of
 from .plausibility import suspect_cells
 from .rescale import inapplicable_row, section_rescale, total_rescale
 from .result import Finding, ItemResult, Result, SectionResult
-from .rows import RowSource, plan_row, qualitative_score, row_fields
+from .rows import RowPlan, RowSource, plan_row, qualitative_score, row_fields
 from .totals import unknown_parts_message, weights_total_note
 from .trace import ItemFormula, RowFormula, Said, TierScore, Trace
 from .values import CONTEXT, ZERO, EvalError, Value, fmt_number, fmt_score, quantizer, round_to
@@ -242,18 +242,24 @@ def finish_item(model: Model, coll: Collector, id: str, name: str, section: str,
                  f"这是规则的缺陷，请用 perfrules check 检查规则")
         score = clamped
     if audit_declared and declared is not None and abs(declared - score) > model.tolerance:
-        coll.add("error", "declared-score-mismatch", declared_path or path + ".declared_score",
-                 f"{name}: 填报得分 {fmt_number(declared)}，按规则应为 {fmt_number(score)}")
+        declared_mismatch(coll, declared_path or path + ".declared_score", name, declared, score)
     item = ItemResult(id, name, section, weight, score, raw, declared, path, kind, trace, detail, rule_line,
                       model.places)
     coll.items.append(item)
     return item
 
 
+def declared_mismatch(coll: Collector, path: str, name: str, declared: Decimal, score: Decimal) -> None:
+    """Report a declared score the rule does not give (beyond the ruleset's tolerance)."""
+    coll.add("error", "declared-score-mismatch", path, f"{name}: 填报得分 {fmt_number(declared)}，按规则应为 {fmt_number(score)}")
+
+
 def weights_audit(coll: Collector, node: NodeSpec, rows: list[Row]) -> None:
     if rows:
         coll.reach("rows", node.id)
-    total = sum((r.weight for r in rows), ZERO)
+    total = ZERO
+    for r in rows:
+        total += r.weight
     if not rows:
         coll.add("error", "missing-rows", "$.indicators", f"{node.name}（{fmt_number(node.weight)} 分）没有对应的指标行")
     elif total != node.weight:
@@ -270,8 +276,10 @@ def section_total(model: Model, coll: Collector, node: NodeSpec, parent: str | N
                  f"{node.name}: 下级得分合计 {fmt_number(total)} 超过本级分值 {fmt_number(node.weight)}，已限定为 "
                  f"{fmt_number(node.weight)}")
         total = node.weight
-    mode = model.policy.inapplicable if model.policy else None
-    total, rescaled = section_rescale(mode, coll.dropped, node, items, total, model.places, model.rounding_mode)
+    rescaled = None
+    if coll.dropped:  # some part was 不适用 (see rescale.py)
+        mode = model.policy.inapplicable if model.policy else None
+        total, rescaled = section_rescale(mode, coll.dropped, node, items, total, model.places, model.rounding_mode)
     coll.sections.append(SectionResult(node.id, node.name, node.weight, total, parent, items, rescaled))
     return total
 
@@ -283,7 +291,9 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
     if total > model.full:  # cannot happen when the checker passed; defence in depth
         coll.add("error", "score-clamped", "$", f"总分 {fmt_number(total)} 超过满分 {fmt_number(model.full)}")
         total = model.full
-    total, rescaled = total_rescale(model, coll, total)
+    rescaled = None
+    if coll.dropped:  # 不适用 weight passed up by the top-level parts (see rescale.py)
+        total, rescaled = total_rescale(model, coll, total)
     grade = model.grade_of(total)
     note = weights_total_note(model.full, coll.items, form.rows, (form.notices, coll.findings)) \
         if form.rows and model.policy else None
@@ -426,15 +436,17 @@ def score_leaf(model: Model, coll: Collector, node: NodeSpec, env: dict[str, Val
 
 
 def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position: int, env: dict[str, Value],
-              evaluator: Evaluator) -> ItemResult:
-    """Score one indicator row under the ruleset's indicator policy."""
+              evaluator: Evaluator, plan: RowPlan | None = None) -> ItemResult:
+    """Score one indicator row under the ruleset's indicator policy (`plan`: already planned,
+    for a ruleset without ``when`` classes)."""
     policy = model.policy
     assert policy is not None
     if not row.applicable:
         return inapplicable_row(model, coll, node, row, position)
-    row_class = evaluator.row_class(env, row_fields(row)) \
-        if policy.classes and (row.quantitative or policy.loose_classes) else None
-    plan = plan_row(policy, row, row_class)
+    if plan is None:
+        row_class = evaluator.row_class(env, row_fields(row)) \
+            if policy.classes and (row.quantitative or policy.loose_classes) else None
+        plan = plan_row(policy, row, row_class)
     path = row.path
     for severity, code, message in plan.notes:
         coll.add(severity, code, path, message)
@@ -443,21 +455,21 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     audit = True
     trace: Trace
     weight = row.weight
-    bad_weight = _row_weight_problem(model, row)
+    bad_weight = None if weight in good_weights(model.places) else _row_weight_problem(model, row)
     if bad_weight:
         coll.add("error", "row-weight-precision", path + ".weight", bad_weight)
         audit = False
     if bad_weight and not fits(weight, model.places):
         raw, trace = ZERO, Said("分值超出精度，无法计分，记 {score} 分")
     elif plan.kind == "quant":
-        coll.reach("direction", plan.direction)
+        if coll.reached is not None:
+            coll.reach("direction", plan.direction)
         local = {"actual": plan.actual, "target": plan.target, "__row__": row}
         if policy.reads_row_fields:
             local.update(row_fields(row))
-        expr = policy.formulas[plan.direction]
         try:
             raw = multiply(weight, evaluator.formula(plan.direction, env, local, weight))  # type: ignore[arg-type]
-            trace = RowFormula(weight, expr, env, local)
+            trace = RowFormula(weight, policy.formulas[plan.direction], env, local)
         except EvalError as err:
             coll.add("error", err.code, path, f"{row.name} 无法计分：{err.message}")
             raw, trace, audit = ZERO, Said(f"无法计分（{err.message}），记 {{score}} 分"), False
@@ -466,7 +478,8 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
                                err) from None
     elif plan.kind == "qual":
         assert plan.band is not None
-        coll.reach("tier", plan.tier)
+        if coll.reached is not None:
+            coll.reach("tier", plan.tier)
         raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
         trace = TierScore(plan.tier, lo, hi, row.declared, violated)
         if violated:
@@ -485,6 +498,21 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
                        "row", trace, RowSource(row, plan), audit, node.span.line, form_weight_reported=bool(bad_weight))
 
 
+_GOOD_WEIGHTS: dict[int, set[Decimal]] = {}
+_GOOD_WEIGHTS_MAX = 4096
+
+
+def good_weights(places: int) -> set[Decimal]:
+    """Row weights already found representable at `places` decimals (by value: 10 and 10.0 alike).
+
+    The only state scoring keeps between forms: it grows with distinct good weights and is
+    emptied past :data:`_GOOD_WEIGHTS_MAX`, so a stream of odd weights cannot grow it without bound."""
+    good = _GOOD_WEIGHTS.get(places)
+    if good is None:
+        good = _GOOD_WEIGHTS.setdefault(places, set())
+    return good
+
+
 def _row_weight_problem(model: Model, row: Row) -> str | None:
     """What is wrong with a row's weight at the ruleset's precision (a form problem), or None."""
     w = row.weight
@@ -494,6 +522,10 @@ def _row_weight_problem(model: Model, row: Row) -> str | None:
     if w != w.quantize(quantizer(model.places), context=CONTEXT):  # exact: it fits (checked above)
         return (f"{row.name}: 分值 {fmt_number(w)} 的小数位多于规则 {model.id} 的舍入位数（{model.places} 位），"
                 f"得分无法按规则的精度表示；请把各行分值写成至多 {model.places} 位小数（合计仍等于本部分的分值）")
+    good = good_weights(model.places)
+    if len(good) >= _GOOD_WEIGHTS_MAX:
+        good.clear()
+    good.add(w)
     return None
 
 
@@ -515,6 +547,8 @@ def select_rows(coll: Collector, node: NodeSpec, form: Form, claimed: dict[int, 
 
 def unclaimed_rows(coll: Collector, form: Form, claimed: dict[int, str]) -> None:
     if form.rows and not claimed:  # the ruleset knows none of the table's parts: say it once
+        # the message names every part of the ruleset: one missing-rows per section would only repeat it
+        coll.findings[:] = [f for f in coll.findings if f.code != "missing-rows"]
         coll.add("error", "unknown-table-parts", "$.indicators", unknown_parts_message(form.rows, coll.sections))
         return
     for row in form.rows:

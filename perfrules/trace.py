@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from . import nodes, unparse
+from . import nodes
 from .evaluate import eval_expr
 from .operations import in_engine_context
 from .references import field_words
 from .values import EvalError, Value, fmt_number, fmt_score
+from .wording import renderer
 
 
 # Not frozen: one trace is built per scored item, and a frozen dataclass's __init__ costs 2.5×.
@@ -63,61 +64,41 @@ class TierScore:
 Trace = Said | ItemFormula | RowFormula | TierScore
 
 
-def _value_text(v: Value, display: str | None = None) -> str:
-    if display is not None:
-        return display
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    if isinstance(v, Decimal):
-        return fmt_number(v)
-    if isinstance(v, tuple):
-        return "[" + ", ".join(fmt_number(x) for x in v) + "]"
-    return f"“{v}”"
+_NO_DISPLAY: Mapping[str, str] = {}
+_MERGED_SCOPE = 64  # a row's scope is merged into one dict up to this many form values
 
 
 @in_engine_context
 def render(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None = None,
            display: Mapping[str, str] | None = None, parent: int = 0) -> str:
     """`expr` with the form's values in place of names, only the taken branch of each ``if``."""
-    shown = display or {}
+    return _render(expr, env, weight, display or _NO_DISPLAY, parent)
 
-    def again(e: nodes.Expr, p: int = 0) -> str:
-        return render(e, env, weight, shown, p)
 
-    def hook(e: nodes.Expr, p: int) -> str | None:
-        match e:
-            case nodes.Str(value=value):
-                return f"“{value}”"
-            case nodes.BoolLit(value=value):
-                return "是" if value else "否"
-            case nodes.WeightRef():
-                return fmt_number(weight) if weight is not None else "weight"
-            case nodes.Ref(name=name):
-                return _value_text(env[name], shown.get(name)) if name in env else f"{name}(缺)"
-            case nodes.InSet(operand=operand, options=options):
-                text = f"{again(operand, 5)} ∈ {{{'，'.join(again(o) for o in options)}}}"
-                return f"({text})" if 4 < p else text
-            case nodes.Call(func="ratio", args=(b, a)):
-                return f"ratio({again(b, 6)} ÷ {again(a, 7)})"
-            case nodes.If(cond=cond, then=then, else_=else_):
-                return _taken(cond, then, else_, p)
-        return None
+def _render(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None,
+            shown: Mapping[str, str], parent: int = 0) -> str:
+    """:func:`render` inside the engine's context (the words planned once per expression)."""
+    return renderer(expr, parent, _taken)(env, weight, shown)
 
-    def _taken(cond: nodes.Expr, then: nodes.Expr, else_: nodes.Expr, p: int) -> str:
-        try:
-            taken = eval_expr(cond, env, weight)
-        except (EvalError, ArithmeticError, TypeError):
-            text = f"若 {again(cond)} 则 {again(then)} 否则 {again(else_)}"
-            return f"({text})" if p > 0 else text
-        branch = again(then if taken else else_, p)
-        flag = cond.operand if isinstance(cond, nodes.Not) else cond
-        if isinstance(flag, nodes.Ref) and isinstance(env.get(flag.name), bool):
-            return f"{flag.name}为{'是' if env[flag.name] else '否'} → {branch}"
-        if isinstance(then if taken else else_, nodes.Num):
-            return f"({again(cond) if taken else '非 ' + again(cond, 3)} → {branch})"
-        return branch
 
-    return unparse.expr(expr, parent, hook, unparse.MATH)
+def _taken(e: nodes.If, env: Mapping[str, Value], weight: Decimal | None, shown: Mapping[str, str],
+           p: int) -> str:
+    """An ``if`` in words: the branch the values take (both, when the condition cannot be decided)."""
+    cond, then, else_ = e.cond, e.then, e.else_
+    try:
+        taken = eval_expr(cond, env, weight)
+    except (EvalError, ArithmeticError, TypeError):
+        text = (f"若 {_render(cond, env, weight, shown)} 则 {_render(then, env, weight, shown)} "
+                f"否则 {_render(else_, env, weight, shown)}")
+        return f"({text})" if p > 0 else text
+    branch = _render(then if taken else else_, env, weight, shown, p)
+    flag = cond.operand if isinstance(cond, nodes.Not) else cond
+    if isinstance(flag, nodes.Ref) and isinstance(env.get(flag.name), bool):
+        return f"{flag.name}为{'是' if env[flag.name] else '否'} → {branch}"
+    if isinstance(then if taken else else_, nodes.Num):
+        words = _render(cond, env, weight, shown) if taken else "非 " + _render(cond, env, weight, shown, 3)
+        return f"({words} → {branch})"
+    return branch
 
 
 _TRUE = {">=": "≥", ">": ">", "<=": "≤", "<": "低于", "==": "=", "!=": "≠"}
@@ -197,9 +178,16 @@ def taken_path(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | Non
 @in_engine_context
 def render_trace(trace: Trace | None, score: Decimal, places: int) -> str:
     """An item's trace (recorded by either runner) as its explanation line."""
+    return trace_words(trace, score, places)
+
+
+def trace_words(trace: Trace | None, score: Decimal, places: int, got: str | None = None) -> str:
+    """:func:`render_trace` for a caller already in the engine's context; `got` is the score as
+    ``fmt_score(score, places)`` words it, when the caller has it already."""
     if trace is None:
         return ""
-    got = fmt_score(score, places)
+    if got is None:
+        got = fmt_score(score, places)
     match trace:
         case Said(text=text):
             return text.replace("{score}", got)
@@ -217,9 +205,11 @@ def render_trace(trace: Trace | None, score: Decimal, places: int) -> str:
             if conds and _constant(leaf):
                 return f"{'，'.join(conds)}，{_got(score, weight, places)}"
             head = f"{'，'.join(conds)}：" if conds else ""
-            return f"{head}{render(leaf, env, weight)} = {got}"
+            return f"{head}{_render(leaf, env, weight, _NO_DISPLAY)} = {got}"
         case RowFormula(weight=weight, expr=expr, env=env, local=local):
-            scope: Mapping[str, Any] = ChainMap(local, env)  # type: ignore[arg-type]
+            # the row's values over the form's; one small dict reads faster than a ChainMap
+            scope: Mapping[str, Any] = {**env, **local} if len(env) <= _MERGED_SCOPE else ChainMap(
+                local, env)  # type: ignore[arg-type]
             row = local["__row__"]
             display = {}  # a class formula may score a row whose cells are not numbers (it reads none)
             if row.target is not None:
@@ -231,7 +221,7 @@ def render_trace(trace: Trace | None, score: Decimal, places: int) -> str:
             if conds and _constant(leaf):
                 return f"{'，'.join(conds)}，{_got(score, weight, places)}"
             head = f"{'，'.join(conds)}：" if conds else ""
-            share = render(leaf, scope, weight, display, 6)
+            share = _render(leaf, scope, weight, display, 6)
             return f"{head}{fmt_number(weight)} × {share} = {got}"
         case _:
             _unknown(trace)

@@ -171,15 +171,17 @@ def test_national_equal_formula_by_hand() -> None:
     assert r.to_dict()["items"][1]["detail"]["reason"] == "目标值带 =，按等值指标计分"
 
 
-def test_a_ruleset_without_equal_reports_no_formula() -> None:
-    # 银川 2021 has positive, reverse and a class, no equal: =2370人 → no-formula, 0, with what to do.
+def test_a_ruleset_without_equal_scores_an_equality_target_as_unsigned_and_says_so() -> None:
+    # 银川 2021 has positive, reverse and a class, no equal: =2370人 of 2300人 → scored as a target
+    # written without ≥/≤ (positive: 100 × 2300 ÷ 2370 = 97.05), with a warning saying what to add.
     form = {"kind": "project", "jurisdiction": "宁夏回族自治区/银川市", "year": 2021,
             "indicators": [{"level1": "项目产出", "name": "保障人数", "weight": 100, "target": "=2370人",
-                            "actual": "2370人"}]}
+                            "actual": "2300人"}]}
     r = score(form, YINCHUAN)
-    assert r.total == D(0)
-    (f,) = [f for f in r.findings if f.code == "no-formula"]
-    assert f.severity == "error" and "'=2370人' 是等值目标" in f.message and "equal:" in f.message
+    assert r.item("保障人数").score == D("97.05")
+    (f,) = [f for f in r.findings if f.code == "equal-as-unsigned"]
+    assert f.severity == "warning" and "'=2370人' 是等值目标" in f.message and "equal:" in f.message
+    assert "正向" in f.message and not [f for f in r.findings if f.code == "no-formula"]
 
 
 def test_an_equal_formula_is_not_reported_unused() -> None:

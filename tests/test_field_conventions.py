@@ -316,6 +316,7 @@ def test_unknown_table_is_said_once_with_the_rulesets_tried() -> None:
     form = {**national(rows), "jurisdiction": "甘肃省/兰州市", "year": 2021}
     scored = perfrules.Scorer().score(form)
     assert codes(scored).count("unknown-table-parts") == 1 and "unmatched-row" not in codes(scored)
+    assert "missing-rows" not in codes(scored)  # the message names the ruleset's parts: not once more per part
     message = finding(scored, "unknown-table-parts")
     assert "表中 4 个指标行" in message and "表中的部分: 项目管理、项目绩效" in message
     assert "甘肃省/兰州市 → 甘肃省 → 全国" in message and "national/project-2020" in message

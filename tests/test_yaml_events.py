@@ -43,9 +43,12 @@ def test_bundled_examples_as_json_have_the_same_lines(path: Any, indent: int | N
     assert forms.parse_documents(text, "f.json", json_=True)[0].lines == slow[0]
 
 
+# U+FEFF inside a string: PyYAML's pure-Python reader does not count it as a column (libyaml does,
+# and is right), so the two parsers' columns differ after it; not a case of ours to hold equal.
+_TEXT = st.text(alphabet=st.characters(blacklist_characters="\ufeff"), max_size=8)
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**9, 10**9) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    st.none() | st.booleans() | st.integers(-10**9, 10**9) | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT.map(lambda t: t[:6]), inner, max_size=4),
     max_leaves=20)
 
 

@@ -7,6 +7,7 @@ with the one evaluator of :mod:`perfrules.evaluate`, so the checker imports no r
 from __future__ import annotations
 
 import itertools
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -75,9 +76,13 @@ _FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "==": "==", "!=": "!="}
 _NEGATE = {">": "<=", "<": ">=", ">=": "<", "<=": ">", "==": "!=", "!=": "=="}
 
 
-def _refine(cond: nodes.Expr, truth: bool, env: Mapping[str, Interval]) -> dict[str, Interval] | None:
-    """Narrow the ranges in `env` knowing `cond` is `truth`; None if that cannot happen."""
-    out = dict(env)
+def _refine(cond: nodes.Expr, truth: bool, env: Mapping[str, Interval]) -> Mapping[str, Interval] | None:
+    """Narrow the ranges in `env` knowing `cond` is `truth`; None if that cannot happen.
+
+    `env` itself when nothing narrows, else a view with the one range changed (never a copy of
+    every range: a ruleset may declare a thousand facts).
+    """
+    out = env
     if isinstance(cond, nodes.Not):
         return _refine(cond.operand, not truth, env)
     if isinstance(cond, nodes.Logic):
@@ -110,8 +115,7 @@ def _refine(cond: nodes.Expr, truth: bool, env: Mapping[str, Interval]) -> dict[
         narrowed = cur.intersect(k, k)
     if narrowed is None:
         return None
-    out[left.name] = narrowed
-    return out
+    return ChainMap({left.name: narrowed}, env)  # type: ignore[arg-type]
 
 
 def _candidates(domain: Interval, integer: bool) -> list[Decimal]:

@@ -181,7 +181,7 @@ class _Checker:
             if name in FORM_NAMES or name in ROW_NAMES:
                 c.error("duplicate", f"{name} 是保留名称，不能重新定义", let.span, "换一个名称")
                 continue
-            scope = _Scope(dict(self.types), self.domains, None, what="let 定义")
+            scope = _Scope(self.types, self.domains, None, what="let 定义")  # read, never written
             let_type = _infer(let.expr, scope, c)
             if name in free_names(let.expr):
                 c.error("cycle", f"{name} 的定义引用了它自己", let.span)
@@ -396,7 +396,7 @@ class _Checker:
         judge = None
         declared = None
         if leaf is not None:
-            scope = _Scope(dict(self.types), self.domains, w, what=f"{name} 的计分")
+            scope = _Scope(self.types, self.domains, w, what=f"{name} 的计分")  # read, never written
             if leaf.declared is not None:
                 dn = leaf.declared.name
                 if dn not in self.types:
