@@ -2,7 +2,8 @@
 
 Before, ``perfrules fuzz`` never drew a row named 预算执行率, so the 银川 class formula
 (``when name == "预算执行率": ratio(budget.executed, budget.adjusted)``) and both cells of
-form-supplied weights stayed unreached: 75% (9/12) rubric coverage.
+form-supplied weights stayed unreached: 75% (9/12) rubric coverage.  Nor did it draw equality
+targets, 不适用 rows or list facts.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 
 import perfrules
@@ -20,6 +22,16 @@ from perfrules.testing_rows import class_choices, literal_constraints
 
 YINCHUAN = perfrules.load_ruleset("ningxia/yinchuan/project-2021")
 SHIFAN = perfrules.load_ruleset("demo/shifan/project-2024")
+
+
+@pytest.mark.parametrize("rid", ["national/project-2020", "demo/shifan/project-2024",
+                                 "hunan/yueyang/linxiang/project-2023"])
+def test_fuzzing_reaches_equality_targets_inapplicable_rows_and_list_facts(rid: str) -> None:
+    """Equality targets (the national ``equal`` formula), 不适用 rows (示范县's rescaling) and ``money
+    list`` facts (临湘's checks that add them up) were never drawn either: 75%, 92.31%, 42.86% before."""
+    out = fuzz_ruleset(perfrules.load_ruleset(rid), examples=200, seed=12)
+    assert out.failure is None and out.crash is None, out.failure or out.crash
+    assert out.coverage is not None and out.coverage.missed == [], out.coverage and out.coverage.report()
 
 
 def test_fuzzing_yinchuan_reaches_every_rubric_cell() -> None:
