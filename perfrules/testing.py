@@ -12,10 +12,11 @@ Use them from your own pytest suite::
         assert_guarantees(rs, form)
 
 ``forms(ruleset)`` draws forms valid for that ruleset: indicator rows in every
-notation the engine reads (≥ ≤ 不低于 以上 以内, %, 万元, 人, 元/人/年, dates, text),
-qualitative rows with and without declared scores, facts of every declared
-type, and boundary values (0, actual = target, huge and tiny amounts, many
-decimal places).  ``assert_guarantees`` checks every promise perfrules makes
+notation the engine reads (≥ ≤ = 不低于 以上 以内, %, 万元, 人, 元/人/年, dates, text),
+qualitative rows with and without declared scores, rows of the ``when`` classes
+and form-supplied weights (:mod:`perfrules.testing_rows`), 不适用 rows, facts of
+every declared type, and boundary values (0, actual = target, huge and tiny
+amounts, many decimal places).  ``assert_guarantees`` checks every promise perfrules makes
 about a result, and raises :class:`GuaranteeViolation` naming the one broken.
 """
 
