@@ -170,3 +170,17 @@ def test_a_word_table_gives_the_same_breakdowns() -> None:
     item = _read(sheet_to_docx(wb.active), "t.docx")
     assert item.raw.data["budget"]["breakdowns"] == _project(*LEVELS).raw.data["budget"]["breakdowns"]
     assert item.raw.places["$.budget.breakdowns[0].parts.中央资金.executed"].startswith("表")
+
+
+def test_import_writes_the_breakdowns_as_yaml_that_reads_back_and_scores_the_same() -> None:
+    from perfrules.forms import parse_documents
+    from perfrules.tables.export import form_yaml
+
+    for item in (_department(_facts(基本支出=1340.81)), _project(*LEVELS, ("其中：县区补助资金", 0, 0, 0))):
+        text = form_yaml(item.raw.data, item.raw.places, item.source, item.raw.notices)
+        (back,) = parse_documents(text, "imported.yaml")
+        assert back.data["budget"] == item.raw.data["budget"]
+        scored, again = Scorer().score(item.raw), Scorer().score(back)
+        assert again.total == scored.total
+        assert [(f.code, f.message) for f in again.findings if f.code.startswith("budget")] == [
+            (f.code, f.message) for f in scored.findings if f.code.startswith("budget")]
