@@ -184,3 +184,19 @@ def test_import_writes_the_breakdowns_as_yaml_that_reads_back_and_scores_the_sam
         assert again.total == scored.total
         assert [(f.code, f.message) for f in again.findings if f.code.startswith("budget")] == [
             (f.code, f.message) for f in scored.findings if f.code.startswith("budget")]
+
+
+def test_a_breakdown_the_form_cannot_hold_is_named_and_the_table_still_read() -> None:
+    # a negative in-cell amount (before this reader it went to facts only): the table is still scored
+    form = _facts(其他资金=-22.03)
+    item = _department(form)
+    assert [b["label"] for b in item.raw.data["budget"]["breakdowns"]] == ["按支出性质分"]
+    [notice] = [n for n in item.raw.notices if n.code == "breakdown-not-read"]
+    assert notice.place == "Sheet!B6" and "其他资金 的金额 -22.03 不在 0 到 10¹² 万元之间" in notice.message
+    assert item.raw.data["facts"]["其他资金"] == D("-22.03")
+    assert Scorer().score(item.raw).total == D("99.19")
+    # 21 level rows: more parts than a breakdown holds
+    many = tuple((f"{'中央' if k == 0 else '省级'}资金", 1, 1, 1) for k in range(21))
+    item = _project(*many)
+    assert "breakdowns" not in item.raw.data["budget"]
+    assert [n.code for n in item.raw.notices if n.code == "breakdown-not-read"] == ["breakdown-not-read"]

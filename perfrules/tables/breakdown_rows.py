@@ -80,10 +80,19 @@ class BreakdownRows:
         found = self._in_cells(budget)
         if self.levels:
             found.append(_Breakdown(_LEVEL_LABEL, None, self.levels))
-        if not found:
+        kept = []
+        for b in found:
+            trouble = _beyond_limits(b, len(kept))
+            if trouble is None:
+                kept.append(b)
+                continue
+            cells = "、".join(p.label.place for p in b.parts[:5]) + ("…" if len(b.parts) > 5 else "")
+            notices.append(Finding("warning", "breakdown-not-read", "$.budget",
+                                   f"{cells}: {trouble}，这一分法未作核对（金额仍按原样读取）", place=b.parts[0].label.place))
+        if not kept:
             return
         out = budget.setdefault("breakdowns", [])
-        for b in found:
+        for b in kept:
             i = len(out)
             path = f"$.budget.breakdowns[{i}]"
             parts: dict[str, Any] = {}
@@ -124,6 +133,27 @@ class BreakdownRows:
             b.column = column
             out.append(b)
         return out
+
+
+#: What ``budget.breakdowns`` holds at most (schemas/form.schema.json).
+MAX_BREAKDOWNS, MAX_PARTS, MAX_NAME, MAX_AMOUNT = 10, 20, 100, Decimal(10) ** 12
+
+
+def _beyond_limits(b: _Breakdown, before: int) -> str | None:
+    """Why `b` cannot be a form's breakdown (the schema's bounds), or None."""
+    what = f"“{b.label}”" if b.label else "单元格内的各项金额"
+    if before >= MAX_BREAKDOWNS:
+        return f"{what}: 同一笔资金的分法超过 {MAX_BREAKDOWNS} 种"
+    if len(b.parts) > MAX_PARTS:
+        return f"{what}有 {len(b.parts)} 项，超过 {MAX_PARTS} 项"
+    long = next((p.name for p in b.parts if len(p.name) > MAX_NAME), None)
+    if long is not None or len(b.label) > MAX_NAME:
+        return f"{what}的项目名称超过 {MAX_NAME} 个字"
+    odd = next(((p.name, v) for p in b.parts for v, _ in p.amounts.values()
+                if v is not None and not 0 <= v <= MAX_AMOUNT), None)
+    if odd is not None:
+        return f"{what}中 {odd[0]} 的金额 {odd[1]} 不在 0 到 10¹² 万元之间"
+    return None
 
 
 def _default_column(label: str) -> str:
