@@ -80,7 +80,7 @@ class BreakdownRows:
         found = self._in_cells(budget)
         if self.levels:
             found.append(_Breakdown(_LEVEL_LABEL, None, self.levels))
-        kept = []
+        kept: list[_Breakdown] = []
         for b in found:
             trouble = _beyond_limits(b, len(kept))
             if trouble is None:
