@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from .aggregate_parts import FundParts, combine_parts
+from .breakdowns import Breakdown
 from .errors import Diagnostic, PerfrulesError
 from .forms import Form, Row
 from .evaluate import eval_expr
@@ -280,25 +282,34 @@ class _Aggregator:
         return out
 
 
-def aggregate_forms(forms: Sequence[Form], model: Model, score: Callable[[Form], Result]) -> Aggregated:
+def aggregate_forms(forms: Sequence[Form], model: Model, score: Callable[[Form], Result],
+                    breakdowns: Sequence[tuple[Breakdown, ...]] | None = None) -> Aggregated:
     """Combine the fund tables `forms` of one project as `model`'s aggregation rule says.
 
     `score` scores one form under `model` (the qualitative rows are averaged on
-    their scores).  Raises :class:`AggregationError` naming both places of every
-    row that cannot be matched or whose units disagree.
+    their scores).  `breakdowns` are each form's ``budget.breakdowns`` (a :class:`Form`
+    keeps none; :func:`perfrules.aggregate_parts.read_fund_breakdowns` reads them from the
+    form dict); they and the 其中 rows are summed part by part (:mod:`.aggregate_parts`).
+    Raises :class:`AggregationError` naming both places of every row that cannot be matched
+    or whose units disagree.
     """
     if not forms:
         raise AggregationError([Diagnostic("error", "aggregate", "没有要汇总的表", hint="给出两张或更多张表")])
     if model.aggregation is None:
         raise AggregationError([Diagnostic("error", "aggregate", f"规则 {model.id} 没有规定汇总原则", model.path,
                                            hint="在规则中写 aggregate by budget.adjusted { relative: … }")])
-    ordered = sorted(forms, key=lambda f: (f.source, f.title or "", repr(f.budget), repr(f.rows)))
+    order = sorted(range(len(forms)), key=lambda i: (forms[i].source, forms[i].title or "", repr(forms[i].budget),
+                                                     repr(forms[i].rows)))
+    ordered = [forms[i] for i in order]
     with localcontext(CONTEXT):
         agg = _Aggregator(ordered, model, score)
         data = agg.header()
         budget, funds = agg.budget()
         if budget:
-            data["budget"] = budget
+            parts, said = combine_parts([FundParts(f.source, f.budget.sources if f.budget else None,
+                                                   breakdowns[i] if breakdowns else ()) for i, f in zip(order, ordered)])
+            data["budget"] = {**budget, **parts}
+            agg.notes.extend(said)
         groups = agg.matched()
         rows = [agg.row(g, funds) for g in groups] if not agg.errors else []
     if agg.errors:

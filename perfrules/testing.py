@@ -12,10 +12,11 @@ Use them from your own pytest suite::
         assert_guarantees(rs, form)
 
 ``forms(ruleset)`` draws forms valid for that ruleset: indicator rows in every
-notation the engine reads (≥ ≤ 不低于 以上 以内, %, 万元, 人, 元/人/年, dates, text),
-qualitative rows with and without declared scores, facts of every declared
-type, and boundary values (0, actual = target, huge and tiny amounts, many
-decimal places).  ``assert_guarantees`` checks every promise perfrules makes
+notation the engine reads (≥ ≤ = 不低于 以上 以内, %, 万元, 人, 元/人/年, dates, text),
+qualitative rows with and without declared scores, rows of the ``when`` classes
+and form-supplied weights (:mod:`perfrules.testing_rows`), 不适用 rows, facts of
+every declared type, and boundary values (0, actual = target, huge and tiny
+amounts, many decimal places).  ``assert_guarantees`` checks every promise perfrules makes
 about a result, and raises :class:`GuaranteeViolation` naming the one broken.
 """
 
@@ -28,13 +29,14 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from . import nodes
 from .api import Ruleset, load_ruleset
 from .forms import Form, read_form
 from .model import FactSpec, Model, NodeSpec
 from .notation import Quantity
 from .operations import in_engine_context
+from .rescale import Rescaling, scale
 from .result import Result
+from .testing_rows import ROW_KEYS, class_choices, literal_constraints, section_weights
 from .values import fmt_number
 
 __all__ = ["GuaranteeViolation", "assert_guarantees", "check_guarantees", "forms", "guarantee_test", "load",
@@ -89,7 +91,7 @@ def _plain(x: Decimal) -> str:
 @st.composite
 def _quant_cells(draw: st.DrawFn) -> tuple[str, str]:
     unit = draw(st.sampled_from(_UNITS))
-    direction = draw(st.sampled_from(["ge", "le", "none", "suffix"]))
+    direction = draw(st.sampled_from(["ge", "le", "none", "suffix", "eq"]))
     if unit == "%":
         target = draw(_decimal(Decimal(0), Decimal(200), 2))
         actual = draw(st.one_of(st.just(target), _decimal(Decimal(0), Decimal(200), 2)))
@@ -104,6 +106,8 @@ def _quant_cells(draw: st.DrawFn) -> tuple[str, str]:
         t = draw(st.sampled_from(_LE)) + t
     elif direction == "suffix":
         t = t + draw(st.sampled_from(["以上", "以内"]))
+    elif direction == "eq":  # an equality target (the ruleset's equal formula, else its unsigned one)
+        t = draw(st.sampled_from(["=", "＝", "等于"])) + t
     if draw(st.booleans()) and direction == "ge":
         a = "≥" + a  # an actual written as a bound counts as its value
     return t, a
@@ -151,32 +155,14 @@ def _row(draw: st.DrawFn, model: Model, fields: dict[str, Any], weight: Decimal)
         if bands and (not same or draw(st.booleans())):
             band = draw(st.sampled_from(list(bands)))
             row["tier"] = draw(st.sampled_from([band.label, *band.aliases]))
+    if model.policy is not None and model.policy.inapplicable and draw(st.integers(0, 7)) == 0:
+        row["actual"] = draw(st.sampled_from(["不适用", "N/A"]))  # rescaled as the ruleset says
     if draw(st.booleans()):
         row["declared_score"] = draw(_decimal(Decimal(0), weight, 2))
     return row
 
 
-def _constraints(expr: nodes.Expr | None) -> dict[str, list[Any]]:
-    """Literal values a ``rows where`` condition asks for (from its conjunction of == and in)."""
-    out: dict[str, list[Any]] = {}
-    if expr is None:
-        return out
-    if isinstance(expr, nodes.Logic) and expr.op == "and":
-        for side in (expr.left, expr.right):
-            for k, v in _constraints(side).items():
-                out.setdefault(k, v)
-        return out
-    if isinstance(expr, nodes.Logic):  # or: take the left alternative
-        return _constraints(expr.left)
-    if isinstance(expr, nodes.Compare) and expr.op == "==" and isinstance(expr.left, nodes.Ref):
-        lit = expr.right
-        if isinstance(lit, (nodes.Num, nodes.Str)):
-            out[expr.left.name] = [lit.value]
-    if isinstance(expr, nodes.InSet) and isinstance(expr.operand, nodes.Ref):
-        vals = [o.value for o in expr.options if isinstance(o, (nodes.Num, nodes.Str))]
-        if vals:
-            out[expr.operand.name] = vals
-    return out
+_constraints = literal_constraints  # literal values a ``rows where`` condition asks for
 
 
 @st.composite
@@ -196,6 +182,9 @@ def _rows_sections(model: Model) -> list[NodeSpec]:
 
 @st.composite
 def _fact_value(draw: st.DrawFn, spec: FactSpec) -> Any:
+    if spec.is_list:  # ``money list``: the 其中 amounts a check adds up
+        one = dataclasses.replace(spec, is_list=False)
+        return draw(st.lists(_fact_value(one), min_size=0, max_size=6))
     t = spec.type
     lo: Decimal = spec.lo if spec.lo is not None else Decimal(0)
     hi: Decimal
@@ -260,14 +249,19 @@ def _forms(draw: st.DrawFn, model: Model) -> dict[str, Any]:
     if facts:
         form["facts"] = facts
     rows: list[dict[str, Any]] = []
+    given = draw(section_weights(model))  # the ruleset's, or other weights for adjustable sections
     for section in _rows_sections(model):
         cons = _constraints(section.rows_where)
-        weights = draw(_split(section.weight, model.places))
+        classes = class_choices(model, cons)  # ``when`` classes a row of this section may belong to
+        weights = draw(_split(given.get(section.id, section.weight), model.places))
         for w in weights:
             fields: dict[str, Any] = {}
-            for key in ("goal", "level1", "level2", "name"):
-                if key in cons:
-                    value = draw(st.sampled_from(cons[key]))
+            wanted = cons
+            if draw(st.booleans()) and classes:
+                wanted = draw(st.sampled_from(classes))
+            for key in ROW_KEYS:
+                if key in wanted:
+                    value = draw(st.sampled_from(wanted[key]))
                     fields[key] = int(value) if key == "goal" else value
             if "goal" not in fields:
                 fields["goal"] = 1
@@ -310,7 +304,8 @@ def check_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> Result:
       run-time clamp (a clamp that had to act is a defect in the ruleset);
     - rounding never pushes a score past its weight;
     - section scores are the sums of their parts, the top-level parts add up
-      to the total, and the total never exceeds the full score;
+      to the total (each scaled as the result records where 不适用 parts were
+      rescaled), and the total never exceeds the full score;
     - the same form always gives the same result;
     - the compiled program and the interpreter agree exactly;
     - a positive indicator's score never falls when its actual rises, and a
@@ -334,10 +329,10 @@ def check_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> Result:
         if not (0 <= s.score <= s.weight):
             raise GuaranteeViolation("section score within [0, weight]", f"{s.name}: {s.score} of {s.weight}")
         parts = [by_id[k].score if k in by_id and k != s.id else items[k].score for k in s.items]
-        if sum(parts, Decimal(0)) != s.score:
+        if _as_scored(sum(parts, Decimal(0)), s.rescaled, s.weight, model) != s.score:
             raise GuaranteeViolation("sections are the sums of their parts", f"{s.name}: {parts} ≠ {s.score}")
     top = sum((s.score for s in result.sections if s.parent is None), Decimal(0))
-    if top != result.total:
+    if _as_scored(top, result.rescaled, model.full, model) != result.total:
         raise GuaranteeViolation("top-level parts add up to the total", f"{top} ≠ {result.total}")
     if result.total > model.full or result.total < 0:
         raise GuaranteeViolation("total within [0, full score]", f"{result.total} of {model.full}")
@@ -349,6 +344,16 @@ def check_guarantees(ruleset: Ruleset, form: dict[str, Any] | Form) -> Result:
         raise GuaranteeViolation("compiled = interpreted", _first_difference(result.to_dict(), interpreted.to_dict()))
     _monotonicity(ruleset, f, result)
     return result
+
+
+def _as_scored(raw: Decimal, rescaled: Rescaling | None, weight: Decimal, model: Model) -> Decimal | None:
+    """A sum of parts as it is scored: scaled up for 不适用 parts when they were (None: the result's
+    record of that scaling names another sum)."""
+    if rescaled is None:
+        return raw
+    if rescaled.raw != raw:
+        return None
+    return scale(raw, rescaled.applicable, weight, model.places, model.rounding_mode)
 
 
 def _first_difference(a: dict[str, Any], b: dict[str, Any]) -> str:

@@ -123,9 +123,13 @@ def huangshi_sheet(ws: Worksheet, form: dict[str, Any], top: int = 1, left: int 
     return top + r + 3
 
 
-def national_project_sheet(ws: Worksheet, form: dict[str, Any], top: int = 1) -> int:
-    """Seed 004 附件 4's layout: 项目资金 with 其中 rows, 年度总体目标, 绩效指标 with 分值."""
+def national_project_sheet(ws: Worksheet, form: dict[str, Any], top: int = 1,
+                           budget_rows: tuple[tuple[Any, ...], ...] = ()) -> int:
+    """Seed 004 附件 4's layout: 项目资金 with 其中 rows, 年度总体目标, 绩效指标 with 分值.
+
+    `budget_rows` (label, 年初预算数, 全年预算数, 全年执行数) are written after 其他资金, inside the block."""
     t = top
+    n = len(budget_rows)
     ws.cell(t, 1, f"{form['year']} 年度项目支出绩效自评表")
     ws.merge_cells(start_row=t, start_column=1, end_row=t, end_column=9)
     ws.cell(t + 1, 1, "项目支出名称")
@@ -135,7 +139,7 @@ def national_project_sheet(ws: Worksheet, form: dict[str, Any], top: int = 1) ->
     ws.cell(t + 2, 5, "实施单位")
     ws.cell(t + 2, 6, form["unit"])
     ws.cell(t + 3, 1, "项目资金\n(万元)")
-    ws.merge_cells(start_row=t + 3, start_column=1, end_row=t + 7, end_column=1)
+    ws.merge_cells(start_row=t + 3, start_column=1, end_row=t + 7 + n, end_column=1)
     for c, head in enumerate(["年初\n预算数", "全年\n预算数", "全年\n执行数", "分值", "执行率", "得分"]):
         ws.cell(t + 3, 3 + c, head)
     b = form["budget"]
@@ -151,6 +155,11 @@ def national_project_sheet(ws: Worksheet, form: dict[str, Any], top: int = 1) ->
         ws.cell(t + 5, 3 + c, _num(b[key]))
     ws.cell(t + 6, 2, "上年结转资金")
     ws.cell(t + 7, 2, "其他资金")
+    for k, (label, *amounts) in enumerate(budget_rows):
+        ws.cell(t + 8 + k, 2, label)
+        for c, amount in enumerate(amounts):
+            ws.cell(t + 8 + k, 3 + c, amount)
+    t += n  # what follows moves down
     ws.cell(t + 8, 1, "年度总体\n目标")
     ws.cell(t + 8, 2, "预期目标")
     ws.cell(t + 8, 5, "实际完成情况")

@@ -150,6 +150,8 @@ def test_national_department_table_scores_as_the_yaml() -> None:
     assert data["kind"] == "department" and data["year"] == 2023 and data["title"] == form["title"]
     breakdown = ("一般公共预算", "其他资金", "基本支出", "项目支出")
     assert _same(data["facts"], {k: form["facts"][k] for k in breakdown})
+    # the same amounts as budget.breakdowns too (tests/test_field_breakdowns_tables.py); the YAML has none
+    assert [b["label"] for b in data["budget"].pop("breakdowns")] == ["按收入性质分", "按支出性质分"]
     expected = {**form, "facts": {k: form["facts"][k] for k in breakdown},
                 "indicators": [{k: v for k, v in r.items() if k != "tier"} for r in form["indicators"]]}
     assert _same(_unlabelled(data), expected)

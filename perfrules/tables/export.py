@@ -8,6 +8,7 @@ perfrules understood, and the reader's findings head the document.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -34,12 +35,21 @@ def _flow(obj: dict[str, Any], order: tuple[str, ...] = ()) -> str:
     parts = []
     for k in keys:
         v = obj[k]
-        parts.append(f"{k}: {_flow(v) if isinstance(v, dict) else _list(v) if isinstance(v, list) else _scalar(v)}")
+        parts.append(f"{_key(k)}: {_value(v)}")
     return "{" + ", ".join(parts) + "}"
 
 
+def _value(v: Any) -> str:
+    return _flow(v) if isinstance(v, dict) else _list(v) if isinstance(v, list) else _scalar(v)
+
+
 def _list(items: list[Any]) -> str:
-    return "[" + ", ".join(_scalar(x) for x in items) + "]"
+    return "[" + ", ".join(_value(x) for x in items) + "]"  # budget.breakdowns: a list of mappings
+
+
+def _key(k: str) -> str:
+    """A mapping key as written: plain when it is a word (``initial``, ``中央资金``), else quoted."""
+    return k if re.match(r"^[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*$", k) else json.dumps(k, ensure_ascii=False)
 
 
 def form_yaml(data: dict[str, Any], places: dict[str, str], source: str, notices: tuple[Finding, ...] = ()) -> str:

@@ -19,6 +19,7 @@ from ..forms import form_schema
 from ..numbers import number_problem
 from ..result import Finding
 from ..values import fmt_number
+from .breakdown_rows import BreakdownRows, level_part
 from .checkboxes import choice_message, find_choices, read_choice
 from .grid import Cell, Grid, label_key, normalized, points_in, squash
 from .locate import (
@@ -288,6 +289,7 @@ class _Reader:
         # 其中 rows
         sources: dict[str, Any] = {}
         facts: dict[str, Any] = {}
+        second = BreakdownRows()
         r = total_r + 1
         while r < reg.header_row:
             key = _first_key_of(grid.rows[r])
@@ -298,6 +300,13 @@ class _Reader:
                 break
             self.used.add(r)
             name = re.sub(r"^其中:?", "", key)
+            label_cell = next(c for c in grid.rows[r] if not c.blank and not c.continued)
+            if level_part(name):  # 中央 / 省级 / 市县级资金: a second breakdown (tables/breakdown_rows.py)
+                found = {role: (v, at) for role in ("initial", "adjusted", "executed")
+                         if (at := value_cell(r, role)) is not None and (v := self.number(at, "金额")) is not None}
+                second.level_row(name, label_cell, found)
+                r += 1
+                continue
             part = ("appropriation" if "财政拨款" in name else "carryover" if "上年结转" in name
                     else "other" if name.startswith("其他资金") and ":" not in squash(_first_text(grid.rows[r])) else None)
             if part is not None:
@@ -305,21 +314,28 @@ class _Reader:
                 amounts(r, entry, f"$.budget.sources.{part}")
                 if entry:
                     sources[part] = entry
-                    label_cell = next(c for c in grid.rows[r] if not c.blank and not c.continued)
                     self.places.setdefault("$.budget.sources", label_cell.place)
                     self.places[f"$.budget.sources.{part}"] = label_cell.place
             else:  # 部门整体表: 其中：一般公共预算：2277.28 written inside the cell
-                for part_cell in grid.rows[r]:
-                    text = squash(part_cell.text)
+                inside = False
+                for c, part_cell in enumerate(grid.rows[r]):
+                    text = re.sub(r"^其中:", "", squash(part_cell.text))  # 其中：X alone is a row label
                     if part_cell.continued or ":" not in text:
                         continue
-                    fname, _, fvalue = re.sub(r"^其中:", "", text).rpartition(":")
-                    if fvalue:
-                        num = self.number(Cell(fvalue, part_cell.place), fname)
-                        if num is not None and fname:
-                            facts[fname] = num
-                            self.places[f"$.facts.{fname}"] = part_cell.place
+                    inside = True
+                    fname, _, fvalue = text.rpartition(":")
+                    num = self.number(Cell(fvalue, part_cell.place), fname) if fvalue else None
+                    if num is not None and fname:
+                        facts[fname] = num
+                        self.places[f"$.facts.{fname}"] = part_cell.place
+                    if fname and (num is not None or not fvalue):  # kept as a second breakdown too
+                        second.in_cell(c, fname, num, part_cell)
+                if not inside and any(value_cell(r, role) for role in ("initial", "adjusted", "executed")):
+                    self.notices.append(Finding("warning", "unplaced-row", "$.budget",
+                                                f"{label_cell.place}: 资金表中不认识的一行“{label_cell.text.strip()[:30]}”"
+                                                "，其金额未读取", place=label_cell.place))
             r += 1
+        second.emit(budget, self.places, self.notices)
         if sources:
             budget["sources"] = sources
         if facts:
