@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic, PerfrulesError
-from .forms import Form, Row
 from .evaluate import eval_expr
+from .forms import Form, Row
 from .model import Model
 from .notation import Quantity, same_text
 from .result import Finding, Result
