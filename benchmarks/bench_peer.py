@@ -37,8 +37,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import perfrules  # noqa: E402
-from perfrules import read_form  # noqa: E402
-from perfrules import nodes  # noqa: E402
+from perfrules import (
+    nodes,  # noqa: E402
+    read_form,  # noqa: E402
+)
 from perfrules.result import ItemResult  # noqa: E402
 from perfrules.rows import RowPlan, RowSource  # noqa: E402
 from perfrules.trace import RowFormula  # noqa: E402

@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,7 +65,7 @@ def main() -> None:
         grids = {id(d): read_grids(d, f"t.{suffix}") for d in items}
         open_ms = per_table(read_grids, items, suffix, n)
 
-        def locate_map(data: bytes, _name: str) -> None:
+        def locate_map(data: bytes, _name: str, grids: dict[int, list[Any]] = grids) -> None:
             for g in grids[id(data)]:
                 for reg in find_regions(g):
                     read_region(reg, AREA)

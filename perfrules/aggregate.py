@@ -26,8 +26,8 @@ import yaml
 from .aggregate_parts import FundParts, combine_parts
 from .breakdowns import Breakdown
 from .errors import Diagnostic, PerfrulesError
-from .forms import Form, Row
 from .evaluate import eval_expr
+from .forms import Form, Row
 from .model import Model
 from .notation import Quantity, same_text
 from .result import Finding, Result

@@ -7,12 +7,12 @@ from typing import Any
 
 from . import nodes
 from .evaluate import eval_expr
-from .trace import condition_words, render
 from .model import Model
 from .nodes import free_names
 from .operations import NON_FINITE
 from .rows import check_row_values
 from .scoring import Collector, Evaluator, engine_error, missing_path
+from .trace import condition_words, render
 from .unparse import expr as source
 from .values import EvalError, Value, fmt_number
 

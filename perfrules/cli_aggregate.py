@@ -29,7 +29,7 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
     forms = []
     breakdowns = []  # each form's budget.breakdowns (a read Form keeps none)
     unreadable = False
-    for source, item in iter_forms(args.forms):
+    for _source, item in iter_forms(args.forms):
         if isinstance(item, FormError):
             sys.stderr.write(item.render() + "\n")
             unreadable = True

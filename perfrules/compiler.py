@@ -20,8 +20,8 @@ from .model import CheckSpec, Model, NodeSpec, RowClass
 from .names import ROW_FIELDS, ROW_NAMES
 from .operations import ARITHMETIC, COMPARISONS, FUNCTIONS, subtract
 from .result import Result, SectionResult
-from .run import score_form
 from .row_section import score_rows
+from .run import score_form
 from .scoring import (
     Collector,
     score_leaf,

@@ -7,9 +7,9 @@ band, each deduction that reached its cap, and each check evaluated.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
 
 from .model import Model
 

@@ -8,9 +8,9 @@ a tie), and a ``warning`` finding ``ruleset-year-fallback`` says so — never si
 
 from __future__ import annotations
 
+from .findings import Finding
 from .forms import Form
 from .registry import Entry, Registry
-from .findings import Finding
 
 CODE = "ruleset-year-fallback"
 

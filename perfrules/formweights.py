@@ -28,8 +28,8 @@ import re
 from decimal import Decimal
 
 from .coverage import Cell
-from .forms import Form, Row
 from .evaluate import eval_expr
+from .forms import Form, Row
 from .model import Model
 from .result import Finding, Result
 from .rows import row_fields

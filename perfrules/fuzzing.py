@@ -11,9 +11,10 @@ documents to the loaders: only perfrules' own errors may come out.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings

@@ -17,9 +17,9 @@ from .evaluate import eval_expr
 from .forms import Form, Row
 from .model import CheckSpec, Model, NodeSpec, RowClass
 from .result import Result, SectionResult
-from .run import score_form
-from .rows import row_fields
 from .row_section import score_rows
+from .rows import row_fields
+from .run import score_form
 from .scoring import (
     Collector,
     score_leaf,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +122,7 @@ class Call:
     span: Span = field(compare=False)
 
 
-Expr = Union[Num, Str, BoolLit, Ref, WeightRef, Neg, BinOp, Compare, InSet, Logic, Not, If, Call]
+Expr = Num | Str | BoolLit | Ref | WeightRef | Neg | BinOp | Compare | InSet | Logic | Not | If | Call
 
 
 # ---------------------------------------------------------------- declarations
@@ -391,8 +390,8 @@ class Reweight:
     adjust: Adjust | None = None
 
 
-Decl = Union[Setting, Years, Rounding, Grades, Bands, Indicators, Fact, Let, Check, Node, Remove, Reweight,
-             Aggregate]
+Decl = (Setting | Years | Rounding | Grades | Bands | Indicators | Fact | Let | Check | Node | Remove | Reweight
+        | Aggregate)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,11 @@ This module imports nothing of the runtime: only :mod:`decimal` and
 
 from __future__ import annotations
 
+import decimal
 import functools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-import decimal
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,

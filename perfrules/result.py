@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from ._version import __version__
-from .operations import in_engine_context
 from .coverage import Cell
 from .findings import Finding
+from .operations import in_engine_context
 from .rows import RowSource, row_detail
 from .trace import Trace, render_trace, trace_words
 from .values import fmt_number, fmt_score

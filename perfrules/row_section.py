@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .forms import Row
 from .coverage import Cell
+from .forms import Row
 from .model import Model, NodeSpec
 from .operations import NON_FINITE, multiply, round_to
 from .plausibility import quick_plausible

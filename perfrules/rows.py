@@ -10,13 +10,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .conventions import (class_reading, copies_target, equal_as_unsigned_message, judge_cells,
-                          no_formula_message, reason_of, unread_cells)
+from .conventions import (
+    class_reading,
+    copies_target,
+    equal_as_unsigned_message,
+    judge_cells,
+    no_formula_message,
+    reason_of,
+    unread_cells,
+)
 from .forms import Row
 from .model import BandSpec, Policy, RowClass
 from .names import EQUAL, ROW_FIELDS
-from .references import class_words, field_words
 from .notation import direction_of, same_text
+from .references import class_words, field_words
 from .values import ZERO, Value
 
 #: Tier names a form may use for a qualitative row, besides a band's own label and aliases.

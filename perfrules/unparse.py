@@ -6,10 +6,10 @@ changed formula, and by messages that name an expression.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from . import nodes
 from .errors import Diagnostic, PerfrulesError
-
-from typing import Callable
 
 _PREC = {"or": 1, "and": 2, "not": 3, "cmp": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
 

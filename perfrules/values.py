@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Union
 
 from .operations import (  # re-exported: the meaning of each operation lives there
     CONTEXT,
@@ -38,7 +37,7 @@ __all__ = [
     "quantizer", "ratio", "round_to", "total",
 ]
 
-Value = Union[Decimal, str, bool, tuple[Decimal, ...]]
+Value = Decimal | str | bool | tuple[Decimal, ...]
 
 #: name → (min arity, max arity or None, implementation), from :data:`perfrules.operations.FUNCTIONS`.
 BUILTINS: dict[str, tuple[int, int | None, Callable[..., Decimal]]] = {

@@ -455,7 +455,7 @@ def test_quote_writes_every_text_it_can_and_refuses_the_rest(text: str) -> None:
         assert "\n" in text or ('"' in text and "”" in text)
         return
     (setting,) = [d for d in parse_text(f"title {literal}\n").decls]
-    assert getattr(setting, "value") == text
+    assert setting.value == text
 
 
 def test_findings_from_the_lookup_keep_errors_first() -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 import perfrules
-from perfrules.errors import RuleSyntaxError, RulesetError
+from perfrules.errors import RulesetError, RuleSyntaxError
 
 from .conftest import RULESETS, golden
 

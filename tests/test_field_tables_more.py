@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 import perfrules
 from perfrules.api import Scorer
 from perfrules.forms import load_documents

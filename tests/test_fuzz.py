@@ -99,7 +99,7 @@ def test_parser_campaign_cli(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 # the documented three-line pytest (docs/testing.md), exactly as written there
-from perfrules.testing import assert_guarantees as _ag, forms as _forms, load as _load  # noqa: E402
+from perfrules.testing import assert_guarantees as _ag, forms as _forms, load as _load  # noqa: E402, I001
 
 _rs = _load("hubei/huangshi/project-2022"); test_documented_three_lines = given(_forms(_rs))(lambda form: _ag(_rs, form))  # noqa: E702,E501
 

@@ -14,7 +14,7 @@ import pytest
 
 import perfrules
 from perfrules.cli import main
-from perfrules.errors import EngineError, PerfrulesError, RulesetError, RuleSyntaxError
+from perfrules.errors import EngineError, RulesetError, RuleSyntaxError
 
 HEADER = '''ruleset "test/guarantee"
 jurisdiction "湖北省/黄石市"

@@ -75,6 +75,16 @@ def test_mypy_strict() -> None:
     assert status == 0, out + err
 
 
+def test_ruff_clean() -> None:
+    """ruff with the rules pinned in pyproject.toml ([tool.ruff.lint]) over the code, tests and benchmarks."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "perfrules", "tests", "benchmarks"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_wheel_carries_the_workbench(wheel: Path) -> None:
     import zipfile
 

@@ -20,7 +20,6 @@ from ..adjustable import node_problems
 from ..errors import Diagnostic
 from ..header import read_header
 from ..intervals import INF, Interval
-from ..references import FUND_AMOUNTS, RESCALE_MODES, unreferenced
 from ..model import (
     FACT_TYPES,
     NUMERIC_TYPES,
@@ -50,6 +49,7 @@ from ..names import (
 )
 from ..nodes import free_names
 from ..operations import MAX_PLACES, PRECISION, fits, in_engine_context
+from ..references import FUND_AMOUNTS, RESCALE_MODES, unreferenced
 from ..values import ROUNDING_MODES, fmt_number
 from .bounds import _Bounds, _search_counterexample
 from .context import _Ctx, _did_you_mean, _Scope
