@@ -24,7 +24,6 @@ from typing import Any
 import yaml
 
 from .aggregate_parts import FundParts, combine_parts
-from .breakdowns import Breakdown
 from .errors import Diagnostic, PerfrulesError
 from .evaluate import eval_expr
 from .forms import Form, Row
@@ -282,14 +281,12 @@ class _Aggregator:
         return out
 
 
-def aggregate_forms(forms: Sequence[Form], model: Model, score: Callable[[Form], Result],
-                    breakdowns: Sequence[tuple[Breakdown, ...]] | None = None) -> Aggregated:
+def aggregate_forms(forms: Sequence[Form], model: Model, score: Callable[[Form], Result]) -> Aggregated:
     """Combine the fund tables `forms` of one project as `model`'s aggregation rule says.
 
     `score` scores one form under `model` (the qualitative rows are averaged on
-    their scores).  `breakdowns` are each form's ``budget.breakdowns`` (a :class:`Form`
-    keeps none; :func:`perfrules.aggregate_parts.read_fund_breakdowns` reads them from the
-    form dict); they and the 其中 rows are summed part by part (:mod:`.aggregate_parts`).
+    their scores).  Each form's ``budget.sources`` (其中 rows) and ``budget.breakdowns`` are
+    summed part by part (:mod:`.aggregate_parts`).
     Raises :class:`AggregationError` naming both places of every row that cannot be matched
     or whose units disagree.
     """
@@ -307,7 +304,7 @@ def aggregate_forms(forms: Sequence[Form], model: Model, score: Callable[[Form],
         budget, funds = agg.budget()
         if budget:
             parts, said = combine_parts([FundParts(f.source, f.budget.sources if f.budget else None,
-                                                   breakdowns[i] if breakdowns else ()) for i, f in zip(order, ordered)])
+                                                   f.budget.breakdowns if f.budget else ()) for f in ordered])
             data["budget"] = {**budget, **parts}
             agg.notes.extend(said)
         groups = agg.matched()

@@ -30,27 +30,6 @@ class FundParts:
     breakdowns: tuple[Breakdown, ...]
 
 
-def read_fund_breakdowns(data: Any) -> tuple[Breakdown, ...]:
-    """``budget.breakdowns`` of a form dict the form reader accepted; a float amount is read by its
-    shortest text (as the form reader reads it), never by its binary expansion."""
-    budget = data.get("budget") if isinstance(data, dict) else None
-    raw = budget.get("breakdowns") if isinstance(budget, dict) else None
-    if not raw:
-        return ()
-    out = []
-    for i, entry in enumerate(raw):
-        parts = tuple((str(name), SourceAmounts(*(_exact((amounts or {}).get(c)) for c in COLUMN_NAMES)))
-                      for name, amounts in entry["parts"].items())
-        out.append(Breakdown(str(entry.get("label") or f"第 {i + 1} 种分法"), parts, f"$.budget.breakdowns[{i}]"))
-    return tuple(out)
-
-
-def _exact(x: Any) -> Decimal | None:
-    if x is None:
-        return None
-    return Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
-
-
 def combine_parts(funds: list[FundParts]) -> tuple[dict[str, Any], list[Finding]]:
     """The combined ``sources`` / ``breakdowns`` (keys of the combined budget), and what was said."""
     out: dict[str, Any] = {}

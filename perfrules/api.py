@@ -19,7 +19,6 @@ from typing import Any
 
 from . import nodes
 from .aggregate import Aggregated, aggregate_forms
-from .aggregate_parts import read_fund_breakdowns
 from .areas import is_province
 from .check import check_chain
 from .compiler import Program
@@ -116,14 +115,9 @@ class Ruleset:
 
         ``evaluate(aggregated.data)`` scores it; raises :class:`~perfrules.aggregate.AggregationError`
         naming both places of a row that cannot be matched or whose units disagree.  The funds'
-        ``budget.sources`` and ``budget.breakdowns`` are summed part by part; give dicts or
-        :class:`RawForm` objects for the breakdowns (a read :class:`Form` keeps none).
+        ``budget.sources`` and ``budget.breakdowns`` are summed part by part.
         """
-        given = list(forms)
-        read = [self._form(f) for f in given]
-        breakdowns = [() if isinstance(f, Form) else read_fund_breakdowns(f.data if isinstance(f, RawForm) else f)
-                      for f in given]
-        return aggregate_forms(read, self.model, self.evaluate, breakdowns)
+        return aggregate_forms([self._form(f) for f in forms], self.model, self.evaluate)
 
     def interpret(self, form: Form | RawForm | Mapping[str, Any], *, coverage: bool = False) -> Result:
         """Score a form with the plain tree-walking interpreter (same result as :meth:`evaluate`)."""

@@ -20,14 +20,12 @@ _EXITS = exit_codes(
 
 def cmd_aggregate(args: argparse.Namespace) -> int:
     from .aggregate import aggregate_forms, dump_form
-    from .aggregate_parts import read_fund_breakdowns
     from .api import Scorer, load_ruleset
     from .errors import FormError
     from .explain import render_result
     from .forms import iter_forms, read_form
 
     forms = []
-    breakdowns = []  # each form's budget.breakdowns (a read Form keeps none)
     unreadable = False
     for _source, item in iter_forms(args.forms):
         if isinstance(item, FormError):
@@ -36,7 +34,6 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
             continue
         try:
             forms.append(read_form(item))
-            breakdowns.append(read_fund_breakdowns(item.data))
         except FormError as e:
             sys.stderr.write(e.render() + "\n")
             unreadable = True
@@ -44,7 +41,7 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     ruleset = load_ruleset(args.ruleset, paths=args.path) if args.ruleset else Scorer(None, args.path).ruleset_for(
         forms[0])
-    combined = aggregate_forms(forms, ruleset.model, ruleset.evaluate, breakdowns)
+    combined = aggregate_forms(forms, ruleset.model, ruleset.evaluate)
     text = dump_form(combined.data)
     source = args.output or "<汇总>"
     if args.output == "-":

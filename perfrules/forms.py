@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from ._resources import data_dir
-from .breakdowns import compare_breakdowns, read_breakdowns
+from .breakdowns import Breakdown, compare_breakdowns, read_breakdowns
 from .budget_sources import BudgetSources, read_sources, reconcile
 from .cells import Note, blank_scores, read_pair, read_rate
 from .errors import Diagnostic, FormError
@@ -55,6 +55,7 @@ class Budget:
     declared_rate_places: int  # decimals of the percentage as written
     declared_score: Decimal | None
     sources: BudgetSources | None = None
+    breakdowns: tuple[Breakdown, ...] = ()  # the same money split other ways (breakdowns.py)
 
 
 @dataclass(frozen=True)
@@ -367,9 +368,10 @@ def _convert_budget(b: dict[str, Any], source: str, lines: Lines, notices: list[
         amounts[column], found = reconcile(column, _opt(b, column), sources)
         for f in found:
             _notice(notices, lines, f.path, f.note)
-    if b.get("breakdowns"):  # the same money split another way: each must add up (breakdowns.py)
+    breakdowns = read_breakdowns(b["breakdowns"]) if b.get("breakdowns") else ()
+    if breakdowns:  # the same money split another way: each must add up (breakdowns.py)
         written = {column: _opt(b, column) for column in ("initial", "adjusted", "executed")}
-        for f in compare_breakdowns(written, sources, read_breakdowns(b["breakdowns"])):
+        for f in compare_breakdowns(written, sources, breakdowns):
             _notice(notices, lines, f.path, f.note)
     return Budget(
         initial=amounts["initial"],
@@ -380,6 +382,7 @@ def _convert_budget(b: dict[str, Any], source: str, lines: Lines, notices: list[
         declared_rate_places=places,
         declared_score=_opt(b, "declared_score"),
         sources=sources,
+        breakdowns=breakdowns,
     )
 
 

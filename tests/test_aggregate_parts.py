@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import perfrules
 from perfrules.aggregate import dump_form
 from perfrules.cli import main
-from perfrules.forms import RawForm, parse_documents
+from perfrules.forms import RawForm, parse_documents, read_form
 
 from .test_aggregate import A, B
 
@@ -147,3 +147,15 @@ def test_each_part_is_the_sum_over_the_funds_in_any_order(funds: list[dict[str, 
     rnd.shuffle(shuffled)
     again = HUANGSHI.aggregate(shuffled).data["budget"]["breakdowns"][0]["parts"]
     assert again == combined
+
+
+
+def test_read_forms_keep_their_breakdowns_for_aggregation() -> None:
+    """A read Form keeps its budget.breakdowns: aggregating Form objects gives what dicts give."""
+    forms = [read_form(甲), read_form(乙)]
+    assert forms[0].budget is not None and [name for name, _ in forms[0].budget.breakdowns[0].parts] == [
+        "中央资金", "省级资金"]
+    from_forms = HUANGSHI.aggregate(forms).data["budget"]
+    from_dicts = HUANGSHI.aggregate([甲, 乙]).data["budget"]
+    assert from_forms["breakdowns"] == from_dicts["breakdowns"] and from_forms["sources"] == from_dicts["sources"]
+    assert from_forms["breakdowns"][0]["parts"]["中央资金"] == {"adjusted": 260, "executed": 240}
