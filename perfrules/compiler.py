@@ -3,8 +3,9 @@
 Each expression becomes one closure ``f(env, row, weight)``; each node of the
 rubric tree becomes a step that calls them.  Compilation happens once per
 ruleset; a :class:`Program` then scores any number of forms.  Nothing is
-written to module or program state while a form is scored, so one program can
-be shared by many threads.  Closures hold a map back to the ruleset line
+written to program state while a form is scored, and the only module state is
+two bounded caches of values checked once (``scoring.good_weights``, the item
+ids of ``row_section``), so one program can be shared by many threads.  Closures hold a map back to the ruleset line
 through their node's span (``ItemResult.rule_line``).
 """
 

@@ -22,7 +22,7 @@ from .conventions import (
 from .forms import Row
 from .model import BandSpec, Policy, RowClass
 from .names import EQUAL, ROW_FIELDS
-from .notation import direction_of, same_text
+from .notation import Quantity, direction_of, same_text
 from .references import class_words, field_words
 from .values import ZERO, Value
 
@@ -84,6 +84,17 @@ def _unsigned(policy: Policy, row: Row) -> tuple[str, tuple[str, ...]]:
 _DEFAULT_WHY = ("default",)
 
 
+def _stated_direction(policy: Policy, row: Row, t: Quantity, a: Quantity) -> tuple[str, tuple[str, ...]]:
+    """The direction a row of two numbers states: its target's ≥ / ≤ / = (an actual repeating the
+    target, comparator included, is met: ``copy``), else the policy's ``unsigned`` rule."""
+    direction = _RELATION_DIRECTION.get(t.relation)
+    if direction is None:
+        return _unsigned(policy, row)
+    if a.relation == t.relation and a.value == t.value and copies_target(row):
+        return direction, _COPIED[t.relation]
+    return direction, _RELATION_WHY[t.relation]
+
+
 def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> RowPlan:
     """Classify a row (quantitative or qualitative), find its direction or tier.
 
@@ -97,16 +108,9 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
     t, a = row.target, row.actual
     if t is not None and a is not None and not t.is_date and not a.is_date:  # two numbers
         if t.unit == a.unit and t.value > 0 and a.value >= 0 and row_class is None:  # the common row, quickly
-            relation = t.relation
-            direction = _RELATION_DIRECTION.get(relation)
-            fast_why: tuple[str, ...]
-            if direction is not None:
-                copy = a.relation == relation and a.value == t.value and copies_target(row)
-                fast_why = _COPIED[relation] if copy else _RELATION_WHY[relation]
-            else:
-                direction, fast_why = _unsigned(policy, row)
+            direction, why = _stated_direction(policy, row, t, a)
             if direction in policy.formulas:
-                return RowPlan("quant", direction, fast_why, a.value, t.value)
+                return RowPlan("quant", direction, why, a.value, t.value)
         notes: list[tuple[str, str, str]] = []  # rare: only for suspicious cells
         if t.unit != a.unit:
             if t.unit and a.unit:
@@ -123,16 +127,10 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
         if actual < 0:
             notes.append(("info", "negative-actual", f"{row.name}: 实际值 {row.actual_text} 为负数，按 0 计"))
             actual = ZERO
-        direction = _RELATION_DIRECTION.get(t.relation)
-        why: tuple[str, ...]
         if row_class is not None:
             direction, why = row_class.formula, ("class", class_words(row_class))
-        elif direction is not None:
-            why = ("relation", t.relation)
-            if copies_target(row):  # the actual repeats the target, comparator included: met
-                why = ("relation", t.relation, "copy")
         else:
-            direction, why = _unsigned(policy, row)
+            direction, why = _stated_direction(policy, row, t, a)
         if direction == EQUAL and EQUAL not in policy.formulas:  # 等值 without an equal formula: said, then unsigned
             direction, why = _unsigned(policy, row)
             notes.append(("warning", "equal-as-unsigned", equal_as_unsigned_message(row.name, row.target_text,

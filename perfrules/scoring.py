@@ -462,8 +462,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     if bad_weight and not fits(weight, model.places):
         raw, trace = ZERO, Said("分值超出精度，无法计分，记 {score} 分")
     elif plan.kind == "quant":
-        if coll.reached is not None:
-            coll.reach("direction", plan.direction)
+        coll.reach("direction", plan.direction)
         local = {"actual": plan.actual, "target": plan.target, "__row__": row}
         if policy.reads_row_fields:
             local.update(row_fields(row))
@@ -478,8 +477,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
                                err) from None
     elif plan.kind == "qual":
         assert plan.band is not None
-        if coll.reached is not None:
-            coll.reach("tier", plan.tier)
+        coll.reach("tier", plan.tier)
         raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
         trace = TierScore(plan.tier, lo, hi, row.declared, violated)
         if violated:

@@ -36,9 +36,10 @@ class Said(Protocol):
 
 
 #: Findings that already account for the table's total: form-supplied weights (perfrules.formweights)
-#: name it, and a part with no rows explains a shortfall.
+#: name it, a part with no rows explains a shortfall, and so does a table none of whose parts the
+#: ruleset knows (``unknown-table-parts``, said in place of a ``missing-rows`` per part).
 WEIGHTS_SAID = frozenset({"form-weights-total", "form-weights-out-of-range", "form-weights-fixed",
-                          "form-weights-label", "missing-rows"})
+                          "form-weights-label", "missing-rows", "unknown-table-parts"})
 
 
 def weights_total_note(full: Decimal, items: Sequence[Scored], rows: Sequence[Weighted],

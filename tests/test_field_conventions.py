@@ -328,6 +328,15 @@ def test_unknown_table_is_said_once_with_the_rulesets_tried() -> None:
     assert "能识别表中全部指标行的规则: ningxia/yinchuan/project-2021" in finding(scored, "unknown-table-parts")
 
 
+def test_an_unknown_table_whose_weights_fall_short_is_said_once() -> None:
+    # 10 + 30 + 30 + 20 = 90 under a 100: unknown-table-parts explains it, as the per-part
+    # missing-rows it replaces did; no second error about the total
+    rows = [row(f"管理{i}", "≥1次", "1次", w, "项目管理") for i, w in enumerate([30, 30, 20])]
+    scored = perfrules.Scorer().score({**national(rows), "jurisdiction": "甘肃省/兰州市", "year": 2021})
+    assert "unknown-table-parts" in codes(scored)
+    assert "weights-total-mismatch" not in codes(scored) and "missing-rows" not in codes(scored)
+
+
 def test_the_published_tables_in_yaml_stay_yaml_safe() -> None:
     for p in DATA.glob("*.yaml"):
         assert yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] == "project"

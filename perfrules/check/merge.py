@@ -81,74 +81,55 @@ def _all_node_ids(entries: Iterable[nodes.Node]) -> Iterator[str]:
         yield from _all_node_ids(n.children)
 
 
+def _declared_once(c: _Ctx, own: set[str], key: str, message: str, span: nodes.Span, hint: str) -> None:
+    """Record `key` as declared in this file; a second declaration is a located ``duplicate`` error."""
+    if key in own:
+        c.error("duplicate", message, span, hint)
+    own.add(key)
+
+
 def _merge(chain: list[nodes.RulesetFile], ctx: _Ctx) -> _Merged:
     m = _Merged()
     for index, f in enumerate(chain):
         c = ctx.at(f)
         own: set[str] = set()
         inherited = index > 0
+
         for d in f.decls:
             if isinstance(d, nodes.Setting):
-                if d.key in own:
-                    c.error("duplicate", f"{d.key} 重复声明", d.span, "删除多余的一行")
-                own.add(d.key)
+                _declared_once(c, own, d.key, f"{d.key} 重复声明", d.span, "删除多余的一行")
                 m.settings[d.key] = (f, d)
             elif isinstance(d, nodes.Years):
-                if "years" in own:
-                    c.error("duplicate", "years 重复声明", d.span, "删除多余的一行")
-                own.add("years")
+                _declared_once(c, own, "years", "years 重复声明", d.span, "删除多余的一行")
                 m.years = (f, d)
             elif isinstance(d, nodes.Rounding):
-                if "rounding" in own:
-                    c.error("duplicate", "rounding 重复声明", d.span, "删除多余的一行")
-                own.add("rounding")
+                _declared_once(c, own, "rounding", "rounding 重复声明", d.span, "删除多余的一行")
                 m.rounding = (f, d)
             elif isinstance(d, nodes.Grades):
-                if "grades" in own:
-                    c.error("duplicate", "grades 重复声明", d.span, "合并成一个 grades 块")
-                own.add("grades")
+                _declared_once(c, own, "grades", "grades 重复声明", d.span, "合并成一个 grades 块")
                 m.grades = (f, d)
             elif isinstance(d, nodes.Indicators):
-                if "indicators" in own:
-                    c.error("duplicate", "indicators 重复声明", d.span, "合并成一个 indicators 块")
-                own.add("indicators")
+                _declared_once(c, own, "indicators", "indicators 重复声明", d.span, "合并成一个 indicators 块")
                 m.indicators = (f, d)
             elif isinstance(d, nodes.Aggregate):
-                if "aggregate" in own:
-                    c.error("duplicate", "aggregate 重复声明", d.span, "合并成一个 aggregate 块")
-                own.add("aggregate")
+                _declared_once(c, own, "aggregate", "aggregate 重复声明", d.span, "合并成一个 aggregate 块")
                 m.aggregate = (f, d)
             elif isinstance(d, nodes.Bands):
-                key = "bands " + d.name
-                if key in own:
-                    c.error("duplicate", f"bands {d.name} 重复声明", d.span, "换一个名称或删除其一")
-                own.add(key)
+                _declared_once(c, own, "bands " + d.name, f"bands {d.name} 重复声明", d.span, "换一个名称或删除其一")
                 m.bands[d.name] = (f, d)
             elif isinstance(d, nodes.Fact):
-                key = "name " + d.name
-                if key in own:
-                    c.error("duplicate", f"名称 {d.name} 重复声明", d.span, "换一个名称或删除其一")
-                own.add(key)
+                _declared_once(c, own, "name " + d.name, f"名称 {d.name} 重复声明", d.span, "换一个名称或删除其一")
                 m.lets.pop(d.name, None)
                 m.facts[d.name] = (f, d)
             elif isinstance(d, nodes.Let):
-                key = "name " + d.name
-                if key in own:
-                    c.error("duplicate", f"名称 {d.name} 重复声明", d.span, "换一个名称或删除其一")
-                own.add(key)
+                _declared_once(c, own, "name " + d.name, f"名称 {d.name} 重复声明", d.span, "换一个名称或删除其一")
                 m.facts.pop(d.name, None)
                 m.lets[d.name] = (f, d)
             elif isinstance(d, nodes.Check):
-                key = "check " + d.name
-                if key in own:
-                    c.error("duplicate", f"check {d.name} 重复声明", d.span, "换一个名称或删除其一")
-                own.add(key)
+                _declared_once(c, own, "check " + d.name, f"check {d.name} 重复声明", d.span, "换一个名称或删除其一")
                 m.checks[d.name] = (f, d)
             elif isinstance(d, nodes.Node):
-                key = "node " + d.id
-                if key in own:
-                    c.error("duplicate", f"编号 {d.id} 重复", d.span, "每个 section/item 的编号必须唯一")
-                own.add(key)
+                _declared_once(c, own, "node " + d.id, f"编号 {d.id} 重复", d.span, "每个 section/item 的编号必须唯一")
                 if not (inherited and _replace_node(m.tree, d, f)):
                     m.tree.append((f, d))
             elif isinstance(d, nodes.Reweight):
