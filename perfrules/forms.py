@@ -22,6 +22,7 @@ from .findings import Finding
 from .notation import Quantity, read_cell
 from .numbers import FieldTree, NumberIssue, field_tree, normalize, numeric_fields
 from .places import place_of
+from .plain_forms import FormShape, is_plain_form
 from .reading import (  # stage 1, re-exported (forms.load_documents and friends)
     MAX_DEPTH,
     MAX_FORM_BYTES,
@@ -79,7 +80,7 @@ class Row:
 
     @property
     def path(self) -> str:
-        return _ROW_PATHS[self.index] if self.index < len(_ROW_PATHS) else f"$.indicators[{self.index}]"
+        return _row_path(self.index)
 
     @property
     def unit(self) -> str:
@@ -177,6 +178,7 @@ def prepare_reading() -> None:
     before starting its workers, so each inherits them instead of building its own)."""
     _fast_check()
     _numeric_tree()
+    _plain_shape()
 
 
 def is_valid_form(data: Any) -> bool:
@@ -252,7 +254,8 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     # A file's numbers were bounded by its reader, so a valid one needs no more; a dict from
     # Python may hold floats and unbounded numbers anywhere, so it is always walked.
     from_file = isinstance(raw, RawForm) and raw.bounded
-    valid = from_file and is_valid_form(data)
+    # a plain form (plain_forms.py) is valid and bounded as it stands: the general reader is skipped
+    valid = _is_plain(data) or (from_file and is_valid_form(data))
     if not valid:
         data, issues = normalize(data, _numeric_fields(), not from_file, _numeric_tree())
         if issues:
@@ -267,9 +270,9 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
                 path = _path_key(path, part)
             if err.validator == "additionalProperties":
                 allowed = list(err.schema.get("properties", {}))
-                for extra in sorted(set(err.instance) - set(allowed)):
+                for extra in sorted(set(err.instance) - set(allowed), key=str):  # (an embedder's keys may be ints)
                     p = _path_key(path, extra)
-                    close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+                    close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
                     hint = f"；是不是 {close[0]}？" if close else f"；可用字段: {'、'.join(allowed)}"
                     notices.append(Finding("warning", "unknown-field", p, f"未知字段 {extra}，已忽略{hint}",
                                            lines.get(p, (None,))[0], place_of(places, p)))
@@ -287,6 +290,15 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
         for notice in form.notices if places else ():  # what reading the cells found points at the cell
             notice.place = notice.place or place_of(places, notice.path)
     return form
+
+
+@cache
+def _plain_shape() -> FormShape:
+    return FormShape.of(form_schema())
+
+
+def _is_plain(data: Any) -> bool:
+    return is_plain_form(data, _plain_shape())
 
 
 @cache
@@ -391,8 +403,9 @@ def _convert_row(i: int, r: dict[str, Any], lines: Lines, notices: list[Finding]
     name = str(r["name"])
     pair = read_pair(name, read_cell(t_text), read_cell(a_text))
     for note in pair.notes:
-        _notice(notices, lines, f"$.indicators[{i}]", note)
-    return Row(
+        _notice(notices, lines, _row_path(i), note)
+    tier = r.get("tier")
+    return _new_row(
         index=i,
         goal=int(r.get("goal", 1)),
         level1=str(r.get("level1", "")),
@@ -403,12 +416,28 @@ def _convert_row(i: int, r: dict[str, Any], lines: Lines, notices: list[Finding]
         actual_text=a_text,
         target=pair.target,
         actual=pair.actual,
-        tier=r.get("tier"),
+        tier=tier,
         declared=_opt(r, "declared_score"),
         reason=reason_text(r.get("reason")),
         applicable=r.get("applicable", True) is not False and not (
-            is_inapplicable_mark(t_text) or is_inapplicable_mark(a_text) or is_inapplicable_mark(r.get("tier"))),
+            is_inapplicable_mark(t_text) or is_inapplicable_mark(a_text) or is_inapplicable_mark(tier)),
     )
+
+
+def _row_path(i: int) -> str:
+    return _ROW_PATHS[i] if i < len(_ROW_PATHS) else f"$.indicators[{i}]"
+
+
+def _new_row(**fields: Any) -> Row:
+    """``Row(**fields)`` without the frozen dataclass's ``__init__`` (14 guarded ``__setattr__``s, most
+    of a row's reading): the same object, its ``__dict__`` filled at once.  Every field is given
+    (tests/test_plain_forms.py checks this against ``Row``'s fields)."""
+    row = _ROW_NEW(Row)
+    row.__dict__.update(fields)
+    return row
+
+
+_ROW_NEW = object.__new__
 
 
 def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Finding]) -> Form:
