@@ -11,7 +11,8 @@ In one process, in interleaved rounds over the same generated forms, it times:
   a ``.jsonl`` file;
 - a YAML file's text → ``Form`` (``parse_documents`` + ``read_form``).
 
-Times are medians over the rounds (round 0 warms up).  The caches of cell readings are warm after
+Times are medians over the rounds (round 0 warms up), in wall time or, with ``--cpu``, in the
+process's CPU time (what a machine loaded by other work changes least).  The caches of cell readings are warm after
 round 0, as they are in a batch (the texts of a ruleset's targets repeat on every form).
 """
 
@@ -36,6 +37,8 @@ from benchmarks import bench_huangshi, bench_peer  # noqa: E402
 from perfrules.batch import jsonl_form  # noqa: E402
 from perfrules.forms import parse_documents, read_form  # noqa: E402
 
+CLOCK = time.perf_counter
+
 
 def _jsonl(line: bytes) -> Any:
     _, raw = jsonl_form("forms.jsonl", 1, line)
@@ -50,7 +53,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--forms", type=int, default=5000)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--cpu", action="store_true", help="time in CPU time, not wall time")
     args = ap.parse_args()
+    global CLOCK
+    if args.cpu:
+        CLOCK = time.process_time
 
     peer = [bench_peer.to_form_dict(f) for f in bench_peer.generate(args.forms, 20240601)]
     huangshi = bench_huangshi.generate(args.forms, 1)
@@ -67,12 +74,12 @@ def main() -> None:
     times: dict[str, list[float]] = {name: [] for name, _, _ in paths}
     for r in range(args.rounds + 1):
         for name, fn, xs in paths:
-            t = time.perf_counter()
+            t = CLOCK()
             for x in xs:
                 fn(x)
             if r:
-                times[name].append((time.perf_counter() - t) / len(xs) * 1e6)
-    print(f"{args.forms} forms, {args.rounds} rounds, median µs per form")
+                times[name].append((CLOCK() - t) / len(xs) * 1e6)
+    print(f"{args.forms} forms, {args.rounds} rounds, median µs per form ({'CPU' if args.cpu else 'wall'} time)")
     for name, ts in times.items():
         print(f"{name:45} {statistics.median(ts):9.2f}")
     print(json.dumps({n: round(statistics.median(t), 3) for n, t in times.items()}, ensure_ascii=False))

@@ -22,7 +22,7 @@ from .findings import Finding
 from .notation import Quantity, read_cell
 from .numbers import FieldTree, NumberIssue, field_tree, normalize, numeric_fields
 from .places import place_of
-from .plain_forms import FormShape, is_plain_form
+from .plain_forms import FormShape, plain_form
 from .reading import (  # stage 1, re-exported (forms.load_documents and friends)
     MAX_DEPTH,
     MAX_FORM_BYTES,
@@ -254,8 +254,11 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     # A file's numbers were bounded by its reader, so a valid one needs no more; a dict from
     # Python may hold floats and unbounded numbers anywhere, so it is always walked.
     from_file = isinstance(raw, RawForm) and raw.bounded
-    # a plain form (plain_forms.py) is valid and bounded as it stands: the general reader is skipped
-    valid = _is_plain(data) or (from_file and is_valid_form(data))
+    plain = _plain(data)  # a plain form (plain_forms.py) is read in one pass: the general reader is skipped
+    if plain is not None:
+        data, valid = plain, True
+    else:
+        valid = from_file and is_valid_form(data)
     if not valid:
         data, issues = normalize(data, _numeric_fields(), not from_file, _numeric_tree())
         if issues:
@@ -297,8 +300,8 @@ def _plain_shape() -> FormShape:
     return FormShape.of(form_schema())
 
 
-def _is_plain(data: Any) -> bool:
-    return is_plain_form(data, _plain_shape())
+def _plain(data: Any) -> dict[str, Any] | None:
+    return plain_form(data, _plain_shape())
 
 
 @cache

@@ -160,8 +160,9 @@ def _read_date(body: str) -> date | None:
 CACHE_SIZE = 4096
 CACHED_TEXT_LENGTH = 64
 
-#: The cells most forms hold — ``73731``, ``95.5``, ``98%`` — read without the general reader.
-_PLAIN_NUMBER = re.compile(r"([0-9]{1,30}(?:\.[0-9]{1,28})?)(%?)")
+#: The cells most forms hold — ``73731``, ``95.5``, ``98%``, ``13000人``, ``116元/人/年``, ``95%以上`` —
+#: a plain number and a unit of the letters :data:`_UNIT` admits, read without the general reader.
+_NUMBER_UNIT = re.compile(r"([0-9]{1,30}(?:\.[0-9]{1,28})?)([%‰A-Za-z\u4e00-\u9fff㎡²/·]{0,8})")
 
 
 def read_cell(text: str) -> Quantity | None:
@@ -177,12 +178,23 @@ def _read_cell_cached(text: str) -> Quantity | None:
 
 
 def _read_cell(text: str) -> Quantity | None:
-    m = _PLAIN_NUMBER.fullmatch(text)
-    if m is not None:  # what the general reader finds in such a cell: no relation, no date, no unit or %
-        if m.group(2):
-            return Quantity(_scaled(Decimal(m.group(1)), -2), "%", "", text)
-        return Quantity(Decimal(text), "", "", text)
-    return read_cell_general(text)
+    m = _NUMBER_UNIT.fullmatch(text)
+    if m is None or len(text) > 60:
+        return read_cell_general(text)
+    number, unit = m.groups()
+    if not unit:
+        return Quantity(Decimal(number), "", "", text)
+    if unit[0] == "年":  # 2022年底 is a date
+        return read_cell_general(text)
+    # As the general reader reads it: no relation word begins with a digit; one may end the unit
+    # (95%以上); no date and no second number (the unit has no digit); the unit's letters pass _UNIT.
+    relation = ""
+    for word, rel in _SUFFIX_BY_LAST.get(unit[-1], ()):
+        if unit.endswith(word):
+            relation, unit = rel, unit[: -len(word)]
+            break
+    value, unit = _canonical_unit(Decimal(number), unit)
+    return Quantity(value, unit, relation, text)
 
 
 def read_cell_general(text: str) -> Quantity | None:

@@ -1,17 +1,18 @@
-"""Reading forms, the fast test: is a form *plain*, so that it needs nothing from the general reader?
+"""Reading forms, the fast way: a *plain* form needs nothing more from the general reader.
 
-A form is plain when every value already has the exact type its field asks for (``str``, ``int``,
-``Decimal``, ``bool``, ``None``, ``dict``, ``list`` — no float, no tuple, no subclass, no numeric
-string), every number is within the bounds of :mod:`perfrules.numbers`, every string and list
-within the schema's lengths, every number within its field's range, and no field is unknown.  A
-plain form is then exactly what the general reader would make of it:
-:func:`perfrules.numbers.normalize` returns it unchanged with no issue, and the schema accepts it —
-so :func:`perfrules.forms.read_form` converts it at once, without walking it twice more.
+A form is plain when every value already has the type its field asks for (``str``, ``int``,
+``Decimal``, ``bool``, ``None``, ``dict``, ``list`` — no float, no tuple, no subclass) or, in a
+field that holds only numbers, is a numeral the general reader reads as one (``"960"``,
+``"407.90"``); every number is within the bounds of :mod:`perfrules.numbers`, every string and
+list within the schema's lengths, every number within its field's range, and no field is unknown.
+:func:`plain_form` then gives exactly what the general reader would make of it —
+:func:`perfrules.numbers.normalize` gives the same data with no issue, and the schema accepts it —
+in one pass, so :func:`perfrules.forms.read_form` converts it at once.
 
-Anything else answers False, never an error: the general reader (bounding, the schema's validators
-and their messages) reads it as before.  The test is one pass over the form in plain Python, many
-times faster than the compiled schema.  Lengths and ranges are read from the schema itself; a
-field or keyword the schema gains that this module does not know fails ``tests/test_plain_forms.py``.
+Anything else gives None, never an error: the general reader (bounding, the schema's validators
+and their messages) reads it as before.  The test is plain Python, many times faster than the
+compiled schema.  Lengths and ranges are read from the schema itself; a field or keyword the schema
+gains that this module does not know fails ``tests/test_plain_forms.py``.
 """
 
 from __future__ import annotations
@@ -20,48 +21,106 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
-from .numbers import MAX_MAGNITUDE, number_problem
+from .numbers import MAX_MAGNITUDE, number_problem, read_numeral
 
-#: How a field's value is tested: the kinds of :class:`FieldSpec`.
-STRING, NUMBER, INTEGER, BOOLEAN, CELL = "string", "number", "integer", "boolean", "cell"
-
-
-class FieldSpec(NamedTuple):
-    """The test of one scalar field: its kind, its range (a string's: its length), whether null is allowed."""
-
-    kind: str
-    low: Any
-    high: Any
-    nullable: bool
+#: A test of one value: the value to keep (a numeral read as a number), or :data:`NOT_PLAIN`.
+Check = Callable[[Any], Any]
 
 
-#: A field no plain form holds (the schema says something of it this module does not know).
-NEVER = FieldSpec("never", None, None, False)
+class _NotPlain:
+    def __repr__(self) -> str:
+        return "NOT_PLAIN"
+
+
+#: What a test gives for a value that is not plain.
+NOT_PLAIN: Any = _NotPlain()
+
+_NO_LIMIT = 1 << 62
+
+
+def never(value: Any) -> Any:
+    """The test of a field the schema says something of that this module does not know: never plain."""
+    return NOT_PLAIN
+
+
+def _string(low: int, high: int | None, nullable: bool) -> Check:
+    top = _NO_LIMIT if high is None else high
+
+    def check(value: Any) -> Any:
+        if (type(value) is str and low <= len(value) <= top) or (value is None and nullable):
+            return value
+        return NOT_PLAIN
+
+    return check
+
+
+def _number(integer: bool, low: Any, high: Any, nullable: bool) -> Check:
+    """An int (or, unless `integer`, a Decimal) within the form bounds and [low, high]; a numeral
+    read as :func:`perfrules.numbers.normalize` reads one in a field of numbers."""
+    bottom = -MAX_MAGNITUDE if low is None else max(low, -MAX_MAGNITUDE)
+    top = MAX_MAGNITUDE if high is None else min(high, MAX_MAGNITUDE)
+
+    def check(value: Any) -> Any:
+        t = type(value)
+        if t is str:
+            value = read_numeral(value.strip(), integer=integer)
+            if value is None:  # text: the schema refuses it
+                return NOT_PLAIN
+            t = type(value)
+        if t is int:
+            return value if bottom <= value <= top else NOT_PLAIN
+        if t is Decimal and not integer:
+            return value if number_problem(value) is None and bottom <= value <= top else NOT_PLAIN
+        return value if value is None and nullable else NOT_PLAIN
+
+    return check
+
+
+def _cell(nullable: bool) -> Check:
+    """A cell as written: any string, a number within the form bounds, or (if `nullable`) blank."""
+
+    def check(value: Any) -> Any:
+        t = type(value)
+        if t is str:
+            return value
+        if t is int:
+            return value if -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE else NOT_PLAIN
+        if t is Decimal:
+            return value if number_problem(value) is None else NOT_PLAIN
+        return value if value is None and nullable else NOT_PLAIN
+
+    return check
+
+
+def _boolean(value: Any) -> Any:
+    return value if type(value) is bool else NOT_PLAIN
+
+
 #: The keywords a scalar field may carry for its test to be known here.
 _KNOWN = frozenset({"type", "minLength", "maxLength", "minimum", "maximum", "description", "default", "$ref"})
 
 
-def _spec(node: dict[str, Any], defs: dict[str, Any], pattern: bool = False) -> FieldSpec:
-    """The test of one scalar field of the schema (a ``$ref`` followed once); NEVER if unknown."""
+def _check(node: dict[str, Any], defs: dict[str, Any], pattern: bool = False) -> Check:
+    """The test of one scalar field of the schema (a ``$ref`` followed once); :func:`never` if unknown."""
     ref = node.get("$ref")
     if isinstance(ref, str):
         node = {**defs[ref.split("/")[-1]], **{k: v for k, v in node.items() if k != "$ref"}}
     if not node.keys() <= (_KNOWN | {"pattern"} if pattern else _KNOWN):
-        return NEVER
+        return never
     kinds = node["type"] if isinstance(node["type"], list) else [node["type"]]
     nullable = "null" in kinds
     kinds = [k for k in kinds if k != "null"]
     if kinds == ["string", "number"]:
-        return FieldSpec(CELL, None, None, nullable)
-    if kinds == [STRING]:
-        return FieldSpec(STRING, node.get("minLength", 0), node.get("maxLength", None), nullable)
-    if kinds in ([NUMBER], [INTEGER]):
-        return FieldSpec(kinds[0], node.get("minimum"), node.get("maximum"), nullable)
-    if kinds == [BOOLEAN]:
-        return FieldSpec(BOOLEAN, None, None, nullable)
-    return NEVER
+        return _cell(nullable)
+    if kinds == ["string"]:
+        return _string(node.get("minLength", 0), node.get("maxLength"), nullable)
+    if kinds in (["number"], ["integer"]):
+        return _number(kinds == ["integer"], node.get("minimum"), node.get("maximum"), nullable)
+    if kinds == ["boolean"] and not nullable:
+        return _boolean
+    return never
 
 
 #: The parts of a form tested on their own (not scalar fields).
@@ -74,13 +133,13 @@ BUDGET_PARTS = ("sources", "breakdowns")
 class FormShape:
     """What a plain form may hold, read from the form schema once."""
 
-    top: dict[str, FieldSpec]
+    top: dict[str, Check]
     required: frozenset[str]
     jurisdiction: re.Pattern[str]
-    budget: dict[str, FieldSpec]
+    budget: dict[str, Check]
     sources: frozenset[str]
-    source: dict[str, FieldSpec]
-    row: dict[str, FieldSpec]
+    source: dict[str, Check]
+    row: dict[str, Check]
     row_required: frozenset[str]
     rows_max: int
     facts_max: int
@@ -95,13 +154,13 @@ class FormShape:
         top = schema["properties"]
         budget = defs["budget"]["properties"]
         return cls(
-            top={k: _spec(v, defs, pattern=k == "jurisdiction") for k, v in top.items() if k not in PARTS},
+            top={k: _check(v, defs, pattern=k == "jurisdiction") for k, v in top.items() if k not in PARTS},
             required=frozenset(schema["required"]),
             jurisdiction=re.compile(top["jurisdiction"]["pattern"]),
-            budget={k: _spec(v, defs) for k, v in budget.items() if k not in BUDGET_PARTS},
+            budget={k: _check(v, defs) for k, v in budget.items() if k not in BUDGET_PARTS},
             sources=frozenset(budget["sources"]["properties"]),
-            source={k: _spec(v, defs) for k, v in defs["source"]["properties"].items()},
-            row={k: _spec(v, defs) for k, v in defs["indicator"]["properties"].items()},
+            source={k: _check(v, defs) for k, v in defs["source"]["properties"].items()},
+            row={k: _check(v, defs) for k, v in defs["indicator"]["properties"].items()},
             row_required=frozenset(defs["indicator"]["required"]),
             rows_max=top["indicators"]["maxItems"],
             facts_max=top["facts"]["maxProperties"],
@@ -111,39 +170,21 @@ class FormShape:
         )
 
 
-def _fields_ok(mapping: dict[Any, Any], specs: dict[str, FieldSpec]) -> bool:
-    """Every field of `mapping` known to `specs` and plain (see the module's docstring)."""
+def _fields(mapping: dict[Any, Any], checks: dict[str, Check]) -> dict[Any, Any] | None:
+    """`mapping` (a copy if a numeral was read) when every field is known to `checks` and plain."""
+    out = None
     for key, value in mapping.items():
-        spec = specs.get(key) if type(key) is str else None
-        if spec is None:
-            return False
-        kind, low, high, nullable = spec
-        t = type(value)
-        if t is str:
-            if kind == STRING:
-                if len(value) < low or (high is not None and len(value) > high):
-                    return False
-            elif kind != CELL:
-                return False
-        elif t is int:
-            if kind != NUMBER and kind != INTEGER and kind != CELL or not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
-                return False
-            if (low is not None and value < low) or (high is not None and value > high):
-                return False
-        elif t is Decimal:
-            if kind != NUMBER and kind != CELL or number_problem(value) is not None:
-                return False
-            if (low is not None and value < low) or (high is not None and value > high):
-                return False
-        elif value is None:
-            if not nullable:
-                return False
-        elif t is bool:
-            if kind != BOOLEAN:
-                return False
-        else:
-            return False
-    return True
+        check = checks.get(key) if type(key) is str else None
+        if check is None:
+            return None
+        kept = check(value)
+        if kept is not value:
+            if kept is NOT_PLAIN:
+                return None
+            if out is None:
+                out = dict(mapping)
+            out[key] = kept
+    return mapping if out is None else out
 
 
 def _plain_number(value: Any) -> bool:
@@ -153,72 +194,100 @@ def _plain_number(value: Any) -> bool:
     return t is Decimal and number_problem(value) is None
 
 
-def _facts_ok(facts: Any, shape: FormShape) -> bool:
+def _facts(facts: Any, shape: FormShape) -> Any:
     if type(facts) is not dict or len(facts) > shape.facts_max:
-        return False
+        return NOT_PLAIN
     for key, value in facts.items():
         t = type(value)
         if type(key) is not str:
-            return False
+            return NOT_PLAIN
         if t is str or t is bool:
             continue
         if t is list:
-            if len(value) > shape.fact_list_max:
-                return False
-            if not all(type(x) is str or _plain_number(x) for x in value):
-                return False
+            if len(value) > shape.fact_list_max or not all(type(x) is str or _plain_number(x) for x in value):
+                return NOT_PLAIN
         elif not _plain_number(value):
-            return False
-    return True
+            return NOT_PLAIN
+    return facts
 
 
-def _budget_ok(budget: Any, shape: FormShape) -> bool:
+def _budget(budget: Any, shape: FormShape) -> Any:
     if type(budget) is not dict:
-        return False
+        return NOT_PLAIN
     sources = budget.get("sources", budget)  # (the budget itself: no sources)
-    if sources is not budget:
-        if type(sources) is not dict or not sources.keys() <= shape.sources:
-            return False
-        if not all(type(s) is dict and _fields_ok(s, shape.source) for s in sources.values()):
-            return False
-        budget = {k: v for k, v in budget.items() if k != "sources"}
-    return _fields_ok(budget, shape.budget)
+    if sources is budget:
+        kept = _fields(budget, shape.budget)
+        return NOT_PLAIN if kept is None else kept
+    if type(sources) is not dict or not sources.keys() <= shape.sources:
+        return NOT_PLAIN
+    read = {}
+    for name, source in sources.items():
+        kept = _fields(source, shape.source) if type(source) is dict else None
+        if kept is None:
+            return NOT_PLAIN
+        read[name] = kept
+    rest = _fields({k: v for k, v in budget.items() if k != "sources"}, shape.budget)
+    if rest is None:
+        return NOT_PLAIN
+    if all(read[k] is v for k, v in sources.items()) and all(v is budget[k] for k, v in rest.items()):
+        return budget
+    return {k: read if k == "sources" else rest[k] for k in budget}
 
 
-def _rows_ok(rows: Any, shape: FormShape) -> bool:
+def _rows(rows: Any, shape: FormShape) -> Any:
     if type(rows) is not list or len(rows) > shape.rows_max:
-        return False
+        return NOT_PLAIN
     fields, required = shape.row, shape.row_required
-    return all(type(r) is dict and required <= r.keys() and _fields_ok(r, fields) for r in rows)
+    out = None
+    for i, row in enumerate(rows):
+        if type(row) is not dict or not required <= row.keys():
+            return NOT_PLAIN
+        kept = _fields(row, fields)
+        if kept is not row:
+            if kept is None:
+                return NOT_PLAIN
+            if out is None:
+                out = list(rows)
+            out[i] = kept
+    return rows if out is None else out
 
 
-def _from_ok(sources: Any, shape: FormShape) -> bool:
+def _from(sources: Any, shape: FormShape) -> Any:
     if type(sources) is not list or len(sources) > shape.from_max:
-        return False
+        return NOT_PLAIN
     longest = shape.from_length
-    return all(type(s) is str and len(s) <= longest for s in sources)
+    return sources if all(type(s) is str and len(s) <= longest for s in sources) else NOT_PLAIN
 
 
-_PARTS: dict[str, Callable[[Any, FormShape], bool]] = {
-    "facts": _facts_ok, "budget": _budget_ok, "indicators": _rows_ok, "aggregated_from": _from_ok,
+_PARTS: dict[str, Callable[[Any, FormShape], Any]] = {
+    "facts": _facts, "budget": _budget, "indicators": _rows, "aggregated_from": _from,
 }
 
 
-def is_plain_form(data: Any, shape: FormShape) -> bool:
-    """Whether `data` is a plain form: valid as it stands, with nothing to convert or bound.
+def plain_form(data: Any, shape: FormShape) -> dict[str, Any] | None:
+    """`data` as the general reader would read it, if it is a plain form; else None.
 
-    True implies ``normalize(data, …, everywhere=True)`` returns `data` itself without issues and
-    the form schema accepts `data`; False says nothing (the general reader decides).
+    The result is what ``normalize(data, …, everywhere=True)`` gives (without issues): `data`
+    itself, or a copy where a numeral in a field of numbers was read; the form schema accepts it.
+    `data` is never changed.  None says nothing (the general reader decides).
     """
-    if type(data) is not dict:
-        return False
-    if not shape.required <= data.keys():
-        return False
+    if type(data) is not dict or not shape.required <= data.keys():
+        return None
     top: dict[str, Any] = {}
+    parts: dict[str, Any] = {}
     for key, value in data.items():
         part = _PARTS.get(key) if type(key) is str else None
         if part is None:
             top[key] = value
-        elif not part(value, shape):
-            return False
-    return _fields_ok(top, shape.top) and shape.jurisdiction.search(data["jurisdiction"]) is not None
+            continue
+        kept = part(value, shape)
+        if kept is NOT_PLAIN:
+            return None
+        if kept is not value:
+            parts[key] = kept
+    fields = _fields(top, shape.top)
+    if fields is None or shape.jurisdiction.search(fields["jurisdiction"]) is None:
+        return None
+    if not parts and all(fields[k] is v for k, v in top.items()):
+        return data
+    return {k: parts[k] if k in parts else fields.get(k, v) for k, v in data.items()}
