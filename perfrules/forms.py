@@ -16,7 +16,7 @@ from typing import Any
 from ._resources import data_dir
 from .breakdowns import Breakdown, compare_breakdowns, read_breakdowns
 from .budget_sources import BudgetSources, read_sources, reconcile
-from .cells import Note, blank_scores, read_pair, read_rate
+from .cells import Note, blank_scores, one_is_bare, read_pair, read_rate
 from .errors import Diagnostic, FormError
 from .findings import Finding
 from .notation import Quantity, read_cell
@@ -335,6 +335,8 @@ def _opt(mapping: dict[str, Any], key: str) -> Decimal | None:
 
 
 def _cell_text(x: Any) -> str:
+    if type(x) is str:
+        return x
     if x is None:
         return ""  # a blank cell
     if isinstance(x, Decimal):
@@ -404,9 +406,12 @@ def _convert_budget(b: dict[str, Any], source: str, lines: Lines, notices: list[
 def _convert_row(i: int, r: dict[str, Any], lines: Lines, notices: list[Finding]) -> Row:
     t_text, a_text = _cell_text(r["target"]), _cell_text(r["actual"])
     name = str(r["name"])
-    pair = read_pair(name, read_cell(t_text), read_cell(a_text))
-    for note in pair.notes:
-        _notice(notices, lines, _row_path(i), note)
+    target, actual = read_cell(t_text), read_cell(a_text)
+    if one_is_bare(target, actual):  # read beside each other (cells.py)
+        pair = read_pair(name, target, actual)
+        target, actual = pair.target, pair.actual
+        for note in pair.notes:
+            _notice(notices, lines, _row_path(i), note)
     tier = r.get("tier")
     return _new_row(
         index=i,
@@ -417,8 +422,8 @@ def _convert_row(i: int, r: dict[str, Any], lines: Lines, notices: list[Finding]
         weight=_dec(r["weight"]),
         target_text=t_text,
         actual_text=a_text,
-        target=pair.target,
-        actual=pair.actual,
+        target=target,
+        actual=actual,
         tier=tier,
         declared=_opt(r, "declared_score"),
         reason=reason_text(r.get("reason")),
