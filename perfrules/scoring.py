@@ -299,6 +299,19 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         if form.rows and model.policy else None
     if note is not None:
         coll.add(note.severity, note.code, "$.indicators", note.message)
+    findings = closing_audits(model, coll, total, grade)
+    return Result(
+        ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256, ruleset_path=model.path,
+        form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
+        places=model.places, items=coll.items, sections=coll.sections, findings=findings,
+        declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached or ()),
+        rescaled=rescaled, aggregated_from=form.aggregated_from, tolerance=model.tolerance,
+    )
+
+
+def closing_audits(model: Model, coll: Collector, total: Decimal, grade: str) -> list[Finding]:
+    """The audits of a scored form's totals (declared rate, total and grade); every finding, worst first."""
+    form = coll.form
     b = form.budget
     if b is not None and b.declared_rate is not None and b.adjusted and b.executed is not None:
         _rate_audit(coll, b)
@@ -311,13 +324,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
     findings = form.notices + coll.findings if form.notices else coll.findings
     if len({f.severity for f in findings}) > 1:
         findings.sort(key=_severity_rank)
-    return Result(
-        ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256, ruleset_path=model.path,
-        form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
-        places=model.places, items=coll.items, sections=coll.sections, findings=findings,
-        declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached or ()),
-        rescaled=rescaled, aggregated_from=form.aggregated_from, tolerance=model.tolerance,
-    )
+    return findings
 
 
 _RANKS = {"error": 0, "warning": 1, "info": 2}
@@ -455,7 +462,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     audit = True
     trace: Trace
     weight = row.weight
-    bad_weight = None if weight in good_weights(model.places) else _row_weight_problem(model, row)
+    bad_weight = None if weight in good_weights(model.places) else row_weight_problem(model, row)
     if bad_weight:
         coll.add("error", "row-weight-precision", path + ".weight", bad_weight)
         audit = False
@@ -511,7 +518,7 @@ def good_weights(places: int) -> set[Decimal]:
     return good
 
 
-def _row_weight_problem(model: Model, row: Row) -> str | None:
+def row_weight_problem(model: Model, row: Row) -> str | None:
     """What is wrong with a row's weight at the ruleset's precision (a form problem), or None."""
     w = row.weight
     if not fits(w, model.places):
