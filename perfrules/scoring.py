@@ -249,6 +249,13 @@ def finish_item(model: Model, coll: Collector, id: str, name: str, section: str,
     return item
 
 
+def tier_band_violation(coll: Collector, row: Row, tier: str, lo: Decimal, hi: Decimal, taken: Decimal) -> None:
+    """Report a declared score outside the band of the row's tier (the score `taken` is the band's edge)."""
+    coll.add("error", "band-violation", row.path + ".declared_score",
+             f"{row.name}: 评价等次为 {tier}，得分应在 {fmt_number(lo)}–{fmt_number(hi)} 之间，"
+             f"填报 {fmt_number(row.declared or ZERO)} 已按区间取 {fmt_number(taken)}")
+
+
 def declared_mismatch(coll: Collector, path: str, name: str, declared: Decimal, score: Decimal) -> None:
     """Report a declared score the rule does not give (beyond the ruleset's tolerance)."""
     coll.add("error", "declared-score-mismatch", path, f"{name}: 填报得分 {fmt_number(declared)}，按规则应为 {fmt_number(score)}")
@@ -489,9 +496,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
         trace = TierScore(plan.tier, lo, hi, row.declared, violated)
         if violated:
             audit = False
-            coll.add("error", "band-violation", path + ".declared_score",
-                     f"{row.name}: 评价等次为 {plan.tier}，得分应在 {fmt_number(lo)}–{fmt_number(hi)} 之间，"
-                     f"填报 {fmt_number(row.declared or ZERO)} 已按区间取 {fmt_number(raw)}")
+            tier_band_violation(coll, row, plan.tier, lo, hi, raw)
     else:
         assert plan.problem is not None
         severity, code, message = plan.problem

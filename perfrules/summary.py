@@ -28,7 +28,7 @@ from .forms import Form, Row
 from .model import Model, NodeSpec
 from .operations import NON_FINITE, multiply, round_to
 from .operations import total as add_up
-from .plausibility import quick_plausible, suspect_cells
+from .plausibility import suspect_cells
 from .result import Result
 from .rows import plain_direction, plan_row, qualitative_score
 from .scoring import (
@@ -40,6 +40,7 @@ from .scoring import (
     good_weights,
     missing_path,
     row_weight_problem,
+    tier_band_violation,
 )
 from .values import CONTEXT, ZERO, EvalError, Value
 
@@ -168,9 +169,10 @@ class Summary:
             if not row.applicable or (weight not in good and row_weight_problem(model, row)):
                 return None
             weights += weight
+            violated = False
             direction = plain_direction(policy, row)
             if direction is not None:
-                if not quick_plausible(row):
+                if suspect_cells(row):  # a cell that looks misread: warned on the full path
                     return None
                 local = {"actual": row.actual.value, "target": row.target.value, "__row__": row}  # type: ignore[union-attr]
                 score = round_to(multiply(weight, formulas[direction](env, local, weight)), places, mode)
@@ -178,14 +180,14 @@ class Summary:
                 plan = plan_row(policy, row)
                 if plan.notes or plan.kind != "qual" or plan.band is None or suspect_cells(row):
                     return None
-                raw, violated, _, _ = qualitative_score(plan.band, weight, row.declared)
-                if violated:
-                    return None
+                raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
                 score = round_to(raw, places, mode)
+                if violated:  # the band's edge is taken, and the declared score is not audited again
+                    tier_band_violation(coll, row, plan.tier, lo, hi, raw)
             if not 0 <= score <= weight:
                 return None
             declared = row.declared
-            if declared is not None and abs(declared - score) > tolerance:
+            if declared is not None and abs(declared - score) > tolerance and not violated:
                 declared_mismatch(coll, row.path + ".declared_score", row.name, declared, score)
             scores.append(score)
         if weights != node.weight:
