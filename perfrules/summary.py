@@ -26,7 +26,7 @@ from typing import Any
 from .checks import run_checks
 from .forms import Form, Row
 from .model import Model, NodeSpec
-from .operations import NON_FINITE, multiply, round_to
+from .operations import NON_FINITE, multiply, rounder
 from .operations import total as add_up
 from .plausibility import suspect_cells
 from .result import Result
@@ -89,6 +89,7 @@ class Summary:
         self._dispatch = dispatch
         self._evaluator = evaluator
         self._detail = detail  # the full path, for the items and sections when they are read
+        self._round = rounder(model.places, model.rounding_mode)
 
     def score(self, form: Form) -> Result | None:
         """The summary of `form`, or None when the form is not plain (score it by the full path)."""
@@ -146,7 +147,7 @@ class Summary:
         raw = self._evaluator.item_score(node, env)
         assert isinstance(raw, Decimal)
         model = self.model
-        score = round_to(raw, model.places, model.rounding_mode)
+        score = self._round(raw)
         if not 0 <= score <= node.weight:
             return None
         if node.declared:
@@ -159,8 +160,8 @@ class Summary:
         model = self.model
         policy = model.policy
         assert policy is not None
-        places, mode, tolerance = model.places, model.rounding_mode, model.tolerance
-        good = good_weights(places)
+        tolerance, round_it = model.tolerance, self._round
+        good = good_weights(model.places)
         formulas = self._formulas
         weights = ZERO
         scores: list[Decimal] = []
@@ -175,13 +176,13 @@ class Summary:
                 if suspect_cells(row):  # a cell that looks misread: warned on the full path
                     return None
                 local = {"actual": row.actual.value, "target": row.target.value, "__row__": row}  # type: ignore[union-attr]
-                score = round_to(multiply(weight, formulas[direction](env, local, weight)), places, mode)
+                score = round_it(multiply(weight, formulas[direction](env, local, weight)))
             else:
                 plan = plan_row(policy, row)
                 if plan.notes or plan.kind != "qual" or plan.band is None or suspect_cells(row):
                     return None
                 raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
-                score = round_to(raw, places, mode)
+                score = round_it(raw)
                 if violated:  # the band's edge is taken, and the declared score is not audited again
                     tier_band_violation(coll, row, plan.tier, lo, hi, raw)
             if not 0 <= score <= weight:
