@@ -9,7 +9,9 @@ process, in interleaved rounds over the same generated forms, it times:
 - a hand-written Decimal scorer with the same per-item rounding (the baseline, 1.0×);
 - the same hand-written scorer building, per row, the records a perfrules ``Result`` holds (plan,
   row values, trace, item): the floor of the result model itself, with no planning or audit;
-- perfrules' compiled program on already-read forms (``Ruleset.evaluate(Form)``);
+- perfrules' compiled program on already-read forms (``Ruleset.evaluate(Form)``: total, grade and
+  findings at once, the items' records when first read — the summary path), and the same with
+  ``detail=True`` (every item's record built at once, as the CLI does);
 - perfrules' tree-walking interpreter (``Ruleset.interpret(Form)``);
 - perfrules from a form dict (schema validation + reading + scoring);
 - zen-engine (GoRules, Rust core) on the same rubric, when ``zen-engine`` is installed
@@ -174,10 +176,14 @@ def main() -> None:
             if got != want:
                 sys.exit(f"{label} disagrees with the hand-written scorer on {f}: {got} != {want}")
 
+    def detail(form: perfrules.Form) -> perfrules.Result:
+        return rs.evaluate(form, detail=True)
+
     paths: list[tuple[str, Callable[[Any], Any], list[Any]]] = [
         ("hand-written Decimal, same rounding (baseline)", hand_score, flat),
         ("hand-written + perfrules' per-row records (floor)", hand_with_records, flat),
         ("perfrules compiled, form already read", rs.evaluate, forms),
+        ("perfrules compiled, every item's record built (detail)", detail, forms),
         ("perfrules interpreter, form already read", rs.interpret, forms),
         ("perfrules from a dict (validate + read + score)", rs.evaluate, docs),
     ]

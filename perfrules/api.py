@@ -79,24 +79,30 @@ class Ruleset:
             return read_form(form)
         return read_form(dict(form))
 
-    def evaluate(self, form: Form | RawForm | Mapping[str, Any], *, coverage: bool = False) -> Result:
+    def evaluate(self, form: Form | RawForm | Mapping[str, Any], *, coverage: bool = False,
+                 detail: bool = False) -> Result:
         """Score a form (a dict as in the form contract, or a :class:`Form`) with the compiled program.
 
         Raises :class:`~perfrules.errors.FormError` if the form cannot be read;
         everything else it finds is in ``result.findings``.  With `coverage`,
-        ``result.reached`` holds the rubric cells the form exercised.
+        ``result.reached`` holds the rubric cells the form exercised.  The total, grade and
+        findings are worked out at once; ``result.items`` and ``result.sections`` the first time
+        they are read, or at once with `detail` (for a caller that reads them all, such as a
+        writer of the form contract's JSON).
         """
         read = self._form(form)
         try:
-            return _noting(self._score(read, coverage), mismatches(self.model, read))
+            return _noting(self._score(read, coverage, detail), mismatches(self.model, read))
         except EngineError as err:
             raise self._excerpted(err) from None
 
-    def _score(self, read: Form, coverage: bool = False) -> Result:
+    def _score(self, read: Form, coverage: bool = False, detail: bool = False) -> Result:
         """Score an already-read form (the form's own weights where the ruleset admits them)."""
         model, ready = adapt(self.model, read)
-        result = self._program(model).run(ready, coverage)
-        return mark_reached(result) if coverage else result
+        program = self._program(model)
+        if coverage:
+            return mark_reached(program.run(ready, coverage))
+        return program.run(ready) if detail else program.summarize(ready)
 
     def _program(self, model: Model) -> Program:
         """The compiled program for `model`: this ruleset's, or one with a form's own weights (cached)."""
@@ -281,13 +287,15 @@ class Scorer:
                 raise
             return entry
 
-    def score(self, raw: RawForm | Mapping[str, Any], source: str = "<form>") -> Result:
-        """Score one form with its ruleset; a fallback to a wider area's ruleset is a finding."""
+    def score(self, raw: RawForm | Mapping[str, Any], source: str = "<form>", *, detail: bool = False) -> Result:
+        """Score one form with its ruleset; a fallback to a wider area's ruleset is a finding.
+
+        `detail`: build the items and sections now (as :meth:`Ruleset.evaluate`)."""
         form = read_form(raw) if isinstance(raw, RawForm) else read_form(dict(raw), source)
         ruleset, notes = self._choose(form)
-        if self.ruleset is not None or form.ruleset:
-            return _noting(ruleset.evaluate(form), notes)  # a ruleset chosen by hand: say where it does not fit
-        result = _noting(ruleset._score(form), notes)  # found by the look-up: it fits but for the notes
+        if self.ruleset is not None or form.ruleset:  # a ruleset chosen by hand: say where it does not fit
+            return _noting(ruleset.evaluate(form, detail=detail), notes)
+        result = _noting(ruleset._score(form, detail=detail), notes)  # found by the look-up: it fits but for the notes
         add_rulesets_tried(result, form, self.registry, self._load)  # a table it does not know: what else fits
         return result
 

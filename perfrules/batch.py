@@ -218,7 +218,7 @@ def score_one(scorer: Scorer, source: str, raw: RawForm | PerfrulesError) -> Sco
     if isinstance(raw, PerfrulesError):
         return Scored(source, None, raw)
     try:
-        return Scored(source, scorer.score(raw), None)
+        return Scored(source, scorer.score(raw, detail=True), None)
     except PerfrulesError as e:
         return Scored(source, None, e)
 

@@ -29,6 +29,7 @@ from .scoring import (
     section_total,
     select_rows,
 )
+from .summary import Summary, summary_for
 from .values import EvalError, MissingValue, Value
 
 Env = Mapping[str, Value]
@@ -221,6 +222,9 @@ class Program:
         self._check_where: dict[str, Fn] = {ch.name: compile_expr(ch.rows_where, on_row=True)
                                             for ch in model.checks if ch.rows_where is not None}
         self._steps = [self._compile_node(n, None) for n in model.root]
+        parts = summary_for(model, self._dispatch)
+        self._summary = Summary(model, parts, self._dispatch, self, self._formulas, self.run) \
+            if parts is not None and self._dispatch is not None else None
 
     # -- the Evaluator seam (perfrules.scoring.Evaluator)
 
@@ -305,6 +309,15 @@ class Program:
         """Score one validated form (a value beyond the engine's precision is an EngineError);
         with `coverage`, ``result.reached`` holds the rubric cells it exercised."""
         return score_form(self.model, form, self, self._walk, coverage)
+
+    def summarize(self, form: Form) -> Result:
+        """Score one validated form, its items and sections worked out when first read
+        (:mod:`perfrules.summary`); the same result as :meth:`run` in every field."""
+        if self._summary is not None:
+            result = self._summary.score(form)
+            if result is not None:
+                return result
+        return self.run(form)
 
     def _walk(self, env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> list[Decimal]:
         if self._dispatch is not None:  # each row to its section with one look-up (decided at compile time)

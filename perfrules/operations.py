@@ -238,6 +238,18 @@ def round_to(x: Decimal, places: int, mode: str) -> Decimal:
     return r if r.is_finite() else finite(r, f"{_fmt(x)} 保留 {places} 位小数的结果")  # words only when needed
 
 
+def rounder(places: int, mode: str) -> Callable[[Decimal], Decimal]:
+    """:func:`round_to` with its `places` and `mode` decided once (a ruleset's rounding; the same
+    steps, held equal by ``tests/test_operations.py``)."""
+    step, rounding = quantizer(places), ROUNDING_MODES[mode]
+
+    def round_it(x: Decimal) -> Decimal:
+        r = x.quantize(step, rounding=rounding, context=CONTEXT)
+        return r if r.is_finite() else finite(r, f"{_fmt(x)} 保留 {places} 位小数的结果")  # words only when needed
+
+    return round_it
+
+
 def fits(x: Decimal, places: int) -> bool:
     """Whether `x` rounded to `places` decimals fits the engine's precision."""
     return not x.is_finite() or x == 0 or x.adjusted() + 1 + places <= PRECISION

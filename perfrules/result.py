@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .coverage import Cell
@@ -65,7 +66,11 @@ class SectionResult:
 
 @dataclass
 class Result:
-    """A scored form. ``to_dict()`` is the JSON of the form contract; ``explain()`` the full trace."""
+    """A scored form. ``to_dict()`` is the JSON of the form contract; ``explain()`` the full trace.
+
+    A result made by :meth:`deferred` (the summary path, :mod:`perfrules.summary`) works out its
+    ``items`` and ``sections`` the first time either is read; everything else is there at once.
+    """
 
     ruleset_id: str
     ruleset_version: str
@@ -88,6 +93,31 @@ class Result:
     rescaled: Any = None  # a rescale.Rescaling of the total when 不适用 weight left it
     tolerance: Decimal = Decimal(0)  # the ruleset's `tolerance`: a declared value this close is accepted
     aggregated_from: tuple[str, ...] = ()  # the fund tables this form was aggregated from
+
+    @classmethod
+    def deferred(cls, detail: Callable[[], Result], **values: Any) -> Result:
+        """A result with every field but ``items`` and ``sections``, which `detail` (the full
+        scoring of the same form, giving the same total, grade and findings) supplies when first read."""
+        result = cls.__new__(cls)
+        vars(result).update(values, _detail=detail)
+        return result
+
+    if not TYPE_CHECKING:  # hidden from mypy: it would make every misspelt attribute an Any
+        def __getattr__(self, name: str) -> Any:  # only reached for a field not set yet
+            detail = vars(self).pop("_detail", None) if name in ("items", "sections") else None
+            if detail is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            full = detail()
+            if (full.total, full.grade) != (self.total, self.grade):  # defence in depth: cannot happen
+                raise AssertionError(f"summary and full scoring disagree: {self.total} {self.grade} vs "
+                                     f"{full.total} {full.grade}")
+            self.items, self.sections = full.items, full.sections
+            return vars(self)[name]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled whole (a deferred result works out its items first)."""
+        self.items  # noqa: B018 - reading it fills a deferred result in
+        return {k: v for k, v in vars(self).items() if k != "_detail"}
 
     def accepted(self, declared: Decimal | None, computed: Decimal) -> bool | None:
         """Whether a declared value stands (equal, or within the tolerance); None when nothing was declared."""

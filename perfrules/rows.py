@@ -81,6 +81,19 @@ def _unsigned(policy: Policy, row: Row) -> tuple[str, tuple[str, ...]]:
     return direction, _DEFAULT_WHY
 
 
+def plain_direction(policy: Policy, row: Row) -> str | None:
+    """The direction of a plain row — two numbers in one unit, a target > 0, an actual ≥ 0 — when
+    the policy has its formula (what :func:`plan_row` decides for it, without the why); None for
+    any other row."""
+    t, a = row.target, row.actual
+    if t is None or a is None or t.is_date or a.is_date or t.unit != a.unit or not t.value > 0 or a.value < 0:
+        return None
+    direction = _RELATION_DIRECTION.get(t.relation)
+    if direction is None:
+        direction = _unsigned(policy, row)[0]
+    return direction if direction in policy.formulas else None
+
+
 _DEFAULT_WHY = ("default",)
 
 

@@ -249,6 +249,13 @@ def finish_item(model: Model, coll: Collector, id: str, name: str, section: str,
     return item
 
 
+def tier_band_violation(coll: Collector, row: Row, tier: str, lo: Decimal, hi: Decimal, taken: Decimal) -> None:
+    """Report a declared score outside the band of the row's tier (the score `taken` is the band's edge)."""
+    coll.add("error", "band-violation", row.path + ".declared_score",
+             f"{row.name}: 评价等次为 {tier}，得分应在 {fmt_number(lo)}–{fmt_number(hi)} 之间，"
+             f"填报 {fmt_number(row.declared or ZERO)} 已按区间取 {fmt_number(taken)}")
+
+
 def declared_mismatch(coll: Collector, path: str, name: str, declared: Decimal, score: Decimal) -> None:
     """Report a declared score the rule does not give (beyond the ruleset's tolerance)."""
     coll.add("error", "declared-score-mismatch", path, f"{name}: 填报得分 {fmt_number(declared)}，按规则应为 {fmt_number(score)}")
@@ -299,6 +306,19 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
         if form.rows and model.policy else None
     if note is not None:
         coll.add(note.severity, note.code, "$.indicators", note.message)
+    findings = closing_audits(model, coll, total, grade)
+    return Result(
+        ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256, ruleset_path=model.path,
+        form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
+        places=model.places, items=coll.items, sections=coll.sections, findings=findings,
+        declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached or ()),
+        rescaled=rescaled, aggregated_from=form.aggregated_from, tolerance=model.tolerance,
+    )
+
+
+def closing_audits(model: Model, coll: Collector, total: Decimal, grade: str) -> list[Finding]:
+    """The audits of a scored form's totals (declared rate, total and grade); every finding, worst first."""
+    form = coll.form
     b = form.budget
     if b is not None and b.declared_rate is not None and b.adjusted and b.executed is not None:
         _rate_audit(coll, b)
@@ -311,13 +331,7 @@ def assemble(model: Model, coll: Collector, top_scores: list[Decimal]) -> Result
     findings = form.notices + coll.findings if form.notices else coll.findings
     if len({f.severity for f in findings}) > 1:
         findings.sort(key=_severity_rank)
-    return Result(
-        ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256, ruleset_path=model.path,
-        form=form.source, kind=form.kind, unit=form.unit, title=form.title, total=total, max=model.full, grade=grade,
-        places=model.places, items=coll.items, sections=coll.sections, findings=findings,
-        declared_total=form.declared_total, declared_grade=form.declared_grade, reached=frozenset(coll.reached or ()),
-        rescaled=rescaled, aggregated_from=form.aggregated_from, tolerance=model.tolerance,
-    )
+    return findings
 
 
 _RANKS = {"error": 0, "warning": 1, "info": 2}
@@ -455,7 +469,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
     audit = True
     trace: Trace
     weight = row.weight
-    bad_weight = None if weight in good_weights(model.places) else _row_weight_problem(model, row)
+    bad_weight = None if weight in good_weights(model.places) else row_weight_problem(model, row)
     if bad_weight:
         coll.add("error", "row-weight-precision", path + ".weight", bad_weight)
         audit = False
@@ -482,9 +496,7 @@ def score_row(model: Model, coll: Collector, node: NodeSpec, row: Row, position:
         trace = TierScore(plan.tier, lo, hi, row.declared, violated)
         if violated:
             audit = False
-            coll.add("error", "band-violation", path + ".declared_score",
-                     f"{row.name}: 评价等次为 {plan.tier}，得分应在 {fmt_number(lo)}–{fmt_number(hi)} 之间，"
-                     f"填报 {fmt_number(row.declared or ZERO)} 已按区间取 {fmt_number(raw)}")
+            tier_band_violation(coll, row, plan.tier, lo, hi, raw)
     else:
         assert plan.problem is not None
         severity, code, message = plan.problem
@@ -511,7 +523,7 @@ def good_weights(places: int) -> set[Decimal]:
     return good
 
 
-def _row_weight_problem(model: Model, row: Row) -> str | None:
+def row_weight_problem(model: Model, row: Row) -> str | None:
     """What is wrong with a row's weight at the ruleset's precision (a form problem), or None."""
     w = row.weight
     if not fits(w, model.places):

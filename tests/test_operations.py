@@ -19,6 +19,7 @@ from perfrules.operations import (
     clamp,
     round_bound,
     round_to,
+    rounder,
 )
 
 _NUMBERS = st.one_of(
@@ -98,6 +99,20 @@ def test_rounding_lies_in_its_bound(mode: str, a: tuple[Interval, Decimal], plac
     except NonFiniteValue:
         return
     assert _inside(value, round_bound(interval, places, mode))
+
+
+@pytest.mark.parametrize("mode", sorted(ROUNDING_MODES))
+@given(st.decimals(allow_nan=False, allow_infinity=False), st.integers(0, 12))
+def test_a_rounder_rounds_as_round_to(mode: str, x: Decimal, places: int) -> None:
+    try:
+        want: Decimal | str = round_to(x, places, mode)
+    except NonFiniteValue as err:
+        want = str(err)
+    try:
+        got: Decimal | str = rounder(places, mode)(x)
+    except NonFiniteValue as err:
+        got = str(err)
+    assert got == want and (not isinstance(got, Decimal) or str(got) == str(want))
 
 
 @given(st.decimals(-100, 100, places=2), st.decimals(-100, 100, places=2), st.decimals(-100, 100, places=2))

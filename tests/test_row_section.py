@@ -103,5 +103,5 @@ def test_good_weights_bounded() -> None:
     good.clear()
     for k in range(scoring._GOOD_WEIGHTS_MAX + 10):
         row = type("R", (), {"weight": Decimal(k), "name": "r"})()
-        assert scoring._row_weight_problem(type("M", (), {"places": 3, "id": "x"})(), row) is None  # type: ignore[arg-type]
+        assert scoring.row_weight_problem(type("M", (), {"places": 3, "id": "x"})(), row) is None  # type: ignore[arg-type]
     assert len(good) <= scoring._GOOD_WEIGHTS_MAX

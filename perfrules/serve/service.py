@@ -153,11 +153,11 @@ class Service:
         names one, else the one the form names (by id only) or the one in force, fallbacks noted."""
         try:
             if rid:
-                return self.catalog.by_id(rid).evaluate(read_form(raw)).to_dict()
+                return self.catalog.by_id(rid).evaluate(read_form(raw), detail=True).to_dict()
             form = read_form(raw)
             if form.ruleset:
                 self.catalog.registry.path_of(form.ruleset)  # a form names a ruleset by id, never a file
-            return self.catalog.scorer.score(raw).to_dict()
+            return self.catalog.scorer.score(raw, detail=True).to_dict()
         except (RulesetError, RuleSyntaxError) as e:
             raise Problem(422, "ruleset", "该表单适用的规则未通过检查，不能使用", e.diagnostics) from None
         except PerfrulesError as e:  # unreadable form, no or unknown ruleset, a value beyond precision
@@ -254,7 +254,7 @@ class Service:
                     continue
                 try:
                     form = read_form(doc)
-                    yield FormOutcome(doc.source, form, rs.evaluate(form), ())
+                    yield FormOutcome(doc.source, form, rs.evaluate(form, detail=True), ())
                 except PerfrulesError as e:
                     yield FormOutcome(doc.source, None, None, tuple(self.public(d) for d in e.diagnostics))
 
@@ -300,7 +300,7 @@ class Service:
                 rows.append(error_entry(o.name, o.errors))
                 continue
             try:
-                after = new.evaluate(o.form)
+                after = new.evaluate(o.form, detail=True)
             except PerfrulesError as e:
                 rows.append(error_entry(o.name, [self.public(d) for d in e.diagnostics]))
                 continue

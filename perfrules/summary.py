@@ -1,0 +1,197 @@
+"""The summary path: a form's total, grade and findings, its item records left until they are read.
+
+The full path (:mod:`perfrules.run`) records for every item the trace ``explain`` words and the
+source ``--coverage`` reads.  Most callers read only the total, the grade and the findings (a
+batch's verdicts, a service's answer, an embedder's check).  For a *plain* rubric — fixed items
+scored by a formula, ``rows`` sections dispatched by one field (:func:`~perfrules.compiler`'s
+switch), no ``when`` classes, no deductions or judged items — and a form that is plain too (every
+row applicable, two numbers in one unit read without a note, or a tier inside its band; no clamp;
+no missing or unknown value), this path computes exactly the total, the grade and the findings,
+and the result works out its items and sections by the full path when they are first read
+(:meth:`~perfrules.result.Result.deferred`).
+
+Anything else — a row that needs a note, a weight the table gets wrong, a score that would need the
+clamp, an unclaimed row, a formula that cannot be computed — makes :meth:`Summary.score` return
+None, and the form is scored by the full path.  So the two cannot differ in what they report;
+``tests/test_summary.py`` holds them equal over the bundled examples and generated forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+from typing import Any
+
+from .checks import run_checks
+from .forms import Form, Row
+from .model import Model, NodeSpec
+from .operations import NON_FINITE, multiply, rounder
+from .operations import total as add_up
+from .plausibility import suspect_cells
+from .result import Result
+from .rows import plain_direction, plan_row, qualitative_score
+from .scoring import (
+    Collector,
+    Evaluator,
+    build_env,
+    closing_audits,
+    declared_mismatch,
+    good_weights,
+    missing_path,
+    row_weight_problem,
+    tier_band_violation,
+)
+from .values import CONTEXT, ZERO, EvalError, Value
+
+#: A compiled formula: (form values, row values, weight) → the share of the weight.
+Formula = Callable[[dict[str, Value], dict[str, Any], Decimal], Any]
+
+#: What a formula may raise on a form the full path reports (an uncomputable value, a non-finite one).
+_NOT_PLAIN: tuple[type[Exception], ...] = (EvalError, *NON_FINITE)
+
+#: Rows by section id, from the ruleset's dispatch switch: (row field, {value: (section id, name)}).
+Dispatch = tuple[str, dict[object, tuple[str, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """A top-level part of a plain rubric: a fixed item (``rows`` False) or a ``rows`` section."""
+
+    node: NodeSpec
+    rows: bool
+
+
+def summary_for(model: Model, dispatch: Dispatch | None) -> list[_Part] | None:
+    """The parts of `model` when its rubric is plain (see the module's docstring), else None."""
+    policy = model.policy
+    if policy is None or policy.classes or policy.reads_row_fields or dispatch is None:
+        return None
+    parts = []
+    for node in model.root:
+        if node.is_rows:
+            parts.append(_Part(node, True))
+        elif node.is_leaf and node.score is not None and not node.deducts and node.judge is None:
+            parts.append(_Part(node, False))
+        else:
+            return None
+    return parts
+
+
+class Summary:
+    """The summary path of one compiled ruleset (see the module's docstring)."""
+
+    def __init__(self, model: Model, parts: list[_Part], dispatch: Dispatch, evaluator: Evaluator,
+                 formulas: Mapping[str, Formula], detail: Callable[[Form], Result]):
+        self.model = model
+        self._formulas = formulas  # the compiled formula of each direction: f(env, row values, weight)
+        self._parts = parts
+        self._dispatch = dispatch
+        self._evaluator = evaluator
+        self._detail = detail  # the full path, for the items and sections when they are read
+        self._round = rounder(model.places, model.rounding_mode)
+
+    def score(self, form: Form) -> Result | None:
+        """The summary of `form`, or None when the form is not plain (score it by the full path)."""
+        try:
+            with localcontext(CONTEXT):
+                return self._score(form)
+        except _NOT_PLAIN:  # the full path reports it, located
+            return None
+
+    def _score(self, form: Form) -> Result | None:
+        model, evaluator = self.model, self._evaluator
+        coll = Collector(form)
+        env = build_env(model, form, coll, evaluator)
+        if coll.findings:
+            return None
+        field, table = self._dispatch
+        buckets: dict[str, list[Row]] = {}
+        for row in form.rows:
+            target = table.get(getattr(row, field))
+            if target is None:
+                return None  # an unclaimed row: said by the full path
+            buckets.setdefault(target[0], []).append(row)
+        weights = ZERO  # of the whole table: the fixed items' and the rows'
+        top: list[Decimal] = []
+        for part in self._parts:
+            node = part.node
+            if part.rows:
+                rows = buckets.get(node.id)
+                score = self._rows(coll, node, rows, env) if rows else None
+            else:
+                score = self._item(coll, node, env)
+            if score is None:
+                return None
+            weights += node.weight
+            top.append(score)
+        if weights != model.full and form.rows:
+            return None  # weights-total-mismatch, or a table whose parts add up differently: the full path
+        if model.checks:
+            run_checks(model, coll, env, evaluator)
+        total = add_up(tuple(top))
+        if total > model.full:
+            return None
+        grade = model.grade_of(total)
+        findings = closing_audits(model, coll, total, grade)
+        detail = self._detail
+        return Result.deferred(
+            lambda: detail(form),
+            ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256,
+            ruleset_path=model.path, form=form.source, kind=form.kind, unit=form.unit, title=form.title,
+            total=total, max=model.full, grade=grade, places=model.places, findings=findings,
+            declared_total=form.declared_total, declared_grade=form.declared_grade,
+            aggregated_from=form.aggregated_from, tolerance=model.tolerance)
+
+    def _item(self, coll: Collector, node: NodeSpec, env: dict[str, Value]) -> Decimal | None:
+        raw = self._evaluator.item_score(node, env)
+        assert isinstance(raw, Decimal)
+        model = self.model
+        score = self._round(raw)
+        if not 0 <= score <= node.weight:
+            return None
+        if node.declared:
+            declared = env.get(node.declared)
+            if isinstance(declared, Decimal) and abs(declared - score) > model.tolerance:
+                declared_mismatch(coll, missing_path(node.declared), node.name, declared, score)
+        return score
+
+    def _rows(self, coll: Collector, node: NodeSpec, rows: list[Row], env: dict[str, Value]) -> Decimal | None:
+        model = self.model
+        policy = model.policy
+        assert policy is not None
+        tolerance, round_it = model.tolerance, self._round
+        good = good_weights(model.places)
+        formulas = self._formulas
+        weights = ZERO
+        scores: list[Decimal] = []
+        for row in rows:
+            weight = row.weight
+            if not row.applicable or (weight not in good and row_weight_problem(model, row)):
+                return None
+            weights += weight
+            violated = False
+            direction = plain_direction(policy, row)
+            if direction is not None:
+                if suspect_cells(row):  # a cell that looks misread: warned on the full path
+                    return None
+                local = {"actual": row.actual.value, "target": row.target.value, "__row__": row}  # type: ignore[union-attr]
+                score = round_it(multiply(weight, formulas[direction](env, local, weight)))
+            else:
+                plan = plan_row(policy, row)
+                if plan.notes or plan.kind != "qual" or plan.band is None or suspect_cells(row):
+                    return None
+                raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
+                score = round_it(raw)
+                if violated:  # the band's edge is taken, and the declared score is not audited again
+                    tier_band_violation(coll, row, plan.tier, lo, hi, raw)
+            if not 0 <= score <= weight:
+                return None
+            declared = row.declared
+            if declared is not None and abs(declared - score) > tolerance and not violated:
+                declared_mismatch(coll, row.path + ".declared_score", row.name, declared, score)
+            scores.append(score)
+        if weights != node.weight:
+            return None
+        total = add_up(tuple(scores))
+        return None if total > node.weight else total
