@@ -238,18 +238,10 @@ def _rows(rows: Any, shape: FormShape) -> Any:
     if type(rows) is not list or len(rows) > shape.rows_max:
         return NOT_PLAIN
     fields, required = shape.row, shape.row_required
-    out = None
-    for i, row in enumerate(rows):
-        if type(row) is not dict or not required <= row.keys():
-            return NOT_PLAIN
-        kept = _fields(row, fields)
-        if kept is not row:
-            if kept is None:
-                return NOT_PLAIN
-            if out is None:
-                out = list(rows)
-            out[i] = kept
-    return rows if out is None else out
+    kept = [_fields(row, fields) if type(row) is dict and required <= row.keys() else None for row in rows]
+    if any(row is None for row in kept):
+        return NOT_PLAIN
+    return rows if all(k is row for k, row in zip(kept, rows)) else kept
 
 
 def _from(sources: Any, shape: FormShape) -> Any:
