@@ -193,11 +193,24 @@ def test_the_forms_of_a_batch_are_plain() -> None:
     assert all(_plain(d) is not None for d in bench_huangshi.generate(50, 1))
     as_text = json.loads(json.dumps(bench_peer.to_form_dict(bench_peer.generate(1, 1)[0]), default=str))
     assert as_text["budget"]["adjusted"] == "960" and _plain(as_text) is not None  # numerals read
-    example_form = ROOT / "tests" / "data" / "field"
-    yaml_forms = sorted(example_form.rglob("*.yaml"))[:20]
-    read = [d for p in yaml_forms for d in parse_documents(p.read_bytes(), str(p))]
-    valid = [d.data for d in read if is_valid_form(d.data)]
-    assert valid and sum(_plain(d) is not None for d in valid) >= len(valid) // 2
+
+
+def test_every_valid_form_of_the_repository_is_plain_and_reads_the_same_either_way() -> None:
+    paths = [p for top in ("rulesets", "tests/data/field", "tests/golden") for p in sorted((ROOT / top).rglob("*.yaml"))
+             if "indicators:" in p.read_text(encoding="utf-8", errors="replace")]
+    raws = []
+    for path in paths:
+        try:
+            raws += parse_documents(path.read_bytes(), str(path))
+        except FormError:
+            continue
+    valid = [raw for raw in raws if isinstance(raw.data, dict) and is_valid_form(raw.data)]
+    assert len(valid) >= 20
+    for raw in valid:
+        assert _plain(raw.data) is raw.data, raw.source
+        fast = _outcome(raw)
+        with mock.patch.object(forms_module, "_plain", lambda data: None):
+            assert _outcome(raw) == fast, raw.source
 
 
 @settings(max_examples=60, deadline=None)
