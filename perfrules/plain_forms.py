@@ -1,8 +1,9 @@
 """Reading forms, the fast way: a *plain* form needs nothing more from the general reader.
 
 A form is plain when every value already has the type its field asks for (``str``, ``int``,
-``Decimal``, ``bool``, ``None``, ``dict``, ``list`` — no float, no tuple, no subclass) or, in a
-field that holds only numbers, is a numeral the general reader reads as one (``"960"``,
+``Decimal``, ``bool``, ``None``, ``dict``, ``list`` — no tuple, no subclass), or is a finite float
+in a field of numbers or a cell (read by its shortest text, as :func:`perfrules.numbers.from_float`
+reads it), or, in a field of numbers, a numeral the general reader reads as one (``"960"``,
 ``"407.90"``); every number is within the bounds of :mod:`perfrules.numbers`, every string and
 list within the schema's lengths, every number within its field's range, and no field is unknown.
 :func:`plain_form` then gives exactly what the general reader would make of it —
@@ -17,13 +18,14 @@ gains that this module does not know fails ``tests/test_plain_forms.py``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .numbers import MAX_MAGNITUDE, number_problem, read_numeral
+from .numbers import MAX_MAGNITUDE, from_float, number_problem, read_numeral
 
 #: A test of one value: the value to keep (a numeral read as a number), or :data:`NOT_PLAIN`.
 Check = Callable[[Any], Any]
@@ -69,6 +71,9 @@ def _number(integer: bool, low: Any, high: Any, nullable: bool) -> Check:
             if value is None:  # text: the schema refuses it
                 return NOT_PLAIN
             t = type(value)
+        elif t is float:
+            value = _decimal(value)
+            t = type(value)
         if t is int:
             return value if bottom <= value <= top else NOT_PLAIN
         if t is Decimal and not integer:
@@ -87,11 +92,19 @@ def _cell(nullable: bool) -> Check:
             return value
         if t is int:
             return value if -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE else NOT_PLAIN
+        if t is float:
+            value = _decimal(value)
+            t = type(value)
         if t is Decimal:
             return value if number_problem(value) is None else NOT_PLAIN
         return value if value is None and nullable else NOT_PLAIN
 
     return check
+
+
+def _decimal(value: float) -> Any:
+    """A finite float as :func:`perfrules.numbers.normalize` reads it (its shortest text); else NOT_PLAIN."""
+    return from_float(value) if math.isfinite(value) else NOT_PLAIN
 
 
 def _boolean(value: Any) -> Any:

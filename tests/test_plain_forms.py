@@ -103,7 +103,7 @@ def _near_forms(draw: st.DrawFn) -> Any:
     """A valid form with one to three values replaced by odd ones (or removed)."""
     doc: Any = draw(forms(_HS))
     if draw(st.booleans()):  # numbers written as numerals, as json.dumps(…, default=str) writes Decimals
-        doc = _numerals(doc, draw(st.sampled_from([str, lambda x: f" {x} ", lambda x: f"{x}e0"])))
+        doc = _numerals(doc, draw(st.sampled_from([str, lambda x: f" {x} ", lambda x: f"{x}e0", float])))
     if draw(st.booleans()):
         doc = {**doc, "facts": draw(st.dictionaries(st.sampled_from(["a", "b"]), _odd_values, max_size=2))}
     if draw(st.booleans()):
@@ -139,11 +139,11 @@ def _near_forms(draw: st.DrawFn) -> Any:
 
 
 _NUMERIC = {"year", "goal", "weight", "declared_score", "declared_total", "initial", "adjusted", "executed",
-            "declared_rate", "target"}
+            "declared_rate", "target", "actual"}
 
 
 def _numerals(value: Any, write: Any, key: str = "") -> Any:
-    """`value` with the numbers of its fields of numbers (and some others) written as text."""
+    """`value` with the numbers of its fields of numbers (and some others) written another way."""
     if isinstance(value, dict):
         return {k: _numerals(v, write, k) for k, v in value.items()}
     if isinstance(value, list):
