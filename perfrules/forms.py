@@ -178,7 +178,7 @@ def prepare_reading() -> None:
     before starting its workers, so each inherits them instead of building its own)."""
     _fast_check()
     _numeric_tree()
-    _plain_shape()
+    _plain_shape(True), _plain_shape(False)
 
 
 def is_valid_form(data: Any) -> bool:
@@ -254,7 +254,7 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     # A file's numbers were bounded by its reader, so a valid one needs no more; a dict from
     # Python may hold floats and unbounded numbers anywhere, so it is always walked.
     from_file = isinstance(raw, RawForm) and raw.bounded
-    plain = _plain(data)  # a plain form (plain_forms.py) is read in one pass: the general reader is skipped
+    plain = _plain(data, not from_file)  # a plain form (plain_forms.py) is read in one pass
     if plain is not None:
         data, valid = plain, True
     else:
@@ -296,12 +296,14 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
 
 
 @cache
-def _plain_shape() -> FormShape:
-    return FormShape.of(form_schema())
+def _plain_shape(floats: bool = True) -> FormShape:
+    return FormShape.of(form_schema(), floats)
 
 
-def _plain(data: Any) -> dict[str, Any] | None:
-    return plain_form(data, _plain_shape())
+def _plain(data: Any, floats: bool = True) -> dict[str, Any] | None:
+    """`data` read the fast way (plain_forms.py), or None: `floats` as the general reader walks a
+    dict (every value) rather than a file's form (only its fields of numbers)."""
+    return plain_form(data, _plain_shape(floats))
 
 
 @cache

@@ -58,7 +58,7 @@ def _string(low: int, high: int | None, nullable: bool) -> Check:
     return check
 
 
-def _number(integer: bool, low: Any, high: Any, nullable: bool) -> Check:
+def _number(integer: bool, low: Any, high: Any, nullable: bool, floats: bool) -> Check:
     """An int (or, unless `integer`, a Decimal) within the form bounds and [low, high]; a numeral
     read as :func:`perfrules.numbers.normalize` reads one in a field of numbers."""
     bottom = -MAX_MAGNITUDE if low is None else max(low, -MAX_MAGNITUDE)
@@ -71,7 +71,7 @@ def _number(integer: bool, low: Any, high: Any, nullable: bool) -> Check:
             if value is None:  # text: the schema refuses it
                 return NOT_PLAIN
             t = type(value)
-        elif t is float:
+        elif t is float and floats:
             value = _decimal(value)
             t = type(value)
         if t is int:
@@ -83,7 +83,7 @@ def _number(integer: bool, low: Any, high: Any, nullable: bool) -> Check:
     return check
 
 
-def _cell(nullable: bool) -> Check:
+def _cell(nullable: bool, floats: bool) -> Check:
     """A cell as written: any string, a number within the form bounds, or (if `nullable`) blank."""
 
     def check(value: Any) -> Any:
@@ -92,7 +92,7 @@ def _cell(nullable: bool) -> Check:
             return value
         if t is int:
             return value if -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE else NOT_PLAIN
-        if t is float:
+        if t is float and floats:
             value = _decimal(value)
             t = type(value)
         if t is Decimal:
@@ -115,7 +115,7 @@ def _boolean(value: Any) -> Any:
 _KNOWN = frozenset({"type", "minLength", "maxLength", "minimum", "maximum", "description", "default", "$ref"})
 
 
-def _check(node: dict[str, Any], defs: dict[str, Any], pattern: bool = False) -> Check:
+def _check(node: dict[str, Any], defs: dict[str, Any], floats: bool, pattern: bool = False) -> Check:
     """The test of one scalar field of the schema (a ``$ref`` followed once); :func:`never` if unknown."""
     ref = node.get("$ref")
     if isinstance(ref, str):
@@ -126,11 +126,11 @@ def _check(node: dict[str, Any], defs: dict[str, Any], pattern: bool = False) ->
     nullable = "null" in kinds
     kinds = [k for k in kinds if k != "null"]
     if kinds == ["string", "number"]:
-        return _cell(nullable)
+        return _cell(nullable, floats)
     if kinds == ["string"]:
         return _string(node.get("minLength", 0), node.get("maxLength"), nullable)
     if kinds in (["number"], ["integer"]):
-        return _number(kinds == ["integer"], node.get("minimum"), node.get("maximum"), nullable)
+        return _number(kinds == ["integer"], node.get("minimum"), node.get("maximum"), nullable, floats)
     if kinds == ["boolean"] and not nullable:
         return _boolean
     return never
@@ -159,27 +159,34 @@ class FormShape:
     fact_list_max: int
     from_max: int
     from_length: int
+    floats: bool
 
     @classmethod
-    def of(cls, schema: dict[str, Any]) -> FormShape:
-        """The shape of plain forms under `schema` (the form schema)."""
+    def of(cls, schema: dict[str, Any], floats: bool = True) -> FormShape:
+        """The shape of plain forms under `schema` (the form schema).
+
+        `floats`: whether a float is read as a number (a dict from Python, which the general reader
+        walks whole); a file's reader never gives one, and the general reader reads only the fields
+        of numbers of a file's form, so there a float is left to it.
+        """
         defs = schema["$defs"]
         top = schema["properties"]
         budget = defs["budget"]["properties"]
         return cls(
-            top={k: _check(v, defs, pattern=k == "jurisdiction") for k, v in top.items() if k not in PARTS},
+            top={k: _check(v, defs, floats, pattern=k == "jurisdiction") for k, v in top.items() if k not in PARTS},
             required=frozenset(schema["required"]),
             jurisdiction=re.compile(top["jurisdiction"]["pattern"]),
-            budget={k: _check(v, defs) for k, v in budget.items() if k not in BUDGET_PARTS},
+            budget={k: _check(v, defs, floats) for k, v in budget.items() if k not in BUDGET_PARTS},
             sources=frozenset(budget["sources"]["properties"]),
-            source={k: _check(v, defs) for k, v in defs["source"]["properties"].items()},
-            row={k: _check(v, defs) for k, v in defs["indicator"]["properties"].items()},
+            source={k: _check(v, defs, floats) for k, v in defs["source"]["properties"].items()},
+            row={k: _check(v, defs, floats) for k, v in defs["indicator"]["properties"].items()},
             row_required=frozenset(defs["indicator"]["required"]),
             rows_max=top["indicators"]["maxItems"],
             facts_max=top["facts"]["maxProperties"],
             fact_list_max=top["facts"]["additionalProperties"]["anyOf"][1]["maxItems"],
             from_max=top["aggregated_from"]["maxItems"],
             from_length=top["aggregated_from"]["items"]["maxLength"],
+            floats=floats,
         )
 
 
@@ -272,9 +279,9 @@ _PARTS: dict[str, Callable[[Any, FormShape], Any]] = {
 def plain_form(data: Any, shape: FormShape) -> dict[str, Any] | None:
     """`data` as the general reader would read it, if it is a plain form; else None.
 
-    The result is what ``normalize(data, …, everywhere=True)`` gives (without issues): `data`
-    itself, or a copy where a numeral in a field of numbers was read; the form schema accepts it.
-    `data` is never changed.  None says nothing (the general reader decides).
+    The result is what the general reader's :func:`perfrules.numbers.normalize` gives (without
+    issues): `data` itself, or a copy where a numeral in a field of numbers (or, if
+    ``shape.floats``, a float) was read; the form schema accepts it.  `data` is never changed.  None says nothing (the general reader decides).
     """
     if type(data) is not dict or not shape.required <= data.keys():
         return None

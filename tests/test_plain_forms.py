@@ -29,6 +29,7 @@ from perfrules import forms as forms_module
 from perfrules import notation
 from perfrules.errors import FormError
 from perfrules.forms import (
+    RawForm,
     Row,
     _new_row,
     _numeric_fields,
@@ -176,10 +177,11 @@ def test_a_plain_form_reads_as_the_general_reader_reads_it(doc: Any) -> None:
         normalized, issues = normalize(doc, _numeric_fields(), True, _numeric_tree())
         assert not issues and plain == normalized and (plain is doc) == (normalized is doc)
         assert is_valid_form(plain) and _validator().is_valid(plain)
-    fast = _outcome(doc)
-    with mock.patch.object(forms_module, "_plain", lambda data: None):
-        general = _outcome(doc)
-    assert fast == general
+    as_file = RawForm(doc, "f.yaml", {})  # as a file's reader hands it over (read_form trusts its bounds)
+    fast, fast_file = _outcome(doc), _outcome(as_file)
+    with mock.patch.object(forms_module, "_plain", lambda data, floats=True: None):
+        general, general_file = _outcome(doc), _outcome(as_file)
+    assert fast == general and fast_file == general_file
 
 
 def test_the_forms_of_a_batch_are_plain() -> None:
@@ -209,7 +211,7 @@ def test_every_valid_form_of_the_repository_is_plain_and_reads_the_same_either_w
     for raw in valid:
         assert _plain(raw.data) is raw.data, raw.source
         fast = _outcome(raw)
-        with mock.patch.object(forms_module, "_plain", lambda data: None):
+        with mock.patch.object(forms_module, "_plain", lambda data, floats=True: None):
             assert _outcome(raw) == fast, raw.source
 
 
@@ -352,7 +354,19 @@ def test_a_json_form_reads_the_same_by_either_way(monkeypatch: pytest.MonkeyPatc
     (raw,) = parse_documents(text.encode(), "f.json", json_=True)
     assert _plain(raw.data) is raw.data
     fast = read_form(raw)
-    monkeypatch.setattr(forms_module, "_plain", lambda data: None)
+    monkeypatch.setattr(forms_module, "_plain", lambda data, floats=True: None)
     (raw,) = parse_documents(text.encode(), "f.json", json_=True)
     general = read_form(raw)
     assert fast == general and fast.notices and fast.notices[0].line == general.notices[0].line
+
+
+def test_a_float_in_a_files_form_is_left_to_the_general_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's readers never give a float; were one there (a RawForm made by hand), the general
+    reader reads only the fields of numbers of a file's form, so the fast way leaves it alone."""
+    doc = {"kind": "project", "jurisdiction": "湖北省", "year": 2022, "budget": {"adjusted": 8, "executed": 4.0},
+           "indicators": [{"name": "a", "weight": 10, "target": "≥90%", "actual": 1e-05}]}
+    raw = RawForm(doc, "f.yaml", {})
+    assert _plain(doc, floats=False) is None and _plain(doc) is not None
+    fast = _outcome(raw)
+    monkeypatch.setattr(forms_module, "_plain", lambda data, floats=True: None)
+    assert _outcome(raw) == fast
