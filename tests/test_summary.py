@@ -224,5 +224,5 @@ def test_items_read_from_many_threads_at_once() -> None:
     for _ in range(20):
         result = rs.evaluate(PLAIN)
         with ThreadPoolExecutor(8) as pool:
-            seen = list(pool.map(lambda _: [it.score for it in result.items], range(8)))
+            seen = list(pool.map(lambda r: [it.score for it in r.items], [result] * 8))
         assert seen == [want] * 8
