@@ -310,6 +310,10 @@ class Operation:
     takes_list: bool = False  # the argument is a list fact
     #: `apply` for finite operands as a bound C method of :data:`STRICT` (traps instead of checks).
     fast: Callable[..., Decimal] | None = None
+    #: `fast` as a Python operator over the operands ``{0}``, ``{1}``, with :data:`STRICT` as the
+    #: thread's context: the same value, and an exception where `fast` raises one (the summary
+    #: path's generated formulas, :mod:`perfrules.codegen`; held equal by ``tests/test_codegen.py``).
+    inline: str | None = None
 
     @property
     def compiled(self) -> Callable[..., Decimal]:
@@ -319,11 +323,11 @@ class Operation:
 
 #: The arithmetic operators, by their symbol (``-x`` is ``neg``).
 ARITHMETIC: dict[str, Operation] = {
-    "+": Operation("+", 2, 2, add, operator.add, fast=STRICT.add),
-    "-": Operation("-", 2, 2, subtract, operator.sub, fast=STRICT.subtract),
-    "*": Operation("*", 2, 2, multiply, operator.mul, fast=STRICT.multiply),
-    "/": Operation("/", 2, 2, divide, operator.truediv, divides=True, fast=_fast_divide),
-    "neg": Operation("neg", 1, 1, negate, operator.neg, fast=STRICT.minus),
+    "+": Operation("+", 2, 2, add, operator.add, fast=STRICT.add, inline="({0} + {1})"),
+    "-": Operation("-", 2, 2, subtract, operator.sub, fast=STRICT.subtract, inline="({0} - {1})"),
+    "*": Operation("*", 2, 2, multiply, operator.mul, fast=STRICT.multiply, inline="({0} * {1})"),
+    "/": Operation("/", 2, 2, divide, operator.truediv, divides=True, fast=_fast_divide, inline="({0} / {1})"),
+    "neg": Operation("neg", 1, 1, negate, operator.neg, fast=STRICT.minus, inline="(-{0})"),
 }
 
 #: The built-in functions, by name.
@@ -348,6 +352,7 @@ class Comparison:
     op: str
     apply: Callable[[Any, Any], bool]
     possible: Callable[[Interval, Interval], frozenset[bool]]
+    inline: str = ""  # `apply` as a Python operator over ``{0}``, ``{1}`` (see Operation.inline)
 
 
 def _truths(can_true: bool, can_false: bool) -> frozenset[bool]:
@@ -359,12 +364,12 @@ def _same_point(a: Interval, b: Interval) -> bool:
 
 
 COMPARISONS: dict[str, Comparison] = {
-    ">": Comparison(">", operator.gt, lambda a, b: _truths(a.hi > b.lo, a.lo <= b.hi)),
-    ">=": Comparison(">=", operator.ge, lambda a, b: _truths(a.hi >= b.lo, a.lo < b.hi)),
-    "<": Comparison("<", operator.lt, lambda a, b: _truths(a.lo < b.hi, a.hi >= b.lo)),
-    "<=": Comparison("<=", operator.le, lambda a, b: _truths(a.lo <= b.hi, a.hi > b.lo)),
+    ">": Comparison(">", operator.gt, lambda a, b: _truths(a.hi > b.lo, a.lo <= b.hi), "({0} > {1})"),
+    ">=": Comparison(">=", operator.ge, lambda a, b: _truths(a.hi >= b.lo, a.lo < b.hi), "({0} >= {1})"),
+    "<": Comparison("<", operator.lt, lambda a, b: _truths(a.lo < b.hi, a.hi >= b.lo), "({0} < {1})"),
+    "<=": Comparison("<=", operator.le, lambda a, b: _truths(a.lo <= b.hi, a.hi > b.lo), "({0} <= {1})"),
     "==": Comparison("==", operator.eq, lambda a, b: _truths(a.lo <= b.hi and b.lo <= a.hi,
-                                                              not _same_point(a, b))),
+                                                              not _same_point(a, b)), "({0} == {1})"),
     "!=": Comparison("!=", operator.ne, lambda a, b: _truths(not _same_point(a, b),
-                                                              a.lo <= b.hi and b.lo <= a.hi)),
+                                                              a.lo <= b.hi and b.lo <= a.hi), "({0} != {1})"),
 }

@@ -104,14 +104,15 @@ class Result:
 
     if not TYPE_CHECKING:  # hidden from mypy: it would make every misspelt attribute an Any
         def __getattr__(self, name: str) -> Any:  # only reached for a field not set yet
-            detail = vars(self).pop("_detail", None) if name in ("items", "sections") else None
+            detail = vars(self).get("_detail") if name in ("items", "sections") else None
             if detail is None:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            full = detail()
+            full = detail()  # two threads reading at once may both work it out: the same items
             if (full.total, full.grade) != (self.total, self.grade):  # defence in depth: cannot happen
                 raise AssertionError(f"summary and full scoring disagree: {self.total} {self.grade} vs "
                                      f"{full.total} {full.grade}")
-            self.items, self.sections = full.items, full.sections
+            vars(self).update(items=full.items, sections=full.sections)
+            vars(self).pop("_detail", None)
             return vars(self)[name]
 
     def __getstate__(self) -> dict[str, Any]:

@@ -24,9 +24,11 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from .checks import run_checks
+from .codegen import RowScorer, row_scorer
 from .forms import Form, Row
 from .model import Model, NodeSpec
-from .operations import NON_FINITE, multiply, rounder
+from .names import ROW_FIELDS, ROW_NAMES
+from .operations import NON_FINITE, STRICT, multiply, rounder
 from .operations import total as add_up
 from .plausibility import suspect_cells
 from .result import Result
@@ -42,10 +44,10 @@ from .scoring import (
     row_weight_problem,
     tier_band_violation,
 )
-from .values import CONTEXT, ZERO, EvalError, Value
+from .values import ZERO, EvalError, Value
 
 #: A compiled formula: (form values, row values, weight) → the share of the weight.
-Formula = Callable[[dict[str, Value], dict[str, Any], Decimal], Any]
+Formula = Callable[[Mapping[str, Value], dict[str, Any], Decimal], Any]
 
 #: What a formula may raise on a form the full path reports (an uncomputable value, a non-finite one).
 _NOT_PLAIN: tuple[type[Exception], ...] = (EvalError, *NON_FINITE)
@@ -78,23 +80,36 @@ def summary_for(model: Model, dispatch: Dispatch | None) -> list[_Part] | None:
     return parts
 
 
+def _closure_scorer(formula: Formula, round_score: Callable[[Decimal], Decimal]) -> RowScorer:
+    """A row scorer over the compiled closure of a formula (where :mod:`.codegen` generates none)."""
+
+    def score(actual: Decimal, target: Decimal, weight: Decimal, env: Mapping[str, Value]) -> Decimal:
+        return round_score(multiply(weight, formula(env, {"actual": actual, "target": target}, weight)))
+
+    return score
+
+
 class Summary:
     """The summary path of one compiled ruleset (see the module's docstring)."""
 
     def __init__(self, model: Model, parts: list[_Part], dispatch: Dispatch, evaluator: Evaluator,
                  formulas: Mapping[str, Formula], detail: Callable[[Form], Result]):
         self.model = model
-        self._formulas = formulas  # the compiled formula of each direction: f(env, row values, weight)
         self._parts = parts
         self._dispatch = dispatch
         self._evaluator = evaluator
         self._detail = detail  # the full path, for the items and sections when they are read
         self._round = rounder(model.places, model.rounding_mode)
+        assert model.policy is not None
+        row_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
+        self._scorers: dict[str, RowScorer] = {
+            direction: row_scorer(expr, row_names, self._round) or _closure_scorer(formulas[direction], self._round)
+            for direction, expr in model.policy.formulas.items()}
 
     def score(self, form: Form) -> Result | None:
         """The summary of `form`, or None when the form is not plain (score it by the full path)."""
         try:
-            with localcontext(CONTEXT):
+            with localcontext(STRICT):  # the generated formulas' operators trap a non-finite value
                 return self._score(form)
         except _NOT_PLAIN:  # the full path reports it, located
             return None
@@ -160,9 +175,8 @@ class Summary:
         model = self.model
         policy = model.policy
         assert policy is not None
-        tolerance, round_it = model.tolerance, self._round
+        tolerance, round_it, scorers = model.tolerance, self._round, self._scorers
         good = good_weights(model.places)
-        formulas = self._formulas
         weights = ZERO
         scores: list[Decimal] = []
         for row in rows:
@@ -175,8 +189,7 @@ class Summary:
             if direction is not None:
                 if suspect_cells(row):  # a cell that looks misread: warned on the full path
                     return None
-                local = {"actual": row.actual.value, "target": row.target.value, "__row__": row}  # type: ignore[union-attr]
-                score = round_it(multiply(weight, formulas[direction](env, local, weight)))
+                score = scorers[direction](row.actual.value, row.target.value, weight, env)  # type: ignore[union-attr]
             else:
                 plan = plan_row(policy, row)
                 if plan.notes or plan.kind != "qual" or plan.band is None or suspect_cells(row):

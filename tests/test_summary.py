@@ -214,3 +214,15 @@ def test_a_deferred_result_is_an_ordinary_result() -> None:
     with pytest.raises(AttributeError):
         again.no_such_field  # type: ignore[attr-defined]  # noqa: B018
     assert [s.id for s in again.sections] == ["预算", "指标"] and again.item("i1").score == Decimal("17.766506")
+
+
+def test_items_read_from_many_threads_at_once() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    rs = perfrules.load_ruleset(str(PEER))
+    want = [it.score for it in rs.evaluate(PLAIN, detail=True).items]
+    for _ in range(20):
+        result = rs.evaluate(PLAIN)
+        with ThreadPoolExecutor(8) as pool:
+            seen = list(pool.map(lambda r: [it.score for it in r.items], [result] * 8))
+        assert seen == [want] * 8
