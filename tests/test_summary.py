@@ -157,7 +157,9 @@ def test_generated_forms_the_same_both_ways(entry: Any) -> None:
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(forms(rs))
     def prop(doc: dict[str, Any]) -> None:
-        _same(*_both(rs, doc)[:2])
+        summary, full, _ = _both(rs, doc)
+        _same(summary, full)
+        _same(rs.interpret(doc), rs.interpret(doc, detail=True))
 
     prop()
 
@@ -196,6 +198,9 @@ def _plain_forms(draw: st.DrawFn) -> dict[str, Any]:
 def test_plain_tables_the_same_both_ways(doc: dict[str, Any]) -> None:
     summary, full, took = _both(_PEER_RULESET, doc)
     _same(summary, full)
+    interpreted = _PEER_RULESET.interpret(doc)  # the interpreter's summary path: formulas walked
+    assert _took_summary(interpreted) == took
+    _same(interpreted, full)
     if not {f.code for f in full.findings} - {"declared-score-mismatch", "declared-total-mismatch", "band-violation"}:
         assert took, "a plain table left the summary path"
 
