@@ -231,3 +231,17 @@ def test_items_read_from_many_threads_at_once() -> None:
         with ThreadPoolExecutor(8) as pool:
             seen = list(pool.map(lambda r: [it.score for it in r.items], [result] * 8))
         assert seen == [want] * 8
+
+
+def test_a_csv_batch_writes_the_same_rows_without_building_items() -> None:
+    from perfrules.api import Scored
+    from perfrules.batch import csv_row, needs_items
+
+    assert not needs_items("csv") and needs_items("jsonl") and needs_items("json") and needs_items("text")
+    rs = perfrules.load_ruleset(str(PEER))
+    for doc in (PLAIN, {**PLAIN, "declared_total": "93.124703"}, {k: v for k, v in PLAIN.items() if k != "declared_total"}):
+        summary = rs.evaluate(doc)
+        row = csv_row(Scored("f.yaml", summary, None))
+        assert _took_summary(summary)  # the row was written from the summary alone
+        assert row == csv_row(Scored("f.yaml", rs.evaluate(doc, detail=True), None))
+    assert row["total"] == "93.124703" and row["declared_total"] == "" and row["difference"] == ""
