@@ -27,7 +27,7 @@ from .fallback import nearest_later, notice
 from .forms import Form, RawForm, read_form
 from .formweights import adapt, mark_reached, weights_key
 from .header import NATIONAL
-from .interpreter import interpret
+from .interpreter import Interpreter, interpret
 from .model import Model
 from .parser import parse_text
 from .parts_search import add_rulesets_tried
@@ -50,6 +50,7 @@ class Ruleset:
         self._prove = prove
         self.program = Program(model)
         self._adapted: dict[tuple[tuple[str, Any], ...], Program] = {}
+        self._interpreter: Interpreter | None = None  # the reference runner, made when first asked
 
     # -- identity
     @property
@@ -125,11 +126,23 @@ class Ruleset:
         """
         return aggregate_forms([self._form(f) for f in forms], self.model, self.evaluate)
 
-    def interpret(self, form: Form | RawForm | Mapping[str, Any], *, coverage: bool = False) -> Result:
-        """Score a form with the plain tree-walking interpreter (same result as :meth:`evaluate`)."""
+    def interpret(self, form: Form | RawForm | Mapping[str, Any], *, coverage: bool = False,
+                  detail: bool = False) -> Result:
+        """Score a form with the plain tree-walking interpreter (same result as :meth:`evaluate`,
+        items and sections likewise worked out when first read unless `detail`)."""
         read = self._form(form)
         try:
-            result = interpret(*adapt(self.model, read), coverage=coverage)
+            model, ready = adapt(self.model, read)
+            if coverage or detail:
+                result = interpret(model, ready, coverage=coverage)
+            else:
+                if model is not self.model:
+                    interpreter = Interpreter(model)
+                else:
+                    if self._interpreter is None:
+                        self._interpreter = Interpreter(model)
+                    interpreter = self._interpreter
+                result = interpreter.summarize(ready)
         except EngineError as err:
             raise self._excerpted(err) from None
         return _noting(mark_reached(result) if coverage else result, mismatches(self.model, read))

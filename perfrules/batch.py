@@ -207,18 +207,25 @@ def iter_inputs(paths: Iterable[str], defaults: ReadDefaults | None = None) -> I
             yield from iter_forms([path])
 
 
-def score_inputs(scorer: Scorer, paths: Iterable[str], defaults: ReadDefaults | None = None) -> Iterator[Scored]:
+def score_inputs(scorer: Scorer, paths: Iterable[str], defaults: ReadDefaults | None = None,
+                 detail: bool = True) -> Iterator[Scored]:
     """Score every form of `paths` in input order; an unreadable one is an item with its error."""
     for source, raw in iter_inputs(paths, defaults):
-        yield score_one(scorer, source, raw)
+        yield score_one(scorer, source, raw, detail)
 
 
-def score_one(scorer: Scorer, source: str, raw: RawForm | PerfrulesError) -> Scored:
-    """One form of a batch scored, or the error that kept it from being read or scored."""
+def needs_items(fmt: str) -> bool:
+    """Whether output format `fmt` writes every item (the CSV summary writes only the form's figures)."""
+    return fmt != "csv"
+
+
+def score_one(scorer: Scorer, source: str, raw: RawForm | PerfrulesError, detail: bool = True) -> Scored:
+    """One form of a batch scored, or the error that kept it from being read or scored; with
+    `detail`, every item's record built at once (see :meth:`perfrules.Ruleset.evaluate`)."""
     if isinstance(raw, PerfrulesError):
         return Scored(source, None, raw)
     try:
-        return Scored(source, scorer.score(raw, detail=True), None)
+        return Scored(source, scorer.score(raw, detail=detail), None)
     except PerfrulesError as e:
         return Scored(source, None, e)
 
@@ -260,11 +267,11 @@ def csv_row(item: Scored) -> dict[str, str]:
         assert item.error is not None
         return {"form": item.source, "error": item.error.diagnostics[0].render().splitlines()[0]
                 if item.error.diagnostics else str(item.error)}
-    d = r.to_dict()
-    diff = "" if r.declared_total is None else fmt_number(r.declared_total - Decimal(d["total"]))
+    total = r.total_text
+    diff = "" if r.declared_total is None else fmt_number(r.declared_total - Decimal(total))
     return {"form": r.form, "unit": r.unit or "", "title": r.title or "", "ruleset": r.ruleset_id,
-            "version": r.ruleset_version, "total": d["total"], "max": d["max"], "grade": r.grade,
-            "declared_total": d.get("declared_total", ""), "difference": diff,
+            "version": r.ruleset_version, "total": total, "max": fmt_number(r.max), "grade": r.grade,
+            "declared_total": "" if r.declared_total is None else fmt_number(r.declared_total), "difference": diff,
             "errors": str(len(r.errors)), "warnings": str(sum(f.severity == "warning" for f in r.findings)),
             "error": ""}
 
@@ -297,7 +304,7 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
     if fmt == "csv":
         out.write(csv_header())
     flushed = time.monotonic()
-    for item in progress(score_inputs(scorer, inputs, defaults), batch_size(inputs), err):
+    for item in progress(score_inputs(scorer, inputs, defaults, needs_items(fmt)), batch_size(inputs), err):
         summary.add(item)
         if item.error is not None:
             err.write(item.error.render() + "\n")

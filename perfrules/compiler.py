@@ -29,7 +29,7 @@ from .scoring import (
     section_total,
     select_rows,
 )
-from .summary import Summary, summary_for
+from .summary import dispatch_table, summary_of
 from .values import EvalError, MissingValue, Value
 
 Env = Mapping[str, Value]
@@ -158,40 +158,6 @@ def _binary(f: Callable[[Any, Any], Any], left: nodes.Expr, right: nodes.Expr, c
 _EMPTY: dict[str, Any] = {}
 
 
-def _literals(where: nodes.Expr | None) -> tuple[str, list[Any]] | None:
-    """(field, values) when a selector is ``field == literal`` or ``field in (literals)``."""
-    if isinstance(where, nodes.Compare) and where.op == "==" and isinstance(where.left, nodes.Ref) \
-            and isinstance(where.right, (nodes.Num, nodes.Str)):
-        return where.left.name, [where.right.value]
-    if isinstance(where, nodes.InSet) and isinstance(where.operand, nodes.Ref) \
-            and all(isinstance(o, (nodes.Num, nodes.Str)) for o in where.options):
-        return where.operand.name, [o.value for o in where.options]  # type: ignore[union-attr]
-    return None
-
-
-def _dispatch_table(model: Model) -> tuple[str, dict[Any, tuple[str, str]]] | None:
-    """A switch for the ``rows`` sections, when they test one field against disjoint literals.
-
-    Then each row finds its section with one dictionary look-up, and no row can be
-    claimed twice; otherwise (None) every section tests every row.
-    """
-    sections = [n for n in model.nodes() if n.is_rows]
-    if not sections:
-        return None
-    field = None
-    table: dict[Any, tuple[str, str]] = {}
-    for n in sections:
-        lit = _literals(n.rows_where)
-        if lit is None or lit[0] not in ("goal", "level1", "level2", "name") or field not in (None, lit[0]):
-            return None
-        field = lit[0]
-        for value in lit[1]:
-            if value in table:
-                return None
-            table[value] = (n.id, n.name)
-    assert field is not None
-    return field, table
-
 Step = Callable[[dict[str, Value], Collector, dict[int, str]], Decimal]
 
 
@@ -214,7 +180,7 @@ class Program:
             self._classes = [compile_expr(k.cond, local_names=row_check_names) for k in model.policy.classes]
         self._scores: dict[str, Fn] = {}
         self._deducts: dict[str, list[Fn]] = {}
-        self._dispatch = _dispatch_table(model)
+        self._dispatch = dispatch_table(model)
         self._checks: dict[str, Fn] = {
             ch.name: compile_expr(ch.expr, ch.tolerance,
                                   local_names=row_check_names if ch.for_rows else frozenset(ROW_NAMES))
@@ -222,9 +188,7 @@ class Program:
         self._check_where: dict[str, Fn] = {ch.name: compile_expr(ch.rows_where, on_row=True)
                                             for ch in model.checks if ch.rows_where is not None}
         self._steps = [self._compile_node(n, None) for n in model.root]
-        parts = summary_for(model, self._dispatch)
-        self._summary = Summary(model, parts, self._dispatch, self, self._formulas, self.run) \
-            if parts is not None and self._dispatch is not None else None
+        self._summary = summary_of(model, self, self._formulas, self.run, generate=True)
 
     # -- the Evaluator seam (perfrules.scoring.Evaluator)
 

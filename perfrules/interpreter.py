@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from . import nodes
@@ -26,6 +27,7 @@ from .scoring import (
     section_total,
     select_rows,
 )
+from .summary import Summary, summary_of
 from .values import Value
 
 
@@ -39,6 +41,22 @@ class Interpreter:
 
     def __init__(self, model: Model):
         self.model = model
+        self._summary: Summary | None = None
+        self._summary_made = False
+
+    def summarize(self, form: Form) -> Result:
+        """Score one validated form, its items and sections worked out when first read
+        (:mod:`perfrules.summary`, every formula walked by :func:`~perfrules.evaluate.eval_expr`)."""
+        if not self._summary_made:  # once per interpreter: a Ruleset keeps its own
+            directions = self.model.policy.formulas if self.model.policy else {}
+            formulas = {d: partial(self.formula, d) for d in directions}
+            self._summary = summary_of(self.model, self, formulas, self.run, generate=False)
+            self._summary_made = True
+        if self._summary is not None:
+            result = self._summary.score(form)
+            if result is not None:
+                return result
+        return self.run(form)
 
     # -- the Evaluator seam (perfrules.scoring.Evaluator)
 
@@ -52,7 +70,7 @@ class Interpreter:
     def deduct_count(self, node: NodeSpec, index: int, env: dict[str, Value]) -> Value:
         return eval_expr(node.deducts[index].count, env, node.weight)
 
-    def formula(self, direction: str, env: dict[str, Value], local: dict[str, Any], weight: Decimal) -> Value:
+    def formula(self, direction: str, env: Mapping[str, Value], local: dict[str, Any], weight: Decimal) -> Value:
         assert self.model.policy is not None
         return eval_expr(self.model.policy.formulas[direction], _scope(local, env), weight)
 
@@ -102,7 +120,7 @@ class Interpreter:
         return total
 
 
-def _scope(local: Mapping[str, Any], env: dict[str, Value]) -> Mapping[str, Value]:
+def _scope(local: Mapping[str, Any], env: Mapping[str, Value]) -> Mapping[str, Value]:
     """`local`'s names over `env`'s: one merged dict when the form's values are few (look-ups at C
     speed), a ChainMap otherwise (no copy of a large table of facts)."""
     if len(env) <= 24:

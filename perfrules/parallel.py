@@ -27,6 +27,7 @@ from .batch import (
     finish,
     iter_inputs,
     jsonl_form,
+    needs_items,
     render_item,
     score_one,
     scorer_and_defaults,
@@ -117,7 +118,7 @@ def _work(chunk: Chunk) -> Done:
     for path, number, line in zip(chunk.paths, chunk.numbers, chunk.lines):
         forms = [jsonl_form(path, number, line)] if line is not None else iter_inputs([path], defaults)
         for source, raw in forms:
-            item = score_one(scorer, source, raw)
+            item = score_one(scorer, source, raw, needs_items(settings.fmt))
             summary.add(item)
             out.append(render_item(item, settings.fmt, settings.full))
             if item.error is not None:

@@ -149,6 +149,11 @@ class Result:
     def _num(self, x: Decimal) -> str:
         return fmt_score(x, self.places)
 
+    @property
+    def total_text(self) -> str:
+        """The total as the form contract writes it (``to_dict()["total"]``)."""
+        return self._num(self.total)
+
     @in_engine_context
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``forms.md``; amounts are exact decimal strings."""
@@ -177,7 +182,7 @@ class Result:
             "form": self.form,
             "kind": self.kind,
             "ruleset": {"id": self.ruleset_id, "version": self.ruleset_version},
-            "total": self._num(self.total),
+            "total": self.total_text,
             "max": fmt_number(self.max),
             "grade": self.grade,
         }

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import Any
 
+from . import nodes
 from .checks import run_checks
 from .codegen import RowScorer, row_scorer
 from .forms import Form, Row
@@ -64,7 +65,41 @@ class _Part:
     rows: bool
 
 
-def summary_for(model: Model, dispatch: Dispatch | None) -> list[_Part] | None:
+def _literals(where: nodes.Expr | None) -> tuple[str, list[Any]] | None:
+    """(field, values) when a selector is ``field == literal`` or ``field in (literals)``."""
+    if isinstance(where, nodes.Compare) and where.op == "==" and isinstance(where.left, nodes.Ref) \
+            and isinstance(where.right, (nodes.Num, nodes.Str)):
+        return where.left.name, [where.right.value]
+    if isinstance(where, nodes.InSet) and isinstance(where.operand, nodes.Ref) \
+            and all(isinstance(o, (nodes.Num, nodes.Str)) for o in where.options):
+        return where.operand.name, [o.value for o in where.options]  # type: ignore[union-attr]
+    return None
+
+
+def dispatch_table(model: Model) -> Dispatch | None:
+    """A switch for the ``rows`` sections, when they test one field against disjoint literals.
+
+    Then each row finds its section with one dictionary look-up, and no row can be
+    claimed twice; otherwise (None) every section tests every row.
+    """
+    sections = [n for n in model.nodes() if n.is_rows]
+    if not sections:
+        return None
+    field = None
+    table: dict[Any, tuple[str, str]] = {}
+    for n in sections:
+        lit = _literals(n.rows_where)
+        if lit is None or lit[0] not in ("goal", "level1", "level2", "name") or field not in (None, lit[0]):
+            return None
+        field = lit[0]
+        for value in lit[1]:
+            if value in table:
+                return None
+            table[value] = (n.id, n.name)
+    assert field is not None
+    return field, table
+
+def _plain_parts(model: Model, dispatch: Dispatch | None) -> list[_Part] | None:
     """The parts of `model` when its rubric is plain (see the module's docstring), else None."""
     policy = model.policy
     if policy is None or policy.classes or policy.reads_row_fields or dispatch is None:
@@ -80,6 +115,18 @@ def summary_for(model: Model, dispatch: Dispatch | None) -> list[_Part] | None:
     return parts
 
 
+def summary_of(model: Model, evaluator: Evaluator, formulas: Mapping[str, Formula],
+               detail: Callable[[Form], Result], generate: bool) -> Summary | None:
+    """The summary path of a runner for `model` (None when its rubric is not plain): `formulas`
+    are the runner's own (closures, or the interpreter's walk), `detail` its full path; with
+    `generate`, plain rows are scored by :mod:`.codegen`'s generated functions."""
+    dispatch = dispatch_table(model)
+    parts = _plain_parts(model, dispatch)
+    if parts is None or dispatch is None:
+        return None
+    return Summary(model, parts, dispatch, evaluator, formulas, detail, generate)
+
+
 def _closure_scorer(formula: Formula, round_score: Callable[[Decimal], Decimal]) -> RowScorer:
     """A row scorer over the compiled closure of a formula (where :mod:`.codegen` generates none)."""
 
@@ -93,7 +140,7 @@ class Summary:
     """The summary path of one compiled ruleset (see the module's docstring)."""
 
     def __init__(self, model: Model, parts: list[_Part], dispatch: Dispatch, evaluator: Evaluator,
-                 formulas: Mapping[str, Formula], detail: Callable[[Form], Result]):
+                 formulas: Mapping[str, Formula], detail: Callable[[Form], Result], generate: bool):
         self.model = model
         self._parts = parts
         self._dispatch = dispatch
@@ -103,7 +150,8 @@ class Summary:
         assert model.policy is not None
         row_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
         self._scorers: dict[str, RowScorer] = {
-            direction: row_scorer(expr, row_names, self._round) or _closure_scorer(formulas[direction], self._round)
+            direction: (generate and row_scorer(expr, row_names, self._round))
+            or _closure_scorer(formulas[direction], self._round)
             for direction, expr in model.policy.formulas.items()}
 
     def score(self, form: Form) -> Result | None:

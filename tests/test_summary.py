@@ -157,7 +157,9 @@ def test_generated_forms_the_same_both_ways(entry: Any) -> None:
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(forms(rs))
     def prop(doc: dict[str, Any]) -> None:
-        _same(*_both(rs, doc)[:2])
+        summary, full, _ = _both(rs, doc)
+        _same(summary, full)
+        _same(rs.interpret(doc), rs.interpret(doc, detail=True))
 
     prop()
 
@@ -196,6 +198,9 @@ def _plain_forms(draw: st.DrawFn) -> dict[str, Any]:
 def test_plain_tables_the_same_both_ways(doc: dict[str, Any]) -> None:
     summary, full, took = _both(_PEER_RULESET, doc)
     _same(summary, full)
+    interpreted = _PEER_RULESET.interpret(doc)  # the interpreter's summary path: formulas walked
+    assert _took_summary(interpreted) == took
+    _same(interpreted, full)
     if not {f.code for f in full.findings} - {"declared-score-mismatch", "declared-total-mismatch", "band-violation"}:
         assert took, "a plain table left the summary path"
 
@@ -226,3 +231,17 @@ def test_items_read_from_many_threads_at_once() -> None:
         with ThreadPoolExecutor(8) as pool:
             seen = list(pool.map(lambda r: [it.score for it in r.items], [result] * 8))
         assert seen == [want] * 8
+
+
+def test_a_csv_batch_writes_the_same_rows_without_building_items() -> None:
+    from perfrules.api import Scored
+    from perfrules.batch import csv_row, needs_items
+
+    assert not needs_items("csv") and needs_items("jsonl") and needs_items("json") and needs_items("text")
+    rs = perfrules.load_ruleset(str(PEER))
+    for doc in (PLAIN, {**PLAIN, "declared_total": "93.124703"}, {k: v for k, v in PLAIN.items() if k != "declared_total"}):
+        summary = rs.evaluate(doc)
+        row = csv_row(Scored("f.yaml", summary, None))
+        assert _took_summary(summary)  # the row was written from the summary alone
+        assert row == csv_row(Scored("f.yaml", rs.evaluate(doc, detail=True), None))
+    assert row["total"] == "93.124703" and row["declared_total"] == "" and row["difference"] == ""
