@@ -60,12 +60,19 @@ class PairReading:
     notes: tuple[Note, ...] = ()
 
 
+def one_is_bare(target: Quantity | None, actual: Quantity | None) -> bool:
+    """Whether one of two numbers is bare beside the other's unit: only then does :func:`read_pair`
+    read anything (both bare, both with units — the same or a unit-mismatch for the scorer —, a
+    date or a text are left as they are)."""
+    return (target is not None and actual is not None and not target.is_date and not actual.is_date
+            and bool(target.unit) != bool(actual.unit))
+
+
 def read_pair(name: str, target: Quantity | None, actual: Quantity | None) -> PairReading:
     """Give a bare number the unit of the other cell (a fraction beside a percentage)."""
-    if target is None or actual is None or target.is_date or actual.is_date:
+    if not one_is_bare(target, actual):
         return PairReading(target, actual)
-    if bool(target.unit) == bool(actual.unit):
-        return PairReading(target, actual)  # both bare, same unit, or a unit-mismatch for the scorer
+    assert target is not None and actual is not None  # (one_is_bare says so)
     if actual.unit:
         read, note = _take_unit(name, "年度指标值", target, actual)
         return PairReading(read, actual, (note,))

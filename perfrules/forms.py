@@ -16,12 +16,13 @@ from typing import Any
 from ._resources import data_dir
 from .breakdowns import Breakdown, compare_breakdowns, read_breakdowns
 from .budget_sources import BudgetSources, read_sources, reconcile
-from .cells import Note, blank_scores, read_pair, read_rate
+from .cells import Note, blank_scores, one_is_bare, read_pair, read_rate
 from .errors import Diagnostic, FormError
 from .findings import Finding
 from .notation import Quantity, read_cell
 from .numbers import FieldTree, NumberIssue, field_tree, normalize, numeric_fields
 from .places import place_of
+from .plain_forms import FormShape, plain_form
 from .reading import (  # stage 1, re-exported (forms.load_documents and friends)
     MAX_DEPTH,
     MAX_FORM_BYTES,
@@ -79,7 +80,7 @@ class Row:
 
     @property
     def path(self) -> str:
-        return _ROW_PATHS[self.index] if self.index < len(_ROW_PATHS) else f"$.indicators[{self.index}]"
+        return _row_path(self.index)
 
     @property
     def unit(self) -> str:
@@ -177,6 +178,7 @@ def prepare_reading() -> None:
     before starting its workers, so each inherits them instead of building its own)."""
     _fast_check()
     _numeric_tree()
+    _plain_shape(True), _plain_shape(False)
 
 
 def is_valid_form(data: Any) -> bool:
@@ -252,7 +254,11 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
     # A file's numbers were bounded by its reader, so a valid one needs no more; a dict from
     # Python may hold floats and unbounded numbers anywhere, so it is always walked.
     from_file = isinstance(raw, RawForm) and raw.bounded
-    valid = from_file and is_valid_form(data)
+    plain = _plain(data, not from_file)  # a plain form (plain_forms.py) is read in one pass
+    if plain is not None:
+        data, valid = plain, True
+    else:
+        valid = from_file and is_valid_form(data)
     if not valid:
         data, issues = normalize(data, _numeric_fields(), not from_file, _numeric_tree())
         if issues:
@@ -267,9 +273,9 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
                 path = _path_key(path, part)
             if err.validator == "additionalProperties":
                 allowed = list(err.schema.get("properties", {}))
-                for extra in sorted(set(err.instance) - set(allowed)):
+                for extra in sorted(set(err.instance) - set(allowed), key=str):  # (an embedder's keys may be ints)
                     p = _path_key(path, extra)
-                    close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+                    close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
                     hint = f"；是不是 {close[0]}？" if close else f"；可用字段: {'、'.join(allowed)}"
                     notices.append(Finding("warning", "unknown-field", p, f"未知字段 {extra}，已忽略{hint}",
                                            lines.get(p, (None,))[0], place_of(places, p)))
@@ -287,6 +293,17 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
         for notice in form.notices if places else ():  # what reading the cells found points at the cell
             notice.place = notice.place or place_of(places, notice.path)
     return form
+
+
+@cache
+def _plain_shape(floats: bool = True) -> FormShape:
+    return FormShape.of(form_schema(), floats)
+
+
+def _plain(data: Any, floats: bool = True) -> dict[str, Any] | None:
+    """`data` read the fast way (plain_forms.py), or None: `floats` as the general reader walks a
+    dict (every value) rather than a file's form (only its fields of numbers)."""
+    return plain_form(data, _plain_shape(floats))
 
 
 @cache
@@ -320,6 +337,8 @@ def _opt(mapping: dict[str, Any], key: str) -> Decimal | None:
 
 
 def _cell_text(x: Any) -> str:
+    if type(x) is str:
+        return x
     if x is None:
         return ""  # a blank cell
     if isinstance(x, Decimal):
@@ -389,10 +408,14 @@ def _convert_budget(b: dict[str, Any], source: str, lines: Lines, notices: list[
 def _convert_row(i: int, r: dict[str, Any], lines: Lines, notices: list[Finding]) -> Row:
     t_text, a_text = _cell_text(r["target"]), _cell_text(r["actual"])
     name = str(r["name"])
-    pair = read_pair(name, read_cell(t_text), read_cell(a_text))
-    for note in pair.notes:
-        _notice(notices, lines, f"$.indicators[{i}]", note)
-    return Row(
+    target, actual = read_cell(t_text), read_cell(a_text)
+    if one_is_bare(target, actual):  # read beside each other (cells.py)
+        pair = read_pair(name, target, actual)
+        target, actual = pair.target, pair.actual
+        for note in pair.notes:
+            _notice(notices, lines, _row_path(i), note)
+    tier = r.get("tier")
+    return _new_row(
         index=i,
         goal=int(r.get("goal", 1)),
         level1=str(r.get("level1", "")),
@@ -401,14 +424,30 @@ def _convert_row(i: int, r: dict[str, Any], lines: Lines, notices: list[Finding]
         weight=_dec(r["weight"]),
         target_text=t_text,
         actual_text=a_text,
-        target=pair.target,
-        actual=pair.actual,
-        tier=r.get("tier"),
+        target=target,
+        actual=actual,
+        tier=tier,
         declared=_opt(r, "declared_score"),
         reason=reason_text(r.get("reason")),
         applicable=r.get("applicable", True) is not False and not (
-            is_inapplicable_mark(t_text) or is_inapplicable_mark(a_text) or is_inapplicable_mark(r.get("tier"))),
+            is_inapplicable_mark(t_text) or is_inapplicable_mark(a_text) or is_inapplicable_mark(tier)),
     )
+
+
+def _row_path(i: int) -> str:
+    return _ROW_PATHS[i] if i < len(_ROW_PATHS) else f"$.indicators[{i}]"
+
+
+def _new_row(**fields: Any) -> Row:
+    """``Row(**fields)`` without the frozen dataclass's ``__init__`` (14 guarded ``__setattr__``s, most
+    of a row's reading): the same object, its ``__dict__`` filled at once.  Every field is given
+    (tests/test_plain_forms.py checks this against ``Row``'s fields)."""
+    row = _ROW_NEW(Row)
+    row.__dict__.update(fields)
+    return row
+
+
+_ROW_NEW = object.__new__
 
 
 def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Finding]) -> Form:

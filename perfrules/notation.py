@@ -40,6 +40,7 @@ _UNIT = re.compile(r"^[%‰A-Za-z\u4e00-\u9fff㎡²/·]*$")
 _DATE = re.compile(r"^(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?$")
 _MONTH = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:底|末)?$")
 _YEAR_END = re.compile(r"^(\d{4})\s*年(?:底|末)$")
+_DIGIT = re.compile(r"\d")
 
 #: Words that make a "unit" really a sentence: such cells are text.
 _MAX_UNIT_LEN = 8
@@ -108,13 +109,26 @@ def _canonical_unit(value: Decimal, unit: str) -> tuple[Decimal, str]:
     return value, unit
 
 
+def _by_letter(words: list[tuple[str, str]], at: int) -> dict[str, tuple[tuple[str, str], ...]]:
+    """`words` grouped by their first (`at` 0) or last (-1) letter, each group in the order of `words`."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for word, rel in words:
+        groups.setdefault(word[at], []).append((word, rel))
+    return {letter: tuple(group) for letter, group in groups.items()}
+
+
+#: Only the words that begin (end) with a cell's first (last) letter can match it: tried in order.
+_PREFIX_BY_FIRST = _by_letter(_PREFIX, 0)
+_SUFFIX_BY_LAST = _by_letter(_SUFFIX, -1)
+
+
 def _strip_relation(text: str) -> tuple[str, str]:
     relation = ""
-    for word, rel in _PREFIX:
+    for word, rel in _PREFIX_BY_FIRST.get(text[:1], ()):
         if text.startswith(word):
             relation, text = rel, text[len(word):].strip()
             break
-    for word, rel in _SUFFIX:
+    for word, rel in _SUFFIX_BY_LAST.get(text[-1:], ()):
         if text.endswith(word):
             if relation and relation != rel:
                 return "", ""  # contradictory: "≥5以内" is text
@@ -141,9 +155,50 @@ def _read_date(body: str) -> date | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+#: Cells read are remembered (the targets of a ruleset's rows repeat on every form): at most this
+#: many, each of at most :data:`CACHED_TEXT_LENGTH` characters (a longer cell is read every time).
+CACHE_SIZE = 4096
+CACHED_TEXT_LENGTH = 64
+
+#: The cells most forms hold — ``73731``, ``95.5``, ``98%``, ``13000人``, ``116元/人/年``, ``95%以上`` —
+#: a plain number and a unit of the letters :data:`_UNIT` admits, read without the general reader.
+_NUMBER_UNIT = re.compile(r"([0-9]{1,30}(?:\.[0-9]{1,28})?)([%‰A-Za-z\u4e00-\u9fff㎡²/·]{0,8})")
+
+
 def read_cell(text: str) -> Quantity | None:
     """The quantity `text` states, or ``None`` when the cell is text."""
+    if len(text) > CACHED_TEXT_LENGTH:
+        return _read_cell(text)
+    return _read_cell_cached(text)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _read_cell_cached(text: str) -> Quantity | None:
+    return _read_cell(text)
+
+
+def _read_cell(text: str) -> Quantity | None:
+    m = _NUMBER_UNIT.fullmatch(text)
+    if m is None or len(text) > 60:
+        return read_cell_general(text)
+    number, unit = m.groups()
+    if not unit:
+        return Quantity(Decimal(number), "", "", text)
+    if unit[0] == "年":  # 2022年底 is a date
+        return read_cell_general(text)
+    # As the general reader reads it: no relation word begins with a digit; one may end the unit
+    # (95%以上); no date and no second number (the unit has no digit); the unit's letters pass _UNIT.
+    relation = ""
+    for word, rel in _SUFFIX_BY_LAST.get(unit[-1], ()):
+        if unit.endswith(word):
+            relation, unit = rel, unit[: -len(word)]
+            break
+    value, unit = _canonical_unit(Decimal(number), unit)
+    return Quantity(value, unit, relation, text)
+
+
+def read_cell_general(text: str) -> Quantity | None:
+    """:func:`read_cell` for every cell (no cache, no shortcut): the reference the shortcut is tested against."""
     raw = text
     text = text.strip().replace("，", ",").replace("．", ".")
     if not text or len(text) > 60:
@@ -158,7 +213,7 @@ def read_cell(text: str) -> Quantity | None:
     if not m:
         return None
     number, unit = m.group(1).replace(",", ""), m.group(2).strip().replace(" ", "")
-    if len(unit) > _MAX_UNIT_LEN or not _UNIT.match(unit) or re.search(r"\d", unit):
+    if len(unit) > _MAX_UNIT_LEN or not _UNIT.match(unit) or _DIGIT.search(unit):
         return None
     try:
         value = Decimal(number)

@@ -118,7 +118,8 @@ _JSON_LINES_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _yaml_documents(text: str, source: str, loader: Any = yaml.SafeLoader) -> list[RawForm]:
     docs: list[RawForm] = []
-    # one entry per open mapping or sequence: [container, its path, the key awaiting a value, start mark]
+    # one entry per open mapping or sequence:
+    # [container, its path, the key awaiting a value, start mark, that key's path]
     stack: list[list[Any]] = []
     lines: Lines = {}
     root: Any = None
@@ -134,10 +135,9 @@ def _yaml_documents(text: str, source: str, loader: Any = yaml.SafeLoader) -> li
         top = stack[-1]
         container = top[0]
         if type(container) is dict:
-            key = top[2]
-            container[key] = value
+            container[top[2]] = value
             top[2] = None
-            path = _path_key(top[1], key)
+            path = top[4]
         else:
             path = _path_key(top[1], len(container))
             container.append(value)
@@ -158,19 +158,23 @@ def _yaml_documents(text: str, source: str, loader: Any = yaml.SafeLoader) -> li
                     if nodes > MAX_NODES:
                         raise _err(source, f"表单过大（超过 {MAX_NODES} 个值）", mark.line + 1, mark.column + 1, text)
                     raw = ev.value
-                    value = raw if ev.style else _plain_scalar(raw)
+                    top = stack[-1] if stack else None
+                    key = top is not None and top[2] is None and type(top[0]) is dict
+                    # a key's value only matters for the bounds of a number: only a numeral is read
+                    value = raw if ev.style or (key and raw[:1] not in _NUMERAL_START) else _plain_scalar(raw)
                     if type(value) is int or type(value) is Decimal:
                         problem = number_problem(value)
                         if problem is not None:
                             raise _err(source, f"数值 {raw[:40]} {problem[0]}", mark.line + 1, mark.column + 1, text,
                                        problem[1])
-                    top = stack[-1] if stack else None
-                    if top is not None and type(top[0]) is dict and top[2] is None:  # a key
+                    if key:
+                        assert top is not None
                         if raw in top[0]:
                             raise _err(source, f"键 {raw} 重复出现", mark.line + 1, mark.column + 1, text,
                                        "删除重复的一行；同一个键只能写一次")
                         top[2] = raw
-                        lines.setdefault(_path_key(top[1], raw), (mark.line + 1, mark.column + 1))
+                        top[4] = path = _path_key(top[1], raw)
+                        lines.setdefault(path, (mark.line + 1, mark.column + 1))
                     else:
                         attach(value, mark)
                 elif kind is MappingStartEvent or kind is SequenceStartEvent:
@@ -185,14 +189,14 @@ def _yaml_documents(text: str, source: str, loader: Any = yaml.SafeLoader) -> li
                             if top[2] is None:
                                 raise _err(source, "键必须是简单的文字，不能是列表或映射", mark.line + 1, mark.column + 1,
                                            text)
-                            path = _path_key(top[1], top[2])
+                            path = top[4]
                         else:
                             path = _path_key(top[1], len(top[0]))
                     else:
                         path = "$"
-                    stack.append([{} if kind is MappingStartEvent else [], path, None, mark])
+                    stack.append([{} if kind is MappingStartEvent else [], path, None, mark, None])
                 elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                    container, _, _, smark = stack.pop()
+                    container, _, _, smark, _ = stack.pop()
                     attach(container, smark)
                 elif kind is AliasEvent:
                     raise _anchor_error(source, mark, text)
