@@ -182,12 +182,13 @@ def prepare_reading() -> None:
 
 
 def is_valid_form(data: Any) -> bool:
-    """Whether `data` follows the form schema (fast path)."""
+    """Whether `data` follows the form schema (fast path); a value no schema can compare (a NaN) is
+    not valid."""
     import fastjsonschema
 
     try:
         _fast_check()(data)
-    except fastjsonschema.JsonSchemaException:
+    except (fastjsonschema.JsonSchemaException, ArithmeticError, TypeError):
         return False
     return True
 

@@ -370,3 +370,14 @@ def test_a_float_in_a_files_form_is_left_to_the_general_reader(monkeypatch: pyte
     fast = _outcome(raw)
     monkeypatch.setattr(forms_module, "_plain", lambda data, floats=True: None)
     assert _outcome(raw) == fast
+
+
+def test_a_nan_is_not_a_valid_form_and_no_crash() -> None:
+    from decimal import Decimal
+
+    from perfrules.forms import is_valid_form
+
+    doc = {"kind": "project", "jurisdiction": "全国", "year": 2024,
+           "budget": {"adjusted": Decimal("NaN"), "executed": 1}, "indicators": []}
+    assert is_valid_form(doc) is False
+    assert is_valid_form({**doc, "budget": {"adjusted": Decimal(100), "executed": Decimal(90)}}) is True
