@@ -135,14 +135,11 @@ class Ruleset:
             model, ready = adapt(self.model, read)
             if coverage or detail:
                 result = interpret(model, ready, coverage=coverage)
+            elif model is self.model:  # this ruleset's own weights: its interpreter, made once
+                self._interpreter = self._interpreter or Interpreter(model)
+                result = self._interpreter.summarize(ready)
             else:
-                if model is not self.model:
-                    interpreter = Interpreter(model)
-                else:
-                    if self._interpreter is None:
-                        self._interpreter = Interpreter(model)
-                    interpreter = self._interpreter
-                result = interpreter.summarize(ready)
+                result = Interpreter(model).summarize(ready)
         except EngineError as err:
             raise self._excerpted(err) from None
         return _noting(mark_reached(result) if coverage else result, mismatches(self.model, read))

@@ -29,7 +29,7 @@ from .scoring import (
     section_total,
     select_rows,
 )
-from .summary import dispatch_table, summary_of
+from .summary import dispatch_table, summarize, summary_of
 from .values import EvalError, MissingValue, Value
 
 Env = Mapping[str, Value]
@@ -277,11 +277,7 @@ class Program:
     def summarize(self, form: Form) -> Result:
         """Score one validated form, its items and sections worked out when first read
         (:mod:`perfrules.summary`); the same result as :meth:`run` in every field."""
-        if self._summary is not None:
-            result = self._summary.score(form)
-            if result is not None:
-                return result
-        return self.run(form)
+        return summarize(self._summary, form, self.run)
 
     def _walk(self, env: dict[str, Value], coll: Collector, claimed: dict[int, str]) -> list[Decimal]:
         if self._dispatch is not None:  # each row to its section with one look-up (decided at compile time)

@@ -178,7 +178,8 @@ def prepare_reading() -> None:
     before starting its workers, so each inherits them instead of building its own)."""
     _fast_check()
     _numeric_tree()
-    _plain_shape(True), _plain_shape(False)
+    _plain_shape(True)
+    _plain_shape(False)
 
 
 def is_valid_form(data: Any) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from . import nodes
@@ -27,7 +27,7 @@ from .scoring import (
     section_total,
     select_rows,
 )
-from .summary import Summary, summary_of
+from .summary import Summary, summarize, summary_of
 from .values import Value
 
 
@@ -41,22 +41,18 @@ class Interpreter:
 
     def __init__(self, model: Model):
         self.model = model
-        self._summary: Summary | None = None
-        self._summary_made = False
+
+    @cached_property
+    def _summary(self) -> Summary | None:
+        """The summary path, made when first asked (a Ruleset keeps its interpreter)."""
+        directions = self.model.policy.formulas if self.model.policy else {}
+        formulas = {d: partial(self.formula, d) for d in directions}
+        return summary_of(self.model, self, formulas, self.run, generate=False)
 
     def summarize(self, form: Form) -> Result:
         """Score one validated form, its items and sections worked out when first read
         (:mod:`perfrules.summary`, every formula walked by :func:`~perfrules.evaluate.eval_expr`)."""
-        if not self._summary_made:  # once per interpreter: a Ruleset keeps its own
-            directions = self.model.policy.formulas if self.model.policy else {}
-            formulas = {d: partial(self.formula, d) for d in directions}
-            self._summary = summary_of(self.model, self, formulas, self.run, generate=False)
-            self._summary_made = True
-        if self._summary is not None:
-            result = self._summary.score(form)
-            if result is not None:
-                return result
-        return self.run(form)
+        return summarize(self._summary, form, self.run)
 
     # -- the Evaluator seam (perfrules.scoring.Evaluator)
 

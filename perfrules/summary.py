@@ -3,8 +3,8 @@
 The full path (:mod:`perfrules.run`) records for every item the trace ``explain`` words and the
 source ``--coverage`` reads.  Most callers read only the total, the grade and the findings (a
 batch's verdicts, a service's answer, an embedder's check).  For a *plain* rubric — fixed items
-scored by a formula, ``rows`` sections dispatched by one field (:func:`~perfrules.compiler`'s
-switch), no ``when`` classes, no deductions or judged items — and a form that is plain too (every
+scored by a formula, ``rows`` sections dispatched by one field (:func:`dispatch_table`), their
+weights adding up to the full score, no ``when`` classes, no deductions or judged items — and a form that is plain too (every
 row applicable, two numbers in one unit read without a note, or a tier inside its band; no clamp;
 no missing or unknown value), this path computes exactly the total, the grade and the findings,
 and the result works out its items and sections by the full path when they are first read
@@ -112,7 +112,10 @@ def _plain_parts(model: Model, dispatch: Dispatch | None) -> list[_Part] | None:
             parts.append(_Part(node, False))
         else:
             return None
-    return parts
+    weights = ZERO
+    for part in parts:
+        weights += part.node.weight
+    return parts if weights == model.full else None  # else weights-total-mismatch on every form: the full path
 
 
 def summary_of(model: Model, evaluator: Evaluator, formulas: Mapping[str, Formula],
@@ -125,6 +128,15 @@ def summary_of(model: Model, evaluator: Evaluator, formulas: Mapping[str, Formul
     if parts is None or dispatch is None:
         return None
     return Summary(model, parts, dispatch, evaluator, formulas, detail, generate)
+
+
+def summarize(summary: Summary | None, form: Form, full: Callable[[Form], Result]) -> Result:
+    """`form` scored by a runner's `summary` path where it applies, else by its `full` path."""
+    if summary is not None:
+        result = summary.score(form)
+        if result is not None:
+            return result
+    return full(form)
 
 
 def _closure_scorer(formula: Formula, round_score: Callable[[Decimal], Decimal]) -> RowScorer:
@@ -175,8 +187,7 @@ class Summary:
             if target is None:
                 return None  # an unclaimed row: said by the full path
             buckets.setdefault(target[0], []).append(row)
-        weights = ZERO  # of the whole table: the fixed items' and the rows'
-        top: list[Decimal] = []
+        top: list[Decimal] = []  # each section's rows add up to its weight, the parts to the full score
         for part in self._parts:
             node = part.node
             if part.rows:
@@ -186,10 +197,7 @@ class Summary:
                 score = self._item(coll, node, env)
             if score is None:
                 return None
-            weights += node.weight
             top.append(score)
-        if weights != model.full and form.rows:
-            return None  # weights-total-mismatch, or a table whose parts add up differently: the full path
         if model.checks:
             run_checks(model, coll, env, evaluator)
         total = add_up(tuple(top))
