@@ -20,7 +20,7 @@ from .cells import Note, blank_scores, one_is_bare, read_pair, read_rate
 from .errors import Diagnostic, FormError
 from .findings import Finding
 from .notation import Quantity, read_cell
-from .numbers import FieldTree, NumberIssue, field_tree, normalize, numeric_fields
+from .numbers import FieldTree, NumberIssue, all_bounded, field_tree, normalize, numeric_fields
 from .places import place_of
 from .plain_forms import FormShape, plain_form
 from .plain_rows import RowKit, RowReader, RowsRead
@@ -256,8 +256,11 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
                    "表单以 kind: project 这样的字段开头")
     # A file's numbers were bounded by its reader, so a valid one needs no more; a dict from
     # Python may hold floats and unbounded numbers anywhere, so it is always walked.
-    from_file = isinstance(raw, RawForm) and raw.bounded
-    fast = _plain_read(data, not from_file)  # a plain form (plain_forms.py) is read in one pass
+    bounded = raw.bounded if isinstance(raw, RawForm) else False
+    fast = _plain_read(data, bounded is False)  # a plain form (plain_forms.py) is read in one pass
+    if fast is None and bounded is None:  # (a JSON Lines form read without hooks: no floats but NaN)
+        bounded = all_bounded(data)
+    from_file = bool(bounded)
     if fast is not None:
         (data, read), valid = fast, True
     else:

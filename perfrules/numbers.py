@@ -71,6 +71,24 @@ def number_problem(value: Decimal | int) -> tuple[str, str | None] | None:
     return None
 
 
+def all_bounded(data: Any) -> bool:
+    """Whether every number in `data` (dicts, lists and scalars, as ``json.loads`` gives them) is an
+    ``int`` or ``Decimal`` within the bounds; a float (NaN, Infinity) is not.  Iterative: any depth."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif kind is float:
+            return False
+        elif (kind is int or kind is Decimal) and number_problem(value) is not None:
+            return False
+    return True
+
+
 def from_float(x: float) -> Decimal:
     """A finite float as the decimal its shortest text names (``4.002`` → ``Decimal('4.002')``)."""
     if not math.isfinite(x):

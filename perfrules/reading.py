@@ -53,7 +53,9 @@ class RawForm:
     text: str | None = None
     places: dict[str, str] = field(default_factory=dict)  # JSON path → cell (``Sheet1!F12``), for tables
     notices: tuple[Finding, ...] = ()  # what the table reader found
-    bounded: bool = True  # False: a number beyond the bounds was read (JSON Lines); read_form locates it
+    # False: a number beyond the bounds was read (JSON Lines), read_form locates it; None: its numbers
+    # were not bounded as they were read (JSON Lines without hooks), read_form finds out
+    bounded: bool | None = True
 
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
