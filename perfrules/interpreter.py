@@ -46,7 +46,7 @@ class Interpreter:
     def _summary(self) -> Summary | None:
         """The summary path, made when first asked (a Ruleset keeps its interpreter)."""
         directions = self.model.policy.formulas if self.model.policy else {}
-        formulas = {d: partial(self.formula, d) for d in directions}
+        formulas = {d: partial(_walk_formula, expr) for d, expr in directions.items()}
         return summary_of(self.model, self, formulas, self.run, generate=False)
 
     def summarize(self, form: Form) -> Result:
@@ -68,7 +68,7 @@ class Interpreter:
 
     def formula(self, direction: str, env: Mapping[str, Value], local: dict[str, Any], weight: Decimal) -> Value:
         assert self.model.policy is not None
-        return eval_expr(self.model.policy.formulas[direction], _scope(local, env), weight)
+        return _walk_formula(self.model.policy.formulas[direction], env, local, weight)
 
     def check(self, check: CheckSpec, env: dict[str, Value], local: dict[str, Any] | None) -> Value:
         scope: Mapping[str, Value] = ChainMap(local, env) if local else env
@@ -114,6 +114,11 @@ class Interpreter:
         total = section_total(model, coll, node, parent, parts, [c.id for c in node.children])
         coll.sections.insert(index, coll.sections.pop())  # a section is listed before its children
         return total
+
+
+def _walk_formula(expr: nodes.Expr, env: Mapping[str, Value], local: dict[str, Any], weight: Decimal) -> Value:
+    """A direction's formula over one row's values, walked (what :meth:`Interpreter.formula` does)."""
+    return eval_expr(expr, _scope(local, env), weight)
 
 
 def _scope(local: Mapping[str, Any], env: Mapping[str, Value]) -> Mapping[str, Value]:

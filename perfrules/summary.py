@@ -25,15 +25,15 @@ from typing import Any
 
 from . import nodes
 from .checks import run_checks
-from .codegen import RowScorer, row_scorer
+from .codegen import Direction, ItemScorer, RowScorer, RowsValues, item_scorer, rows_scorer
 from .forms import Form, Row
 from .model import Model, NodeSpec
 from .names import ROW_FIELDS, ROW_NAMES
-from .operations import NON_FINITE, STRICT, multiply, rounder
+from .operations import NON_FINITE, ROUNDING_MODES, STRICT, multiply, quantizer, rounder
 from .operations import total as add_up
 from .plausibility import suspect_cells
 from .result import Result
-from .rows import plain_direction, plan_row, qualitative_score
+from .rows import RELATION_DIRECTION, plan_row, qualitative_score
 from .scoring import (
     Collector,
     Evaluator,
@@ -159,12 +159,28 @@ class Summary:
         self._evaluator = evaluator
         self._detail = detail  # the full path, for the items and sections when they are read
         self._round = rounder(model.places, model.rounding_mode)
-        assert model.policy is not None
+        policy = model.policy
+        assert policy is not None
         row_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
-        self._scorers: dict[str, RowScorer] = {
-            direction: (generate and row_scorer(expr, row_names, self._round))
-            or _closure_scorer(formulas[direction], self._round)
-            for direction, expr in model.policy.formulas.items()}
+        directions = tuple(Direction(name, expr, _closure_scorer(formulas[name], self._round))
+                           for name, expr in policy.formulas.items())
+        sections = [part.node for part in parts if part.rows]
+        index = {node.id: k for k, node in enumerate(sections)}
+        self._rows_scorer = rows_scorer(RowsValues(
+            field=dispatch[0], sections={value: index[section] for value, (section, _) in dispatch[1].items()},
+            weights=tuple(node.weight for node in sections), directions=directions, relations=RELATION_DIRECTION,
+            unsigned_field=policy.unsigned_field, unsigned_cases=policy.unsigned_cases,
+            unsigned_default=policy.unsigned_default or "positive", step=quantizer(model.places),
+            rounding=ROUNDING_MODES[model.rounding_mode], tolerance=model.tolerance,
+            good_weights=good_weights(model.places), weight_problem=self._weight_problem, suspect=suspect_cells,
+            tier=self._tier_row, band_violation=tier_band_violation, mismatch=_row_mismatch), row_names, generate)
+        self._section_index = index
+        self._items: dict[str, ItemScorer] = {
+            part.node.id: (generate and item_scorer(part.node.score, part.node.weight, self._round, row_names))
+            or self._closure_item(part.node) for part in parts if not part.rows and part.node.score is not None}
+        self._fixed = {  # the fields of every result of this ruleset
+            "ruleset_id": model.id, "ruleset_version": model.version, "ruleset_sha256": model.sha256,
+            "ruleset_path": model.path, "max": model.full, "places": model.places, "tolerance": model.tolerance}
 
     def score(self, form: Form) -> Result | None:
         """The summary of `form`, or None when the form is not plain (score it by the full path)."""
@@ -180,19 +196,20 @@ class Summary:
         env = build_env(model, form, coll, evaluator)
         if coll.findings:
             return None
-        field, table = self._dispatch
-        buckets: dict[str, list[Row]] = {}
-        for row in form.rows:
-            target = table.get(getattr(row, field))
-            if target is None:
-                return None  # an unclaimed row: said by the full path
-            buckets.setdefault(target[0], []).append(row)
+        rows = self._rows_scorer(form.rows, env)
+        if rows is None:
+            return None
+        scores, pending = rows
         top: list[Decimal] = []  # each section's rows add up to its weight, the parts to the full score
         for part in self._parts:
             node = part.node
             if part.rows:
-                rows = buckets.get(node.id)
-                score = self._rows(coll, node, rows, env) if rows else None
+                k = self._section_index[node.id]
+                score: Decimal | None = scores[k]
+                if pending:  # this section's findings, in the order of its rows (as the full path says them)
+                    for section, report, arguments in pending:
+                        if section == k:
+                            report(coll, *arguments)
             else:
                 score = self._item(coll, node, env)
             if score is None:
@@ -206,61 +223,46 @@ class Summary:
         grade = model.grade_of(total)
         findings = closing_audits(model, coll, total, grade)
         detail = self._detail
-        return Result.deferred(
-            lambda: detail(form),
-            ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256,
-            ruleset_path=model.path, form=form.source, kind=form.kind, unit=form.unit, title=form.title,
-            total=total, max=model.full, grade=grade, places=model.places, findings=findings,
-            declared_total=form.declared_total, declared_grade=form.declared_grade,
-            aggregated_from=form.aggregated_from, tolerance=model.tolerance)
+        return Result.deferred(lambda: detail(form), {
+            **self._fixed, "form": form.source, "kind": form.kind, "unit": form.unit, "title": form.title,
+            "total": total, "grade": grade, "findings": findings, "declared_total": form.declared_total,
+            "declared_grade": form.declared_grade, "aggregated_from": form.aggregated_from})
+
+    def _closure_item(self, node: NodeSpec) -> ItemScorer:
+        """An item scorer over the runner's own evaluation (where :mod:`.codegen` generates none)."""
+        evaluator, round_score = self._evaluator, self._round
+
+        def score(env: Mapping[str, Value]) -> Decimal:
+            raw = evaluator.item_score(node, env)  # type: ignore[arg-type]
+            assert isinstance(raw, Decimal)
+            return round_score(raw)
+
+        return score
 
     def _item(self, coll: Collector, node: NodeSpec, env: dict[str, Value]) -> Decimal | None:
-        raw = self._evaluator.item_score(node, env)
-        assert isinstance(raw, Decimal)
-        model = self.model
-        score = self._round(raw)
+        score = self._items[node.id](env)
         if not 0 <= score <= node.weight:
             return None
         if node.declared:
             declared = env.get(node.declared)
-            if isinstance(declared, Decimal) and abs(declared - score) > model.tolerance:
+            if isinstance(declared, Decimal) and abs(declared - score) > self.model.tolerance:
                 declared_mismatch(coll, missing_path(node.declared), node.name, declared, score)
         return score
 
-    def _rows(self, coll: Collector, node: NodeSpec, rows: list[Row], env: dict[str, Value]) -> Decimal | None:
-        model = self.model
-        policy = model.policy
-        assert policy is not None
-        tolerance, round_it, scorers = model.tolerance, self._round, self._scorers
-        good = good_weights(model.places)
-        weights = ZERO
-        scores: list[Decimal] = []
-        for row in rows:
-            weight = row.weight
-            if not row.applicable or (weight not in good and row_weight_problem(model, row)):
-                return None
-            weights += weight
-            violated = False
-            direction = plain_direction(policy, row)
-            if direction is not None:
-                if suspect_cells(row):  # a cell that looks misread: warned on the full path
-                    return None
-                score = scorers[direction](row.actual.value, row.target.value, weight, env)  # type: ignore[union-attr]
-            else:
-                plan = plan_row(policy, row)
-                if plan.notes or plan.kind != "qual" or plan.band is None or suspect_cells(row):
-                    return None
-                raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
-                score = round_it(raw)
-                if violated:  # the band's edge is taken, and the declared score is not audited again
-                    tier_band_violation(coll, row, plan.tier, lo, hi, raw)
-            if not 0 <= score <= weight:
-                return None
-            declared = row.declared
-            if declared is not None and abs(declared - score) > tolerance and not violated:
-                declared_mismatch(coll, row.path + ".declared_score", row.name, declared, score)
-            scores.append(score)
-        if weights != node.weight:
+    def _weight_problem(self, row: Row) -> bool:
+        return row_weight_problem(self.model, row) is not None
+
+    def _tier_row(self, row: Row, weight: Decimal) -> tuple[Decimal, tuple[Any, ...] | None] | None:
+        """A row that is not two plain numbers: (score, None) for a tier inside its band, (score, the
+        band violation's arguments) for a declared score outside it, else None."""
+        assert self.model.policy is not None
+        plan = plan_row(self.model.policy, row)
+        if plan.notes or plan.kind != "qual" or plan.band is None or suspect_cells(row):
             return None
-        total = add_up(tuple(scores))
-        return None if total > node.weight else total
+        raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
+        # violated: the band's edge is taken, and the declared score is not audited again
+        return self._round(raw), (row, plan.tier, lo, hi, raw) if violated else None
+
+
+def _row_mismatch(coll: Collector, row: Row, declared: Decimal, score: Decimal) -> None:
+    declared_mismatch(coll, row.path + ".declared_score", row.name, declared, score)
