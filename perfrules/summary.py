@@ -27,7 +27,7 @@ from . import nodes
 from .checks import run_checks
 from .codegen import Direction, ItemScorer, RowScorer, RowsValues, item_scorer, rows_scorer
 from .forms import Form, Row
-from .model import Model, NodeSpec
+from .model import BandSpec, Model, NodeSpec
 from .names import ROW_FIELDS, ROW_NAMES
 from .operations import NON_FINITE, ROUNDING_MODES, STRICT, multiply, quantizer, rounder
 from .operations import total as add_up
@@ -175,6 +175,7 @@ class Summary:
             good_weights=good_weights(model.places), weight_problem=self._weight_problem, suspect=suspect_cells,
             tier=self._tier_row, band_violation=tier_band_violation, mismatch=_row_mismatch), row_names, generate)
         self._section_index = index
+        self._tiers: dict[tuple[str, str, str | None, bool], tuple[BandSpec, str] | None] = {}
         self._items: dict[str, ItemScorer] = {
             part.node.id: (generate and item_scorer(part.node.score, part.node.weight, self._round, row_names))
             or self._closure_item(part.node) for part in parts if not part.rows and part.node.score is not None}
@@ -255,13 +256,46 @@ class Summary:
     def _tier_row(self, row: Row, weight: Decimal) -> tuple[Decimal, tuple[Any, ...] | None] | None:
         """A row that is not two plain numbers: (score, None) for a tier inside its band, (score, the
         band violation's arguments) for a declared score outside it, else None."""
+        tier = self._text_tier(row) if row.target is None and row.actual is None else self._planned_tier(row)
+        if tier is None:
+            return None
+        band, label = tier
+        raw, violated, lo, hi = qualitative_score(band, weight, row.declared)
+        # violated: the band's edge is taken, and the declared score is not audited again
+        return self._round(raw), (row, label, lo, hi, raw) if violated else None
+
+    def _planned_tier(self, row: Row) -> tuple[BandSpec, str] | None:
+        """The band and tier `plan_row` gives `row` when it plans a tier with nothing to say, else None."""
         assert self.model.policy is not None
         plan = plan_row(self.model.policy, row)
         if plan.notes or plan.kind != "qual" or plan.band is None or suspect_cells(row):
             return None
-        raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
-        # violated: the band's edge is taken, and the declared score is not audited again
-        return self._round(raw), (row, plan.tier, lo, hi, raw) if violated else None
+        return plan.band, plan.tier
+
+    def _text_tier(self, row: Row) -> tuple[BandSpec, str] | None:
+        """:meth:`_planned_tier` of a row whose two cells are text, once per distinct row shape.
+
+        For such a row `plan_row`'s verdict — a tier with nothing to say, or anything else — reads
+        only the two texts, the tier and whether a score is declared (the declared score itself, the
+        weight and the name only word what it says, and a plan that says something is not taken
+        here); ``tests/test_summary.py`` holds the summary path equal to the full path over such rows.
+        """
+        target, actual = row.target_text, row.actual_text
+        if len(target) > _SHAPE_TEXT_MAX or len(actual) > _SHAPE_TEXT_MAX:
+            return self._planned_tier(row)
+        shape = (target, actual, row.tier, row.declared is None)
+        cached = self._tiers.get(shape, _UNSEEN)
+        if cached is _UNSEEN:
+            if len(self._tiers) >= _SHAPES_MAX:
+                self._tiers.clear()
+            cached = self._tiers[shape] = self._planned_tier(row)
+        return cached  # type: ignore[return-value]
+
+
+#: The tier rows' shapes a ruleset's summary path keeps (emptied when full), and the longest text kept.
+_SHAPES_MAX = 4096
+_SHAPE_TEXT_MAX = 200
+_UNSEEN = object()
 
 
 def _row_mismatch(coll: Collector, row: Row, declared: Decimal, score: Decimal) -> None:
