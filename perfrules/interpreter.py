@@ -46,7 +46,7 @@ class Interpreter:
     def _summary(self) -> Summary | None:
         """The summary path, made when first asked (a Ruleset keeps its interpreter)."""
         directions = self.model.policy.formulas if self.model.policy else {}
-        formulas = {d: partial(_walk_formula, expr) for d, expr in directions.items()}
+        formulas = {d: partial(_walk_share, expr) for d, expr in directions.items()}
         return summary_of(self.model, self, formulas, self.run, generate=False)
 
     def summarize(self, form: Form) -> Result:
@@ -68,7 +68,7 @@ class Interpreter:
 
     def formula(self, direction: str, env: Mapping[str, Value], local: dict[str, Any], weight: Decimal) -> Value:
         assert self.model.policy is not None
-        return _walk_formula(self.model.policy.formulas[direction], env, local, weight)
+        return eval_expr(self.model.policy.formulas[direction], _scope(local, env), weight)
 
     def check(self, check: CheckSpec, env: dict[str, Value], local: dict[str, Any] | None) -> Value:
         scope: Mapping[str, Value] = ChainMap(local, env) if local else env
@@ -116,9 +116,13 @@ class Interpreter:
         return total
 
 
-def _walk_formula(expr: nodes.Expr, env: Mapping[str, Value], local: dict[str, Any], weight: Decimal) -> Value:
-    """A direction's formula over one row's values, walked (what :meth:`Interpreter.formula` does)."""
-    return eval_expr(expr, _scope(local, env), weight)
+def _walk_share(expr: nodes.Expr, actual: Decimal, target: Decimal, weight: Decimal,
+                env: Mapping[str, Value]) -> Value:
+    """A direction's formula over one row's values, walked (the summary path's
+    :data:`~perfrules.summary.Formula`)."""
+    scope = {**env, "actual": actual, "target": target} if len(env) <= 24 else \
+        ChainMap({"actual": actual, "target": target}, env)  # type: ignore[arg-type]
+    return eval_expr(expr, scope, weight)
 
 
 def _scope(local: Mapping[str, Any], env: Mapping[str, Value]) -> Mapping[str, Value]:

@@ -47,8 +47,8 @@ from .scoring import (
 )
 from .values import ZERO, EvalError, Value
 
-#: A compiled formula: (form values, row values, weight) → the share of the weight.
-Formula = Callable[[Mapping[str, Value], dict[str, Any], Decimal], Any]
+#: A runner's own formula of a direction: (actual, target, weight, form values) → the share of the weight.
+Formula = Callable[[Decimal, Decimal, Decimal, Mapping[str, Value]], Value]
 
 #: What a formula may raise on a form the full path reports (an uncomputable value, a non-finite one).
 _NOT_PLAIN: tuple[type[Exception], ...] = (EvalError, *NON_FINITE)
@@ -140,10 +140,12 @@ def summarize(summary: Summary | None, form: Form, full: Callable[[Form], Result
 
 
 def _closure_scorer(formula: Formula, round_score: Callable[[Decimal], Decimal]) -> RowScorer:
-    """A row scorer over the compiled closure of a formula (where :mod:`.codegen` generates none)."""
+    """A row scorer over a runner's own formula (where :mod:`.codegen` generates none)."""
 
     def score(actual: Decimal, target: Decimal, weight: Decimal, env: Mapping[str, Value]) -> Decimal:
-        return round_score(multiply(weight, formula(env, {"actual": actual, "target": target}, weight)))
+        share = formula(actual, target, weight, env)
+        assert isinstance(share, Decimal)
+        return round_score(multiply(weight, share))
 
     return score
 
