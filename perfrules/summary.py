@@ -157,7 +157,6 @@ class Summary:
                  formulas: Mapping[str, Formula], detail: Callable[[Form], Result], generate: bool):
         self.model = model
         self._parts = parts
-        self._dispatch = dispatch
         self._evaluator = evaluator
         self._detail = detail  # the full path, for the items and sections when they are read
         self._round = rounder(model.places, model.rounding_mode)

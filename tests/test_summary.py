@@ -325,3 +325,22 @@ def test_interleaved_sections_report_in_the_full_paths_order(doc: dict[str, Any]
     _same(_SECTIONS.interpret(doc), full)
     if not {f.code for f in full.findings} - {"declared-score-mismatch", "band-violation"}:
         assert took, "a plain table left the summary path"
+
+
+def test_tier_rows_are_planned_once_per_shape_and_the_shapes_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tier row whose cells are text is planned once per (texts, tier, score declared or not);
+    the shapes a ruleset keeps are bounded, a long text is planned every time and not kept."""
+    from perfrules import summary as summary_module
+
+    rs = perfrules.ruleset_from_text(PEER.read_text(encoding="utf-8"), "peer.rules")
+    kept = rs.program._summary._tiers  # type: ignore[union-attr]
+    monkeypatch.setattr(summary_module, "_SHAPES_MAX", 8)
+    for k in range(30):
+        doc = yaml.safe_load(yaml.safe_dump(PLAIN))
+        doc["indicators"][-1]["target"] = f"达成预期目标{k}"
+        result = rs.evaluate(doc)
+        assert _took_summary(result) and result.total == rs.evaluate(doc, detail=True).total
+        assert 1 <= len(kept) <= 8
+    doc["indicators"][-1]["target"] = "很长的目标" * 50
+    before = dict(kept)
+    assert _took_summary(rs.evaluate(doc)) and kept == before
