@@ -330,3 +330,28 @@ def test_all_bounded_at_any_depth() -> None:
     for _ in range(5000):
         deep = [deep]
     assert all_bounded(deep) is False
+
+
+# ---------------------------------------------------------------- small caches of reading
+
+
+@given(st.from_regex(r"\A[%‰A-Za-z\u4e00-\u9fff㎡²/·]{0,8}\Z"), st.decimals(min_value=0, max_value=10 ** 9, places=3))
+@example("万元", Decimal("1.5"))
+@example("千人", Decimal("2"))
+@example("百万元/年", Decimal("3"))
+def test_a_units_scale_is_the_canonical_reading(unit: str, value: Decimal) -> None:
+    from perfrules import notation
+
+    power, canonical = notation._unit_scale(unit)
+    assert (value if power is None else notation._scaled(value, power), canonical) == notation._canonical_unit(
+        value, unit)
+
+
+def test_the_small_caches_of_reading_are_bounded() -> None:
+    from perfrules import notation
+
+    assert notation._unit_scale.cache_info().maxsize == 1024  # units of at most 8 letters
+    assert forms_module._jurisdiction.cache_info().maxsize == 256  # 地区 of at most 200 characters
+    for n in range(300):
+        forms_module._jurisdiction(f"湖北省/{n}")
+    assert forms_module._jurisdiction.cache_info().currsize == 256
