@@ -197,7 +197,7 @@ class RowReader:
                       and t_text.strip() not in kit.inapplicable, types)
         if len(t_text) <= MAX_CACHED_TEXT and _KEY_TYPES.issuperset(types):
             if self.entries >= MAX_ENTRIES:  # all shapes' entries together are bounded
-                for other in self.shapes.values():
+                for other in list(self.shapes.values()):  # (a copy: another thread may add a shape)
                     if other is not None:
                         other.entries.clear()
                 self.entries = 0

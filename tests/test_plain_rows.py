@@ -355,3 +355,19 @@ def test_the_small_caches_of_reading_are_bounded() -> None:
     for n in range(300):
         forms_module._jurisdiction(f"湖北省/{n}")
     assert forms_module._jurisdiction.cache_info().currsize == 256
+
+
+def test_threads_read_rows_at_once() -> None:
+    """Several threads fill and clear the same caches at once: no error, every form read right."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def doc(n: int) -> dict[str, Any]:
+        return {"kind": "project", "jurisdiction": "湖北省", "year": 2022, "indicators": [
+            _row(n % 5000, **({"goal": 1} if n % 3 else {}), **({"level1": f"{n % 70}"} if n % 7 == 0 else {}))]}
+
+    docs = [doc(n) for n in range(6000)]  # more distinct rows than the cache holds: it is cleared too
+    want = [_general(d) for d in docs]  # (the general reader, in this thread only: it patches the module)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(read_form, docs))
+    assert got == want
+    assert forms_module._plain_read is _plain_read  # (nothing left patched)
