@@ -35,7 +35,7 @@ from yaml.events import (
 from .errors import Diagnostic, FormError
 from .files import read_user_bytes
 from .findings import Finding
-from .numbers import number_problem
+from .numbers import all_bounded, number_problem
 
 MAX_FORM_BYTES = 10_000_000
 MAX_DEPTH = 24
@@ -250,7 +250,8 @@ def _json_document(text: str, source: str) -> RawForm:
         raise _err(source, f"嵌套超过 {MAX_DEPTH} 层", line, col, text, code="json") from None
     except ValueError as e:
         raise _err(source, f"JSON 内容错误: {e}", code="json") from None
-    _check_magnitudes(data, "$", source)
+    if not all_bounded(data, MAX_DEPTH):  # (the walk that names the place only where there is one)
+        _check_magnitudes(data, "$", source)
     return RawForm(data, source, LinesOnDemand(text, source), text)
 
 

@@ -371,3 +371,50 @@ def test_threads_read_rows_at_once() -> None:
         got = list(pool.map(read_form, docs))
     assert got == want
     assert forms_module._plain_read is _plain_read  # (nothing left patched)
+
+
+# ---------------------------------------------------------------- a JSON file's numbers and depth
+
+
+def _json_outcome(text: str) -> Any:
+    from perfrules.reading import parse_documents
+
+    try:
+        return [(d.data, d.source, d.text) for d in parse_documents(text.encode(), "f.json", json_=True)]
+    except FormError as e:
+        return [(d.code, d.message, d.line, d.column, d.hint) for d in e.diagnostics]
+
+
+def _nested(depth: int, leaf: str) -> str:
+    return "[" * depth + leaf + "]" * depth
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
+@given(st.one_of(
+    _lines().map(bytes.decode),
+    st.builds(lambda d, n: '{"kind": "project", "facts": {"a": ' + _nested(d, n) + "}}", st.integers(0, 30), _numbers),
+))
+@example('{"a": ' + _nested(23, "1") + "}")
+@example('{"a": ' + _nested(24, "1") + "}")
+@example('{"a": ' + _nested(23, "1e400") + "}")
+def test_a_json_files_numbers_and_depth_are_checked_as_by_the_walk_that_names_them(text: str) -> None:
+    from perfrules import reading
+
+    fast = _json_outcome(text)
+    with mock.patch.object(reading, "all_bounded", lambda data, max_depth=None: False):
+        assert _json_outcome(text) == fast
+
+
+@given(st.recursive(st.one_of(st.integers(-(10 ** 17), 10 ** 17), st.decimals(), st.booleans(), st.none()),
+                    lambda inner: st.one_of(st.lists(inner, max_size=2), st.dictionaries(st.text(max_size=1), inner,
+                                                                                        max_size=2)), max_leaves=30),
+       st.integers(0, 6))
+def test_all_bounded_within_a_depth(data: Any, max_depth: int) -> None:
+    def deepest(value: Any, depth: int = 0) -> int:
+        if isinstance(value, dict):
+            return max([deepest(v, depth + 1) for v in value.values()], default=depth)
+        if isinstance(value, list):
+            return max([deepest(v, depth + 1) for v in value], default=depth)
+        return depth
+
+    assert all_bounded(data, max_depth) is (all_bounded(data) and deepest(data) <= max_depth)
