@@ -158,8 +158,9 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``forms.md``; amounts are exact decimal strings."""
         items = []
+        places = self.places
         for it in self.items:
-            score = self._num(it.score)
+            score = fmt_score(it.score, places)
             d: dict[str, Any] = {"id": it.id, "name": it.name, "section": it.section, "kind": it.kind,
                                  "weight": fmt_number(it.weight), "score": score}
             if it.declared is not None:
@@ -169,12 +170,11 @@ class Result:
             explain = it.cached_explain
             if explain is None:  # ItemResult.explain's words, in this context, with the score worded above
                 explain = it.cached_explain = trace_words(
-                    it.trace, it.score, it.places, score if it.places == self.places else None)
+                    it.trace, it.score, it.places, score if it.places == places else None)
             d["explain"] = explain
             d["path"] = it.path
-            detail = it.detail
-            if detail:
-                d["detail"] = dict(detail)
+            if it.source is not None:  # ItemResult.detail, a new dict each time: not copied again
+                d["detail"] = row_detail(it.source.row, it.source.plan)
             if not it.applicable:
                 d["applicable"] = False
             items.append(d)
