@@ -157,6 +157,43 @@ class Result:
     @in_engine_context
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``forms.md``; amounts are exact decimal strings."""
+        out = self._head()
+        out["items"] = self._items()
+        out["sections"] = [{"id": s.id, "name": s.name, "weight": fmt_number(s.weight), "score": self._num(s.score),
+                            **({"parent": s.parent} if s.parent else {}),
+                            **({"rescaled": s.rescaled.to_dict()} if s.rescaled else {})} for s in self.sections]
+        return self._tail(out)
+
+    @in_engine_context
+    def summary_dict(self) -> dict[str, Any]:
+        """:meth:`to_dict` without ``items`` and ``sections`` (the same keys, in the same order, otherwise):
+        what ``score --format jsonl --summary`` writes; a deferred result's items are not worked out."""
+        return self._tail(self._head())
+
+    def _head(self) -> dict[str, Any]:
+        """to_dict's keys before the items: the form, the ruleset, the figures and what was declared."""
+        out: dict[str, Any] = {
+            "form": self.form,
+            "kind": self.kind,
+            "ruleset": {"id": self.ruleset_id, "version": self.ruleset_version},
+            "total": self.total_text,
+            "max": fmt_number(self.max),
+            "grade": self.grade,
+        }
+        if self.unit:
+            out["unit"] = self.unit
+        if self.title:
+            out["title"] = self.title
+        if self.declared_total is not None:
+            out["declared_total"] = fmt_number(self.declared_total)
+            if self.declared_total != self.total and self.accepted(self.declared_total, self.total):
+                out["declared_total_within_tolerance"] = True
+        if self.declared_grade is not None:
+            out["declared_grade"] = self.declared_grade
+        return out
+
+    def _items(self) -> list[dict[str, Any]]:
+        """to_dict's ``items``: each with its explanation, worded once (kept on the item)."""
         items = []
         places = self.places
         for it in self.items:
@@ -178,28 +215,10 @@ class Result:
             if not it.applicable:
                 d["applicable"] = False
             items.append(d)
-        out: dict[str, Any] = {
-            "form": self.form,
-            "kind": self.kind,
-            "ruleset": {"id": self.ruleset_id, "version": self.ruleset_version},
-            "total": self.total_text,
-            "max": fmt_number(self.max),
-            "grade": self.grade,
-        }
-        if self.unit:
-            out["unit"] = self.unit
-        if self.title:
-            out["title"] = self.title
-        if self.declared_total is not None:
-            out["declared_total"] = fmt_number(self.declared_total)
-            if self.declared_total != self.total and self.accepted(self.declared_total, self.total):
-                out["declared_total_within_tolerance"] = True
-        if self.declared_grade is not None:
-            out["declared_grade"] = self.declared_grade
-        out["items"] = items
-        out["sections"] = [{"id": s.id, "name": s.name, "weight": fmt_number(s.weight), "score": self._num(s.score),
-                            **({"parent": s.parent} if s.parent else {}),
-                            **({"rescaled": s.rescaled.to_dict()} if s.rescaled else {})} for s in self.sections]
+        return items
+
+    def _tail(self, out: dict[str, Any]) -> dict[str, Any]:
+        """to_dict's keys after the sections, added to `out`: rescaling, aggregation, findings, receipt."""
         if self.rescaled is not None:
             out["rescaled"] = self.rescaled.to_dict()
         if self.aggregated_from:
