@@ -25,7 +25,7 @@ from .errors import Diagnostic, FormError, PerfrulesError
 from .files import iter_user_lines, read_user_bytes
 from .forms import RawForm, iter_forms
 from .numbers import number_problem
-from .output import dumps, dumps_line, error_entry, score_document
+from .output import dumps, dumps_line, error_entry, line_bytes, score_document, utf8_bytes
 from .tables import TABLE_SUFFIXES, ReadDefaults, TableError, read_tables
 from .tables.grid import MAX_FILE_BYTES as MAX_TABLE_FILE_BYTES
 
@@ -313,6 +313,9 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
     if fmt == "csv":
         out.write(csv_header())
     flushed = time.monotonic()
+    raw = utf8_bytes(out) if fmt == "jsonl" else None  # JSON Lines go to a UTF-8 stdout as bytes
+    if raw is not None:
+        out.flush()
     for item in progress(score_inputs(scorer, inputs, defaults, needs_items(fmt, summary)), batch_size(inputs),
                          err):
         counts.add(item)
@@ -320,6 +323,11 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
             err.write(item.error.render() + "\n")
         if fmt == "json":
             collected.append(json_record(item, summary))
+        elif raw is not None:
+            raw.write(line_bytes(json_record(item, summary)))
+            if time.monotonic() >= flushed + FLUSH_SECONDS:
+                raw.flush()
+                flushed = time.monotonic()
         else:
             out.write(render_item(item, fmt, full, summary))
             if fmt == "jsonl" and time.monotonic() >= flushed + FLUSH_SECONDS:
@@ -327,6 +335,8 @@ def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str
                 flushed = time.monotonic()
     if fmt == "json":
         out.write(dumps(score_document(collected, len(paths))) + "\n")  # as `perfrules serve` answers
+    if raw is not None:
+        raw.flush()
     return finish(counts, paths, err)
 
 
@@ -339,6 +349,13 @@ def render_item(item: Scored, fmt: str, full: bool = False, summary: bool = Fals
     if fmt == "csv":
         return csv_line(item)
     return render_result(item.result, full=full) + "\n\n" if item.result is not None else ""
+
+
+def render_bytes(item: Scored, fmt: str, full: bool = False, summary: bool = False) -> bytes:
+    """:func:`render_item` in UTF-8 (a JSON line encoded at once, by orjson where installed)."""
+    if fmt == "jsonl":
+        return line_bytes(json_record(item, summary))
+    return render_item(item, fmt, full, summary).encode("utf-8")
 
 
 def finish(summary: Summary, paths: list[str], err: TextIO) -> int:

@@ -12,7 +12,6 @@ number of forms.
 
 from __future__ import annotations
 
-import codecs
 import os
 import sys
 from collections import deque
@@ -20,7 +19,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, TextIO
 
 from .batch import (
     JSONL_SUFFIXES,
@@ -31,13 +30,14 @@ from .batch import (
     iter_inputs,
     jsonl_form,
     needs_items,
-    render_item,
+    render_bytes,
     score_one,
     scorer_and_defaults,
 )
 from .errors import FormError
 from .files import iter_user_lines
 from .forms import prepare_reading
+from .output import utf8_bytes
 
 #: JSON Lines per task; files per task.
 LINES_PER_TASK = 512
@@ -123,17 +123,17 @@ def _start(settings: Settings) -> None:
 def _work(chunk: Chunk) -> Done:
     scorer, defaults, settings = _WORKER["scorer"], _WORKER["defaults"], _WORKER["settings"]
     summary = Summary()
-    out: list[str] = []
+    out: list[bytes] = []
     err: list[str] = []
     for path, number, line in zip(chunk.paths, chunk.numbers, chunk.lines):
         forms = [jsonl_form(path, number, line)] if line is not None else iter_inputs([path], defaults)
         for source, raw in forms:
             item = score_one(scorer, source, raw, needs_items(settings.fmt, settings.summary))
             summary.add(item)
-            out.append(render_item(item, settings.fmt, settings.full, settings.summary))
+            out.append(render_bytes(item, settings.fmt, settings.full, settings.summary))
             if item.error is not None:
                 err.append(item.error.render() + "\n")
-    return Done(summary.scored, summary.errors, summary.unreadable, "".join(out).encode("utf-8"), "".join(err))
+    return Done(summary.scored, summary.errors, summary.unreadable, b"".join(out), "".join(err))
 
 
 def _tasks(inputs: list[str]) -> Iterator[list[Task] | FormError]:
@@ -173,16 +173,6 @@ def wants_parallel(inputs: list[str], jobs: int) -> bool:
     return jobs > 1 and (any(Path(p).suffix.lower() in JSONL_SUFFIXES for p in inputs) or len(inputs) > jobs)
 
 
-def _utf8_bytes(out: TextIO) -> BinaryIO | None:
-    """The bytes under a UTF-8 text stream (sys.stdout's), where the workers' bytes go as they are."""
-    raw = getattr(out, "buffer", None)
-    try:
-        utf8 = codecs.lookup(getattr(out, "encoding", None) or "").name == "utf-8"
-    except LookupError:
-        utf8 = False
-    return raw if utf8 and raw is not None else None
-
-
 def run_score_parallel(settings: Settings, inputs: list[str], paths: list[str], jobs: int,
                        out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Score `inputs` on `jobs` processes, writing each form's output in input order; 0/1/2 as ``score``."""
@@ -192,7 +182,7 @@ def run_score_parallel(settings: Settings, inputs: list[str], paths: list[str], 
     if settings.fmt == "csv":
         out.write(csv_header())
     out.flush()
-    raw = _utf8_bytes(out)
+    raw = utf8_bytes(out)
     pending: deque[Future[Done] | FormError] = deque()
 
     def drain(keep: int) -> None:

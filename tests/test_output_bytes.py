@@ -6,11 +6,13 @@ every bundled ruleset (``tests/data/generated-forms.jsonl``: ``perfrules.testing
 fixed seed, each naming its ruleset) as JSON Lines — in one process and on two.  Review them
 when they change (PERFRULES_UPDATE_GOLDEN=1): only a deliberate change of wording may change them.
 The fast paths of :func:`perfrules.values.fmt_number` and :func:`fmt_score` are held to the plain
-formulas on generated decimals.
+formulas on generated decimals, and orjson's lines (:func:`perfrules.output.line_bytes`) to the json
+module's on generated records.
 """
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +20,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from perfrules import output
 from perfrules.cli import main
+from perfrules.output import dumps_line, line_bytes
 from perfrules.registry import bundled_dir
 from perfrules.values import CONTEXT, fmt_number, fmt_score, quantizer
 
@@ -87,3 +91,40 @@ def test_fmt_number_is_the_plain_formula(x: Decimal) -> None:
 @given(DECIMALS, st.integers(0, 12))
 def test_fmt_score_is_the_plain_formula(x: Decimal, places: int) -> None:
     assert fmt_score(x, places) == _plain_score(x, places)
+
+
+# ---------------------------------------------------------------- orjson, where installed
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)  # no lone surrogates
+_LEAVES = st.one_of(_TEXT, st.booleans(), st.none(), st.integers(-(2**63), 2**64 - 1))
+_RECORDS = st.recursive(_LEAVES, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                         st.dictionaries(_TEXT, inner, max_size=4)), max_leaves=20)
+
+
+@given(_RECORDS)
+def test_a_line_is_the_json_modules_bytes(record: object) -> None:
+    assert line_bytes(record) == (dumps_line(record) + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("record", [{"a": "\ud800"}, [2**64], {1: "a"}, {"a": 1.5}, [[[[[]]]]] * 3])
+def test_what_orjson_refuses_goes_the_json_modules_way(record: object) -> None:
+    try:
+        want: object = (dumps_line(record) + "\n").encode("utf-8")
+    except (UnicodeEncodeError, TypeError, ValueError) as e:
+        with pytest.raises(type(e)):
+            line_bytes(record)
+        return
+    assert line_bytes(record) == want
+
+
+def test_orjson_is_installed_with_perfrules() -> None:
+    assert output._orjson is not None  # a dependency: the fast path is the one measured
+
+
+def test_a_text_stream_without_bytes_under_it_gets_the_same_lines(repo_root: Path) -> None:
+    from perfrules.batch import run_score, scorer_and_defaults
+
+    scorer, defaults = scorer_and_defaults(None, [])
+    out, err = io.StringIO(), io.StringIO()
+    assert run_score(scorer, [GENERATED], defaults, "jsonl", False, out, err) == 1
+    golden("score-generated-forms.jsonl", out.getvalue())
