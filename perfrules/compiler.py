@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from . import nodes
@@ -188,7 +189,8 @@ class Program:
         self._check_where: dict[str, Fn] = {ch.name: compile_expr(ch.rows_where, on_row=True)
                                             for ch in model.checks if ch.rows_where is not None}
         self._steps = [self._compile_node(n, None) for n in model.root]
-        self._summary = summary_of(model, self, self._formulas, self.run, generate=True)
+        self._summary = summary_of(model, self, {d: partial(_row_share, f) for d, f in self._formulas.items()},
+                                   self.run, generate=True)
 
     # -- the Evaluator seam (perfrules.scoring.Evaluator)
 
@@ -290,3 +292,10 @@ class Program:
                     claimed[row.index] = target[1]
             coll.buckets = buckets
         return [step(env, coll, claimed) for step in self._steps]
+
+
+def _row_share(formula: Fn, actual: Decimal, target: Decimal, weight: Decimal, env: Mapping[str, Value]) -> Value:
+    """A direction's compiled closure over one row's values (the summary path's
+    :data:`~perfrules.summary.Formula`, where :mod:`perfrules.codegen` generates none)."""
+    share: Value = formula(env, {"actual": actual, "target": target}, weight)
+    return share

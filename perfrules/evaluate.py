@@ -33,7 +33,8 @@ def eval_expr(expr: nodes.Expr, env: Mapping[str, Value], weight: Decimal | None
     return step(expr, env, weight, tolerance)
 
 
-# One step per node type, found by the node's type (a dictionary look-up, not a chain of patterns).
+# One step per node type, found by the node's type (a dictionary look-up, not a chain of patterns);
+# a step evaluates its operands by their own steps directly (one Python call per node).
 _Step = Callable[[Any, Mapping[str, Value], "Decimal | None", "Decimal | None"], Value]
 
 
@@ -49,14 +50,14 @@ def _ref(e: nodes.Ref, env: Mapping[str, Value], w: Decimal | None, tol: Decimal
 
 
 def _binop(e: nodes.BinOp, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
-    a = eval_expr(e.left, env, w, tol)
-    b = eval_expr(e.right, env, w, tol)
+    a = _STEPS[type(e.left)](e.left, env, w, tol)
+    b = _STEPS[type(e.right)](e.right, env, w, tol)
     assert isinstance(a, Decimal) and isinstance(b, Decimal)
     return ARITHMETIC[e.op].apply(a, b)
 
 
 def _call(e: nodes.Call, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
-    return BUILTINS[e.func][2](*[eval_expr(a, env, w, tol) for a in e.args])
+    return BUILTINS[e.func][2](*[_STEPS[type(a)](a, env, w, tol) for a in e.args])
 
 
 def _weight(e: nodes.WeightRef, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
@@ -66,12 +67,13 @@ def _weight(e: nodes.WeightRef, env: Mapping[str, Value], w: Decimal | None, tol
 
 
 def _if(e: nodes.If, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
-    return eval_expr(e.then if eval_expr(e.cond, env, w, tol) else e.else_, env, w, tol)
+    branch = e.then if _STEPS[type(e.cond)](e.cond, env, w, tol) else e.else_
+    return _STEPS[type(branch)](branch, env, w, tol)
 
 
 def _compare(e: nodes.Compare, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
-    a = eval_expr(e.left, env, w, tol)
-    b = eval_expr(e.right, env, w, tol)
+    a = _STEPS[type(e.left)](e.left, env, w, tol)
+    b = _STEPS[type(e.right)](e.right, env, w, tol)
     op = e.op
     if op in ("==", "!="):
         if tol is not None and isinstance(a, Decimal) and isinstance(b, Decimal):
@@ -83,25 +85,25 @@ def _compare(e: nodes.Compare, env: Mapping[str, Value], w: Decimal | None, tol:
 
 
 def _logic(e: nodes.Logic, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
-    first = bool(eval_expr(e.left, env, w, tol))
+    first = bool(_STEPS[type(e.left)](e.left, env, w, tol))
     if e.op == "and":
-        return first and bool(eval_expr(e.right, env, w, tol))
-    return first or bool(eval_expr(e.right, env, w, tol))
+        return first and bool(_STEPS[type(e.right)](e.right, env, w, tol))
+    return first or bool(_STEPS[type(e.right)](e.right, env, w, tol))
 
 
 def _not(e: nodes.Not, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
-    return not eval_expr(e.operand, env, w, tol)
+    return not _STEPS[type(e.operand)](e.operand, env, w, tol)
 
 
 def _neg(e: nodes.Neg, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
-    v = eval_expr(e.operand, env, w, tol)
+    v = _STEPS[type(e.operand)](e.operand, env, w, tol)
     assert isinstance(v, Decimal)
     return negate(v)
 
 
 def _inset(e: nodes.InSet, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
-    v = eval_expr(e.operand, env, w, tol)
-    return any(v == eval_expr(o, env, w, tol) for o in e.options)
+    v = _STEPS[type(e.operand)](e.operand, env, w, tol)
+    return any(v == _STEPS[type(o)](o, env, w, tol) for o in e.options)
 
 
 def _str(e: nodes.Str, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:

@@ -52,7 +52,7 @@ class Plan:
 
 def adapt(model: Model, form: Form) -> tuple[Model, Form]:
     """The model and form to score: the form's own weights where the ruleset admits them."""
-    if not any(n.adjust for n in model.root) and not any(_labelled(r) for r in form.rows):
+    if not model.adjustable and not _any_labelled(form.rows):
         return model, form
     plan = plan_weights(model, form)
     if plan.rows is not form.rows or plan.findings:
@@ -76,6 +76,13 @@ def mark_reached(result: Result) -> Result:
 def weights_key(model: Model) -> tuple[tuple[str, Decimal], ...]:
     """What distinguishes one adapted model from another (to cache compiled programs)."""
     return tuple((n.id, n.weight) for n in model.root)
+
+
+def _any_labelled(rows: tuple[Row, ...]) -> bool:
+    for row in rows:  # a loop, not any(…): this runs on every form
+        if "分" in row.level1 or "分" in row.level2:
+            return True
+    return False
 
 
 def _labelled(row: Row) -> bool:

@@ -46,7 +46,7 @@ class Interpreter:
     def _summary(self) -> Summary | None:
         """The summary path, made when first asked (a Ruleset keeps its interpreter)."""
         directions = self.model.policy.formulas if self.model.policy else {}
-        formulas = {d: partial(self.formula, d) for d in directions}
+        formulas = {d: partial(_walk_share, expr) for d, expr in directions.items()}
         return summary_of(self.model, self, formulas, self.run, generate=False)
 
     def summarize(self, form: Form) -> Result:
@@ -114,6 +114,15 @@ class Interpreter:
         total = section_total(model, coll, node, parent, parts, [c.id for c in node.children])
         coll.sections.insert(index, coll.sections.pop())  # a section is listed before its children
         return total
+
+
+def _walk_share(expr: nodes.Expr, actual: Decimal, target: Decimal, weight: Decimal,
+                env: Mapping[str, Value]) -> Value:
+    """A direction's formula over one row's values, walked (the summary path's
+    :data:`~perfrules.summary.Formula`)."""
+    scope = {**env, "actual": actual, "target": target} if len(env) <= 24 else \
+        ChainMap({"actual": actual, "target": target}, env)  # type: ignore[arg-type]
+    return eval_expr(expr, scope, weight)
 
 
 def _scope(local: Mapping[str, Any], env: Mapping[str, Value]) -> Mapping[str, Value]:

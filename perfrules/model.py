@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from . import nodes
 
@@ -193,6 +194,11 @@ class Model:
         if self.last_year == self.first_year:
             return str(self.first_year)
         return f"{self.first_year}–{self.last_year}"
+
+    @cached_property
+    def adjustable(self) -> bool:
+        """Whether a form may set the weight of some top-level part (see :mod:`perfrules.formweights`)."""
+        return any(n.adjust for n in self.root)
 
     def grade_of(self, total: Decimal) -> str:
         for label, minimum in self.grades:

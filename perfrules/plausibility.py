@@ -31,7 +31,8 @@ _ONE = Decimal(1)
 
 def quick_plausible(row: Row) -> bool:
     """True when nothing in a row of two numbers can look misread (the test :func:`suspect_cells`
-    makes first); False means: ask :func:`suspect_cells`."""
+    makes first, and the summary path's generated loop, ``codegen._ROWS``, makes inline); False
+    means: ask :func:`suspect_cells`."""
     t, a = row.target, row.actual
     assert t is not None and a is not None
     return t.unit == a.unit and (bool(t.relation) or not row.target_text.lstrip().startswith("2")) \

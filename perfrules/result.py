@@ -95,11 +95,13 @@ class Result:
     aggregated_from: tuple[str, ...] = ()  # the fund tables this form was aggregated from
 
     @classmethod
-    def deferred(cls, detail: Callable[[], Result], **values: Any) -> Result:
-        """A result with every field but ``items`` and ``sections``, which `detail` (the full
-        scoring of the same form, giving the same total, grade and findings) supplies when first read."""
-        result = cls.__new__(cls)
-        vars(result).update(values, _detail=detail)
+    def deferred(cls, detail: Callable[[], Result], fields: dict[str, Any]) -> Result:
+        """A result with every field but ``items`` and ``sections`` (`fields`, taken over, not
+        copied), which `detail` (the full scoring of the same form, giving the same total, grade and
+        findings) supplies when first read."""
+        result = object.__new__(cls)
+        fields["_detail"] = detail
+        result.__dict__ = fields
         return result
 
     if not TYPE_CHECKING:  # hidden from mypy: it would make every misspelt attribute an Any

@@ -35,9 +35,10 @@ TIER_ALIASES = {
 
 
 
-_RELATION_DIRECTION = {r: d for r in (">=", ">", "<=", "<") if (d := direction_of(r))} | {"=": EQUAL}
-_RELATION_WHY = {r: ("relation", r) for r in _RELATION_DIRECTION}  # plan.why, shared by every such row
-_COPIED = {r: ("relation", r, "copy") for r in _RELATION_DIRECTION}
+#: A target's comparator → its direction (a plain row's, decided without the policy).
+RELATION_DIRECTION = {r: d for r in (">=", ">", "<=", "<") if (d := direction_of(r))} | {"=": EQUAL}
+_RELATION_WHY = {r: ("relation", r) for r in RELATION_DIRECTION}  # plan.why, shared by every such row
+_COPIED = {r: ("relation", r, "copy") for r in RELATION_DIRECTION}
 
 
 class RowPlan(NamedTuple):
@@ -81,26 +82,13 @@ def _unsigned(policy: Policy, row: Row) -> tuple[str, tuple[str, ...]]:
     return direction, _DEFAULT_WHY
 
 
-def plain_direction(policy: Policy, row: Row) -> str | None:
-    """The direction of a plain row — two numbers in one unit, a target > 0, an actual ≥ 0 — when
-    the policy has its formula (what :func:`plan_row` decides for it, without the why); None for
-    any other row."""
-    t, a = row.target, row.actual
-    if t is None or a is None or t.is_date or a.is_date or t.unit != a.unit or not t.value > 0 or a.value < 0:
-        return None
-    direction = _RELATION_DIRECTION.get(t.relation)
-    if direction is None:
-        direction = _unsigned(policy, row)[0]
-    return direction if direction in policy.formulas else None
-
-
 _DEFAULT_WHY = ("default",)
 
 
 def _stated_direction(policy: Policy, row: Row, t: Quantity, a: Quantity) -> tuple[str, tuple[str, ...]]:
     """The direction a row of two numbers states: its target's ≥ / ≤ / = (an actual repeating the
     target, comparator included, is met: ``copy``), else the policy's ``unsigned`` rule."""
-    direction = _RELATION_DIRECTION.get(t.relation)
+    direction = RELATION_DIRECTION.get(t.relation)
     if direction is None:
         return _unsigned(policy, row)
     if a.relation == t.relation and a.value == t.value and copies_target(row):
@@ -120,7 +108,9 @@ def plan_row(policy: Policy, row: Row, row_class: RowClass | None = None) -> Row
                            notes=tuple(n.triple for n in read.notes))
     t, a = row.target, row.actual
     if t is not None and a is not None and not t.is_date and not a.is_date:  # two numbers
-        if t.unit == a.unit and t.value > 0 and a.value >= 0 and row_class is None:  # the common row, quickly
+        # the common row, quickly (the summary path's generated loop, codegen._ROWS, makes the same
+        # test and finds the same direction; tests/test_summary.py holds the two paths equal)
+        if t.unit == a.unit and t.value > 0 and a.value >= 0 and row_class is None:
             direction, why = _stated_direction(policy, row, t, a)
             if direction in policy.formulas:
                 return RowPlan("quant", direction, why, a.value, t.value)

@@ -25,15 +25,15 @@ from typing import Any
 
 from . import nodes
 from .checks import run_checks
-from .codegen import RowScorer, row_scorer
+from .codegen import Direction, ItemScorer, RowScorer, RowsValues, item_scorer, rows_scorer
 from .forms import Form, Row
-from .model import Model, NodeSpec
+from .model import BandSpec, Model, NodeSpec
 from .names import ROW_FIELDS, ROW_NAMES
-from .operations import NON_FINITE, STRICT, multiply, rounder
+from .operations import NON_FINITE, ROUNDING_MODES, STRICT, multiply, quantizer, rounder
 from .operations import total as add_up
 from .plausibility import suspect_cells
 from .result import Result
-from .rows import plain_direction, plan_row, qualitative_score
+from .rows import RELATION_DIRECTION, plan_row, qualitative_score
 from .scoring import (
     Collector,
     Evaluator,
@@ -47,8 +47,8 @@ from .scoring import (
 )
 from .values import ZERO, EvalError, Value
 
-#: A compiled formula: (form values, row values, weight) → the share of the weight.
-Formula = Callable[[Mapping[str, Value], dict[str, Any], Decimal], Any]
+#: A runner's own formula of a direction: (actual, target, weight, form values) → the share of the weight.
+Formula = Callable[[Decimal, Decimal, Decimal, Mapping[str, Value]], Value]
 
 #: What a formula may raise on a form the full path reports (an uncomputable value, a non-finite one).
 _NOT_PLAIN: tuple[type[Exception], ...] = (EvalError, *NON_FINITE)
@@ -140,10 +140,12 @@ def summarize(summary: Summary | None, form: Form, full: Callable[[Form], Result
 
 
 def _closure_scorer(formula: Formula, round_score: Callable[[Decimal], Decimal]) -> RowScorer:
-    """A row scorer over the compiled closure of a formula (where :mod:`.codegen` generates none)."""
+    """A row scorer over a runner's own formula (where :mod:`.codegen` generates none)."""
 
     def score(actual: Decimal, target: Decimal, weight: Decimal, env: Mapping[str, Value]) -> Decimal:
-        return round_score(multiply(weight, formula(env, {"actual": actual, "target": target}, weight)))
+        share = formula(actual, target, weight, env)
+        assert isinstance(share, Decimal)
+        return round_score(multiply(weight, share))
 
     return score
 
@@ -155,16 +157,32 @@ class Summary:
                  formulas: Mapping[str, Formula], detail: Callable[[Form], Result], generate: bool):
         self.model = model
         self._parts = parts
-        self._dispatch = dispatch
         self._evaluator = evaluator
         self._detail = detail  # the full path, for the items and sections when they are read
         self._round = rounder(model.places, model.rounding_mode)
-        assert model.policy is not None
+        policy = model.policy
+        assert policy is not None
         row_names = frozenset(ROW_NAMES) | frozenset(ROW_FIELDS)
-        self._scorers: dict[str, RowScorer] = {
-            direction: (generate and row_scorer(expr, row_names, self._round))
-            or _closure_scorer(formulas[direction], self._round)
-            for direction, expr in model.policy.formulas.items()}
+        directions = tuple(Direction(name, expr, _closure_scorer(formulas[name], self._round))
+                           for name, expr in policy.formulas.items())
+        sections = [part.node for part in parts if part.rows]
+        index = {node.id: k for k, node in enumerate(sections)}
+        self._rows_scorer = rows_scorer(RowsValues(
+            field=dispatch[0], sections={value: index[section] for value, (section, _) in dispatch[1].items()},
+            weights=tuple(node.weight for node in sections), directions=directions, relations=RELATION_DIRECTION,
+            unsigned_field=policy.unsigned_field, unsigned_cases=policy.unsigned_cases,
+            unsigned_default=policy.unsigned_default or "positive", step=quantizer(model.places),
+            rounding=ROUNDING_MODES[model.rounding_mode], tolerance=model.tolerance,
+            good_weights=good_weights(model.places), weight_problem=self._weight_problem, suspect=suspect_cells,
+            tier=self._tier_row, band_violation=tier_band_violation, mismatch=_row_mismatch), row_names, generate)
+        self._section_index = index
+        self._tiers: dict[tuple[str, str, str | None, bool], tuple[BandSpec, str] | None] = {}
+        self._items: dict[str, ItemScorer] = {
+            part.node.id: (generate and item_scorer(part.node.score, part.node.weight, self._round, row_names))
+            or self._closure_item(part.node) for part in parts if not part.rows and part.node.score is not None}
+        self._fixed = {  # the fields of every result of this ruleset
+            "ruleset_id": model.id, "ruleset_version": model.version, "ruleset_sha256": model.sha256,
+            "ruleset_path": model.path, "max": model.full, "places": model.places, "tolerance": model.tolerance}
 
     def score(self, form: Form) -> Result | None:
         """The summary of `form`, or None when the form is not plain (score it by the full path)."""
@@ -180,19 +198,20 @@ class Summary:
         env = build_env(model, form, coll, evaluator)
         if coll.findings:
             return None
-        field, table = self._dispatch
-        buckets: dict[str, list[Row]] = {}
-        for row in form.rows:
-            target = table.get(getattr(row, field))
-            if target is None:
-                return None  # an unclaimed row: said by the full path
-            buckets.setdefault(target[0], []).append(row)
+        rows = self._rows_scorer(form.rows, env)
+        if rows is None:
+            return None
+        scores, pending = rows
         top: list[Decimal] = []  # each section's rows add up to its weight, the parts to the full score
         for part in self._parts:
             node = part.node
             if part.rows:
-                rows = buckets.get(node.id)
-                score = self._rows(coll, node, rows, env) if rows else None
+                k = self._section_index[node.id]
+                score: Decimal | None = scores[k]
+                if pending:  # this section's findings, in the order of its rows (as the full path says them)
+                    for section, report, arguments in pending:
+                        if section == k:
+                            report(coll, *arguments)
             else:
                 score = self._item(coll, node, env)
             if score is None:
@@ -206,61 +225,79 @@ class Summary:
         grade = model.grade_of(total)
         findings = closing_audits(model, coll, total, grade)
         detail = self._detail
-        return Result.deferred(
-            lambda: detail(form),
-            ruleset_id=model.id, ruleset_version=model.version, ruleset_sha256=model.sha256,
-            ruleset_path=model.path, form=form.source, kind=form.kind, unit=form.unit, title=form.title,
-            total=total, max=model.full, grade=grade, places=model.places, findings=findings,
-            declared_total=form.declared_total, declared_grade=form.declared_grade,
-            aggregated_from=form.aggregated_from, tolerance=model.tolerance)
+        return Result.deferred(lambda: detail(form), {
+            **self._fixed, "form": form.source, "kind": form.kind, "unit": form.unit, "title": form.title,
+            "total": total, "grade": grade, "findings": findings, "declared_total": form.declared_total,
+            "declared_grade": form.declared_grade, "aggregated_from": form.aggregated_from})
+
+    def _closure_item(self, node: NodeSpec) -> ItemScorer:
+        """An item scorer over the runner's own evaluation (where :mod:`.codegen` generates none)."""
+        evaluator, round_score = self._evaluator, self._round
+
+        def score(env: Mapping[str, Value]) -> Decimal:
+            raw = evaluator.item_score(node, env)  # type: ignore[arg-type]
+            assert isinstance(raw, Decimal)
+            return round_score(raw)
+
+        return score
 
     def _item(self, coll: Collector, node: NodeSpec, env: dict[str, Value]) -> Decimal | None:
-        raw = self._evaluator.item_score(node, env)
-        assert isinstance(raw, Decimal)
-        model = self.model
-        score = self._round(raw)
+        score = self._items[node.id](env)
         if not 0 <= score <= node.weight:
             return None
         if node.declared:
             declared = env.get(node.declared)
-            if isinstance(declared, Decimal) and abs(declared - score) > model.tolerance:
+            if isinstance(declared, Decimal) and abs(declared - score) > self.model.tolerance:
                 declared_mismatch(coll, missing_path(node.declared), node.name, declared, score)
         return score
 
-    def _rows(self, coll: Collector, node: NodeSpec, rows: list[Row], env: dict[str, Value]) -> Decimal | None:
-        model = self.model
-        policy = model.policy
-        assert policy is not None
-        tolerance, round_it, scorers = model.tolerance, self._round, self._scorers
-        good = good_weights(model.places)
-        weights = ZERO
-        scores: list[Decimal] = []
-        for row in rows:
-            weight = row.weight
-            if not row.applicable or (weight not in good and row_weight_problem(model, row)):
-                return None
-            weights += weight
-            violated = False
-            direction = plain_direction(policy, row)
-            if direction is not None:
-                if suspect_cells(row):  # a cell that looks misread: warned on the full path
-                    return None
-                score = scorers[direction](row.actual.value, row.target.value, weight, env)  # type: ignore[union-attr]
-            else:
-                plan = plan_row(policy, row)
-                if plan.notes or plan.kind != "qual" or plan.band is None or suspect_cells(row):
-                    return None
-                raw, violated, lo, hi = qualitative_score(plan.band, weight, row.declared)
-                score = round_it(raw)
-                if violated:  # the band's edge is taken, and the declared score is not audited again
-                    tier_band_violation(coll, row, plan.tier, lo, hi, raw)
-            if not 0 <= score <= weight:
-                return None
-            declared = row.declared
-            if declared is not None and abs(declared - score) > tolerance and not violated:
-                declared_mismatch(coll, row.path + ".declared_score", row.name, declared, score)
-            scores.append(score)
-        if weights != node.weight:
+    def _weight_problem(self, row: Row) -> bool:
+        return row_weight_problem(self.model, row) is not None
+
+    def _tier_row(self, row: Row, weight: Decimal) -> tuple[Decimal, tuple[Any, ...] | None] | None:
+        """A row that is not two plain numbers: (score, None) for a tier inside its band, (score, the
+        band violation's arguments) for a declared score outside it, else None."""
+        tier = self._text_tier(row) if row.target is None and row.actual is None else self._planned_tier(row)
+        if tier is None:
             return None
-        total = add_up(tuple(scores))
-        return None if total > node.weight else total
+        band, label = tier
+        raw, violated, lo, hi = qualitative_score(band, weight, row.declared)
+        # violated: the band's edge is taken, and the declared score is not audited again
+        return self._round(raw), (row, label, lo, hi, raw) if violated else None
+
+    def _planned_tier(self, row: Row) -> tuple[BandSpec, str] | None:
+        """The band and tier `plan_row` gives `row` when it plans a tier with nothing to say, else None."""
+        assert self.model.policy is not None
+        plan = plan_row(self.model.policy, row)
+        if plan.notes or plan.kind != "qual" or plan.band is None or suspect_cells(row):
+            return None
+        return plan.band, plan.tier
+
+    def _text_tier(self, row: Row) -> tuple[BandSpec, str] | None:
+        """:meth:`_planned_tier` of a row whose two cells are text, once per distinct row shape.
+
+        For such a row `plan_row`'s verdict — a tier with nothing to say, or anything else — reads
+        only the two texts, the tier and whether a score is declared (the declared score itself, the
+        weight and the name only word what it says, and a plan that says something is not taken
+        here); ``tests/test_summary.py`` holds the summary path equal to the full path over such rows.
+        """
+        target, actual = row.target_text, row.actual_text
+        if len(target) > _SHAPE_TEXT_MAX or len(actual) > _SHAPE_TEXT_MAX:
+            return self._planned_tier(row)
+        shape = (target, actual, row.tier, row.declared is None)
+        cached = self._tiers.get(shape, _UNSEEN)
+        if cached is _UNSEEN:
+            if len(self._tiers) >= _SHAPES_MAX:
+                self._tiers.clear()
+            cached = self._tiers[shape] = self._planned_tier(row)
+        return cached  # type: ignore[return-value]
+
+
+#: The tier rows' shapes a ruleset's summary path keeps (emptied when full), and the longest text kept.
+_SHAPES_MAX = 4096
+_SHAPE_TEXT_MAX = 200
+_UNSEEN = object()
+
+
+def _row_mismatch(coll: Collector, row: Row, declared: Decimal, score: Decimal) -> None:
+    declared_mismatch(coll, row.path + ".declared_score", row.name, declared, score)

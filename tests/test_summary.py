@@ -245,3 +245,102 @@ def test_a_csv_batch_writes_the_same_rows_without_building_items() -> None:
         assert _took_summary(summary)  # the row was written from the summary alone
         assert row == csv_row(Scored("f.yaml", rs.evaluate(doc, detail=True), None))
     assert row["total"] == "93.124703" and row["declared_total"] == "" and row["difference"] == ""
+
+
+_SECTIONS = perfrules.ruleset_from_text('''ruleset "test/sections"
+jurisdiction "全国"
+years 2024
+kind project
+full 100
+rounding half_up 2
+grades {
+  "优" >= 90
+  "差" otherwise
+}
+bands 三档 {
+  "达成" aka "achieved" 80% .. 100%
+  "部分达成" aka "partial" 50% .. 80%
+  "未达成" aka "failed" 0% .. 50%
+}
+indicators {
+  positive: if target > 0 then min(actual / target, 1) else 1
+  reverse: if actual > 0 then min(target / actual, 1) else 1
+  unsigned: by level2 {
+    "成本指标": reverse
+    otherwise: positive
+  }
+  qualitative: 三档
+}
+item 预算 "预算执行" weight 10 {
+  score weight * min(budget.executed / budget.adjusted, 1)
+  declared budget.declared_score
+}
+section 产出 "产出指标" weight 40 {
+  rows where level1 == "产出指标"
+}
+item 资金 "资金到位" weight 10 {
+  score weight * min(budget.executed / budget.adjusted, 1)
+}
+section 效益 "效益指标" weight 30 {
+  rows where level1 == "效益指标"
+}
+section 满意度 "满意度指标" weight 10 {
+  rows where level1 == "满意度指标"
+}
+''', "sections.rules")
+
+
+@st.composite
+def _interleaved_forms(draw: st.DrawFn) -> dict[str, Any]:
+    """Three rows sections and two items between them; the rows of the sections in any order, any
+    declared score (mismatches, tiers declared outside their band): the findings must come in the
+    full path's order, section by section."""
+    rows: list[dict[str, Any]] = []
+    for level1, weights in (("产出指标", (20, 10, 10)), ("效益指标", (20, 10)), ("满意度指标", (10,))):
+        for k, weight in enumerate(weights):
+            name = f"{level1[:2]}{k}"
+            if draw(st.booleans()):
+                row: dict[str, Any] = {"target": "达成预期目标", "actual": "见自评报告",
+                                       "tier": draw(st.sampled_from(["achieved", "partial", "failed"]))}
+            else:
+                unit = draw(st.sampled_from(["", "%", "个"]))
+                row = {"target": f"{draw(st.sampled_from(['', '≥', '≤']))}{draw(_AMOUNT)}{unit}",
+                       "actual": f"{draw(_AMOUNT)}{unit}", "level2": draw(st.sampled_from(["成本指标", "数量指标"]))}
+            row.update(goal=1, level1=level1, name=name, weight=weight)
+            if draw(st.booleans()):
+                row["declared_score"] = str(draw(st.decimals(min_value=0, max_value=weight, places=1)))
+            rows.append(row)
+    budget = {"adjusted": str(draw(_AMOUNT)), "executed": str(draw(_AMOUNT))}
+    if draw(st.booleans()):
+        budget["declared_score"] = str(draw(st.decimals(min_value=0, max_value=10, places=1)))
+    return {"kind": "project", "jurisdiction": "全国", "year": 2024, "budget": budget,
+            "indicators": draw(st.permutations(rows))}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_interleaved_forms())
+def test_interleaved_sections_report_in_the_full_paths_order(doc: dict[str, Any]) -> None:
+    summary, full, took = _both(_SECTIONS, doc)
+    _same(summary, full)
+    _same(_SECTIONS.interpret(doc), full)
+    if not {f.code for f in full.findings} - {"declared-score-mismatch", "band-violation"}:
+        assert took, "a plain table left the summary path"
+
+
+def test_tier_rows_are_planned_once_per_shape_and_the_shapes_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tier row whose cells are text is planned once per (texts, tier, score declared or not);
+    the shapes a ruleset keeps are bounded, a long text is planned every time and not kept."""
+    from perfrules import summary as summary_module
+
+    rs = perfrules.ruleset_from_text(PEER.read_text(encoding="utf-8"), "peer.rules")
+    kept = rs.program._summary._tiers  # type: ignore[union-attr]
+    monkeypatch.setattr(summary_module, "_SHAPES_MAX", 8)
+    for k in range(30):
+        doc = yaml.safe_load(yaml.safe_dump(PLAIN))
+        doc["indicators"][-1]["target"] = f"达成预期目标{k}"
+        result = rs.evaluate(doc)
+        assert _took_summary(result) and result.total == rs.evaluate(doc, detail=True).total
+        assert 1 <= len(kept) <= 8
+    doc["indicators"][-1]["target"] = "很长的目标" * 50
+    before = dict(kept)
+    assert _took_summary(rs.evaluate(doc)) and kept == before
