@@ -128,3 +128,11 @@ def test_a_text_stream_without_bytes_under_it_gets_the_same_lines(repo_root: Pat
     out, err = io.StringIO(), io.StringIO()
     assert run_score(scorer, [GENERATED], defaults, "jsonl", False, out, err) == 1
     golden("score-generated-forms.jsonl", out.getvalue())
+
+
+def test_without_orjson_the_json_module_writes_the_lines(monkeypatch: pytest.MonkeyPatch, repo_root: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(output, "_orjson", None)
+    code, out = _run(["score", GENERATED, "--format", "jsonl", "--jobs", "1"], capsys)
+    assert code == 1
+    golden("score-generated-forms.jsonl", out)
