@@ -16,7 +16,7 @@ In one process, each against its target:
   rounding: target ≤ 1.5× at every size;
 - the CLI on JSON Lines → JSON Lines (``perfrules score --format jsonl --jobs N``): forms/s,
   the time 1,000,000 forms would take at that rate (target < 60 s) and the peak memory of
-  the largest process (target < 300 MB);
+  the largest process (target < 300 MB); the same with ``--summary`` (no per-item records);
 - the CLI on YAML files, one form each: forms/s (target ≥ 5,000).
 
 Each CLI figure is followed by its CPU time per form (all processes, user + system): on a machine
@@ -211,16 +211,17 @@ def bench_cli(n_forms: int, n_files: int, jobs: int) -> None:
         with jl.open("w", encoding="utf-8") as fh:
             for f in flat[:n_forms]:
                 fh.write(json.dumps(to_form_dict(f), ensure_ascii=False, default=str) + "\n")
-        seconds, rss, cpu = _cli(["score", str(jl), "--ruleset", str(rules), "--format", "jsonl", "--jobs",
-                                  str(jobs)], folder / "out.jsonl")
-        lines = sum(1 for _ in (folder / "out.jsonl").open(encoding="utf-8"))
-        assert lines == n_forms, f"{lines} results for {n_forms} forms"
-        rate = n_forms / seconds
-        print(f"  JSON Lines → JSON Lines: {n_forms} forms in {seconds:.1f} s = {rate:,.0f} forms/s; "
-              f"1,000,000 forms ≈ {1e6 / rate:,.0f} s {'✓' if 1e6 / rate < 60 else '✗ (target < 60 s)'}; "
-              f"peak {rss / 1024:.0f} MB {'✓' if rss < 300 * 1024 else '✗ (target < 300 MB)'}")
-        print(f"    CPU {cpu / n_forms * 1e6:,.0f} µs per form (all processes, start-up included): "
-              f"{jobs} idle cores would score {jobs * n_forms / cpu:,.0f} forms/s")
+        for label, extra in (("JSON Lines → JSON Lines", []), ("  the same, --summary", ["--summary"])):
+            seconds, rss, cpu = _cli(["score", str(jl), "--ruleset", str(rules), "--format", "jsonl", "--jobs",
+                                      str(jobs), *extra], folder / "out.jsonl")
+            lines = sum(1 for _ in (folder / "out.jsonl").open(encoding="utf-8"))
+            assert lines == n_forms, f"{lines} results for {n_forms} forms"
+            rate = n_forms / seconds
+            print(f"  {label}: {n_forms} forms in {seconds:.1f} s = {rate:,.0f} forms/s; "
+                  f"1,000,000 forms ≈ {1e6 / rate:,.0f} s {'✓' if 1e6 / rate < 60 else '✗ (target < 60 s)'}; "
+                  f"peak {rss / 1024:.0f} MB {'✓' if rss < 300 * 1024 else '✗ (target < 300 MB)'}")
+            print(f"    CPU {cpu / n_forms * 1e6:,.0f} µs per form (all processes, start-up included): "
+                  f"{jobs} idle cores would score {jobs * n_forms / cpu:,.0f} forms/s")
         import yaml
 
         files = folder / "yaml"

@@ -25,7 +25,7 @@ from .errors import Diagnostic, FormError, PerfrulesError
 from .files import iter_user_lines, read_user_bytes
 from .forms import RawForm, iter_forms
 from .numbers import number_problem
-from .output import dumps, dumps_line, error_entry, score_document
+from .output import dumps, dumps_line, error_entry, line_bytes, score_document, utf8_bytes
 from .tables import TABLE_SUFFIXES, ReadDefaults, TableError, read_tables
 from .tables.grid import MAX_FILE_BYTES as MAX_TABLE_FILE_BYTES
 
@@ -244,9 +244,10 @@ def score_inputs(scorer: Scorer, paths: Iterable[str], defaults: ReadDefaults | 
         yield score_one(scorer, source, raw, detail)
 
 
-def needs_items(fmt: str) -> bool:
-    """Whether output format `fmt` writes every item (the CSV summary writes only the form's figures)."""
-    return fmt != "csv"
+def needs_items(fmt: str, summary: bool = False) -> bool:
+    """Whether output format `fmt` writes every item (the CSV summary, and JSON (Lines) with
+    ``--summary``, write only the form's figures)."""
+    return fmt != "csv" and not summary
 
 
 def score_one(scorer: Scorer, source: str, raw: RawForm | PerfrulesError, detail: bool = True) -> Scored:
@@ -284,6 +285,13 @@ def error_record(item: Scored) -> dict[str, Any]:
     return error_entry(item.source, item.error.diagnostics)
 
 
+def json_record(item: Scored, summary: bool = False) -> dict[str, Any]:
+    """A form's JSON object: the scored form (``--summary``: without its items and sections) or its error."""
+    if item.result is None:
+        return error_record(item)
+    return item.result.summary_dict() if summary else item.result.to_dict()
+
+
 CSV_COLUMNS = ("form", "unit", "title", "ruleset", "version", "total", "max", "grade", "declared_total",
                "difference", "errors", "warnings", "error")
 
@@ -319,47 +327,65 @@ def csv_line(item: Scored) -> str:
 
 
 def run_score(scorer: Scorer, paths: list[str], defaults: ReadDefaults, fmt: str, full: bool,
-              out: TextIO | None = None, err: TextIO | None = None) -> int:
+              out: TextIO | None = None, err: TextIO | None = None, *, summary: bool = False) -> int:
     """The ``perfrules score`` driver: print each form's result in `fmt`, errors on `err`; return 0/1/2.
 
     Text and JSON output for a single YAML form are exactly what they were
     before batches (one JSON object, not a list); a batch of more than one form
-    ends with a one-line summary on `err`.
+    ends with a one-line summary on `err`.  `summary` (``--summary``, JSON and JSON Lines):
+    each form without its items and sections, scored on the summary path.
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    summary = Summary()
+    counts = Summary()
     collected: list[dict[str, Any]] = []
     inputs = expand_inputs(paths)
     if fmt == "csv":
         out.write(csv_header())
     flushed = time.monotonic()
-    for item in progress(score_inputs(scorer, inputs, defaults, needs_items(fmt)), batch_size(inputs), err):
-        summary.add(item)
+    raw = utf8_bytes(out) if fmt == "jsonl" else None  # JSON Lines go to a UTF-8 stdout as bytes
+    if raw is not None:
+        out.flush()
+    for item in progress(score_inputs(scorer, inputs, defaults, needs_items(fmt, summary)), batch_size(inputs),
+                         err):
+        counts.add(item)
         if item.error is not None:
             err.write(item.error.render() + "\n")
         if fmt == "json":
-            collected.append(item.result.to_dict() if item.result is not None else error_record(item))
+            collected.append(json_record(item, summary))
+        elif raw is not None:
+            raw.write(line_bytes(json_record(item, summary)))
+            if time.monotonic() >= flushed + FLUSH_SECONDS:
+                raw.flush()
+                flushed = time.monotonic()
         else:
-            out.write(render_item(item, fmt, full))
+            out.write(render_item(item, fmt, full, summary))
             if fmt == "jsonl" and time.monotonic() >= flushed + FLUSH_SECONDS:
                 out.flush()
                 flushed = time.monotonic()
     if fmt == "json":
         out.write(dumps(score_document(collected, len(paths))) + "\n")  # as `perfrules serve` answers
-    return finish(summary, paths, err)
+    if raw is not None:
+        raw.flush()
+    return finish(counts, paths, err)
 
 
-def render_item(item: Scored, fmt: str, full: bool = False) -> str:
+def render_item(item: Scored, fmt: str, full: bool = False, summary: bool = False) -> str:
     """What ``score`` writes for one form in `fmt` (jsonl, csv or text; json is collected whole)."""
     from .explain import render_result
 
     if fmt == "jsonl":
-        record = item.result.to_dict() if item.result is not None else error_record(item)
-        return dumps_line(record) + "\n"  # one compact line
+        return dumps_line(json_record(item, summary)) + "\n"  # one compact line
     if fmt == "csv":
         return csv_line(item)
     return render_result(item.result, full=full) + "\n\n" if item.result is not None else ""
+
+
+def render_bytes(item: Scored, fmt: str, full: bool = False, summary: bool = False) -> bytes:
+    """:func:`render_item` in UTF-8 (a JSON line encoded at once, by orjson where installed)."""
+    if fmt == "jsonl":
+        return line_bytes(json_record(item, summary))
+    return render_item(item, fmt, full, summary).encode("utf-8")
 
 
 def finish(summary: Summary, paths: list[str], err: TextIO) -> int:

@@ -37,12 +37,17 @@ def cmd_score(args: argparse.Namespace) -> int:
     from .batch import run_score, scorer_and_defaults
     from .parallel import score_in_parallel
 
+    summary = getattr(args, "summary", False)  # `score` only
+    if summary and args.format == "text":
+        _err("perfrules score: --summary 只用于 --format jsonl、json 或 csv（csv 本来就是每张表单一行汇总）；"
+             "text 输出请去掉 --summary")
+        return EXIT_UNREADABLE
     if (status := score_in_parallel(args)) is not None:
         return status
 
     scorer, defaults = scorer_and_defaults(args.ruleset, args.path, args.jurisdiction, args.year, args.kind,
                                            prove=not args.no_prove)
-    return run_score(scorer, args.forms, defaults, args.format, full=args.command == "explain")
+    return run_score(scorer, args.forms, defaults, args.format, full=args.command == "explain", summary=summary)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -416,6 +421,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--kind", metavar="KIND", help="表格标题说不清时的表单类别: project 或 department")
     s.add_argument("--no-prove", action="store_true", help="与 --ruleset 一起：不证明得分上下限（复现 fuzz 反例用）")
     s.add_argument("--jobs", type=int, metavar="N", help="并行计分的进程数（默认: CPU 核数；1 = 不并行）；输出顺序不变")
+    s.add_argument("--summary", action="store_true",
+                   help="与 --format jsonl/json 一起：每张表单只输出总分、等级、发现等汇总，不列各项（items）和"
+                        "各部分（sections），计分更快")
     common(s)
     s.set_defaults(func=cmd_score)
 

@@ -159,27 +159,21 @@ class Result:
     @in_engine_context
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``forms.md``; amounts are exact decimal strings."""
-        items = []
-        for it in self.items:
-            score = self._num(it.score)
-            d: dict[str, Any] = {"id": it.id, "name": it.name, "section": it.section, "kind": it.kind,
-                                 "weight": fmt_number(it.weight), "score": score}
-            if it.declared is not None:
-                d["declared"] = fmt_number(it.declared)
-                if it.declared != it.score and self.accepted(it.declared, it.score):
-                    d["declared_within_tolerance"] = True
-            explain = it.cached_explain
-            if explain is None:  # ItemResult.explain's words, in this context, with the score worded above
-                explain = it.cached_explain = trace_words(
-                    it.trace, it.score, it.places, score if it.places == self.places else None)
-            d["explain"] = explain
-            d["path"] = it.path
-            detail = it.detail
-            if detail:
-                d["detail"] = dict(detail)
-            if not it.applicable:
-                d["applicable"] = False
-            items.append(d)
+        out = self._head()
+        out["items"] = self._items()
+        out["sections"] = [{"id": s.id, "name": s.name, "weight": fmt_number(s.weight), "score": self._num(s.score),
+                            **({"parent": s.parent} if s.parent else {}),
+                            **({"rescaled": s.rescaled.to_dict()} if s.rescaled else {})} for s in self.sections]
+        return self._tail(out)
+
+    @in_engine_context
+    def summary_dict(self) -> dict[str, Any]:
+        """:meth:`to_dict` without ``items`` and ``sections`` (the same keys, in the same order, otherwise):
+        what ``score --format jsonl --summary`` writes; a deferred result's items are not worked out."""
+        return self._tail(self._head())
+
+    def _head(self) -> dict[str, Any]:
+        """to_dict's keys before the items: the form, the ruleset, the figures and what was declared."""
         out: dict[str, Any] = {
             "form": self.form,
             "kind": self.kind,
@@ -198,10 +192,35 @@ class Result:
                 out["declared_total_within_tolerance"] = True
         if self.declared_grade is not None:
             out["declared_grade"] = self.declared_grade
-        out["items"] = items
-        out["sections"] = [{"id": s.id, "name": s.name, "weight": fmt_number(s.weight), "score": self._num(s.score),
-                            **({"parent": s.parent} if s.parent else {}),
-                            **({"rescaled": s.rescaled.to_dict()} if s.rescaled else {})} for s in self.sections]
+        return out
+
+    def _items(self) -> list[dict[str, Any]]:
+        """to_dict's ``items``: each with its explanation, worded once (kept on the item)."""
+        items = []
+        places = self.places
+        for it in self.items:
+            score = fmt_score(it.score, places)
+            d: dict[str, Any] = {"id": it.id, "name": it.name, "section": it.section, "kind": it.kind,
+                                 "weight": fmt_number(it.weight), "score": score}
+            if it.declared is not None:
+                d["declared"] = fmt_number(it.declared)
+                if it.declared != it.score and self.accepted(it.declared, it.score):
+                    d["declared_within_tolerance"] = True
+            explain = it.cached_explain
+            if explain is None:  # ItemResult.explain's words, in this context, with the score worded above
+                explain = it.cached_explain = trace_words(
+                    it.trace, it.score, it.places, score if it.places == places else None)
+            d["explain"] = explain
+            d["path"] = it.path
+            if it.source is not None:  # ItemResult.detail, a new dict each time: not copied again
+                d["detail"] = row_detail(it.source.row, it.source.plan)
+            if not it.applicable:
+                d["applicable"] = False
+            items.append(d)
+        return items
+
+    def _tail(self, out: dict[str, Any]) -> dict[str, Any]:
+        """to_dict's keys after the sections, added to `out`: rescaling, aggregation, findings, receipt."""
         if self.rescaled is not None:
             out["rescaled"] = self.rescaled.to_dict()
         if self.aggregated_from:

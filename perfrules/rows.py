@@ -202,8 +202,11 @@ def _bottom_band(policy: Policy) -> BandSpec:
     return min(policy.bands, key=lambda b: b.lo)
 
 
+_DIRECTION_NAMES = {"positive": "正向", "reverse": "反向", EQUAL: "等值"}
+
+
 def _dir_name(direction: str) -> str:
-    return {"positive": "正向", "reverse": "反向", EQUAL: "等值"}.get(direction, direction)
+    return _DIRECTION_NAMES.get(direction, direction)
 
 
 def _field_name(f: str) -> str:

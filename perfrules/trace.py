@@ -189,6 +189,24 @@ def trace_words(trace: Trace | None, score: Decimal, places: int, got: str | Non
     if got is None:
         got = fmt_score(score, places)
     match trace:
+        case RowFormula(weight=weight, expr=expr, env=env, local=local):
+            # the most common trace, tried first: the row's values over the form's; one small dict
+            # reads faster than a ChainMap
+            scope: Mapping[str, Any] = {**env, **local} if len(env) <= _MERGED_SCOPE else ChainMap(
+                local, env)  # type: ignore[arg-type]
+            row = local["__row__"]
+            display = {}  # a class formula may score a row whose cells are not numbers (it reads none)
+            if row.target is not None:
+                display["target"] = row.target.display()
+            if row.actual is not None:
+                display["actual"] = row.actual.display() if local["actual"] == row.actual.value \
+                    else fmt_number(local["actual"])
+            conds, leaf = taken_path(expr, scope, weight, display)
+            if conds and _constant(leaf):
+                return f"{'，'.join(conds)}，{_got(score, weight, places)}"
+            head = f"{'，'.join(conds)}：" if conds else ""
+            share = _render(leaf, scope, weight, display, 6)
+            return f"{head}{fmt_number(weight)} × {share} = {got}"
         case Said(text=text):
             return text.replace("{score}", got)
         case TierScore(tier=tier, lo=lo, hi=hi, declared=declared, violated=violated):
@@ -206,23 +224,6 @@ def trace_words(trace: Trace | None, score: Decimal, places: int, got: str | Non
                 return f"{'，'.join(conds)}，{_got(score, weight, places)}"
             head = f"{'，'.join(conds)}：" if conds else ""
             return f"{head}{_render(leaf, env, weight, _NO_DISPLAY)} = {got}"
-        case RowFormula(weight=weight, expr=expr, env=env, local=local):
-            # the row's values over the form's; one small dict reads faster than a ChainMap
-            scope: Mapping[str, Any] = {**env, **local} if len(env) <= _MERGED_SCOPE else ChainMap(
-                local, env)  # type: ignore[arg-type]
-            row = local["__row__"]
-            display = {}  # a class formula may score a row whose cells are not numbers (it reads none)
-            if row.target is not None:
-                display["target"] = row.target.display()
-            if row.actual is not None:
-                display["actual"] = row.actual.display() if local["actual"] == row.actual.value \
-                    else fmt_number(local["actual"])
-            conds, leaf = taken_path(expr, scope, weight, display)
-            if conds and _constant(leaf):
-                return f"{'，'.join(conds)}，{_got(score, weight, places)}"
-            head = f"{'，'.join(conds)}：" if conds else ""
-            share = _render(leaf, scope, weight, display, 6)
-            return f"{head}{fmt_number(weight)} × {share} = {got}"
         case _:
             _unknown(trace)
 

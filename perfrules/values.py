@@ -53,10 +53,25 @@ BUILTIN_DOCS = {name: op.doc for name, op in FUNCTIONS.items()}
 def fmt_number(x: Decimal) -> str:
     """A decimal as people write it: no exponent, no trailing zeros."""
     if x:
+        text = str(x)  # the common number (no exponent, few digits) is its own text, less trailing zeros
+        if len(text) <= _SHORT and "E" not in text and text[-1] != "N" and text[-1] != "y":
+            return text.rstrip("0").rstrip(".") if "." in text else text
         return format(x.normalize(CONTEXT), "f") if x.is_finite() else str(x)
     return "0"
 
 
 def fmt_score(x: Decimal, places: int) -> str:
     """A score at the ruleset's precision, trailing zeros dropped: 18.14, 13.5, 20."""
+    text = str(x)  # a score already at most `places` decimals needs no rounding: its text, trimmed
+    if x and len(text) <= _SHORT and 0 <= places <= _SHORT and "E" not in text and text[-1] != "N" \
+            and text[-1] != "y":
+        point = text.find(".")
+        if point < 0:
+            return text
+        if len(text) - point - 1 <= places:
+            return text.rstrip("0").rstrip(".")
     return fmt_number(x.quantize(quantizer(places), context=CONTEXT)) if x.is_finite() else str(x)
+
+
+#: Texts at most this long take the fast paths above: far within the context's precision.
+_SHORT = 20

@@ -3,8 +3,9 @@
 An explanation puts a form's values into a rule's expression (``20 × min(11789 ÷ 13000, 1)``).
 Only the names, ``weight`` and the ``if`` branch taken depend on the form; the operators,
 parentheses and literals are the expression's own.  :func:`renderer` decides those once per
-expression node (and the precedence of its place) and returns a function of the values, so a
-batch pays for the tree walk once per rule rather than once per item of every form.
+expression node (and the precedence of its place): a template of fixed texts with holes for the
+values, filled by one small function of the values, so a batch pays for the tree walk once per
+rule rather than once per item of every form (and for one call per value, not one per node).
 
 The plan is cached beside the node it was made from (the node is held, so its identity stays
 its own); the text is exactly what walking :func:`perfrules.unparse.expr` with the explanation
@@ -56,67 +57,131 @@ def renderer(e: nodes.Expr, parent: int, if_words: IfWords) -> Renderer:
     return plan
 
 
-def _constant(text: str) -> Renderer:
-    return lambda env, weight, shown: text
-
-
-def _wrapped(join: Callable[[Mapping[str, Value], Decimal | None, Mapping[str, str]], str],
-             wrap: bool) -> Renderer:
-    if not wrap:
-        return join
-    return lambda env, weight, shown: f"({join(env, weight, shown)})"
-
-
-def _infix(left: Renderer, sym: str, right: Renderer, wrap: bool) -> Renderer:
-    return _wrapped(lambda env, w, shown: f"{left(env, w, shown)}{sym}{right(env, w, shown)}", wrap)
+#: A place in an expression's words that the values fill: a name, ``weight`` or an ``if``.
+Hole = Renderer
 
 
 def _plan(e: nodes.Expr, parent: int, if_words: IfWords) -> Renderer:
-    def sub(x: nodes.Expr, p: int = 0) -> Renderer:
-        return renderer(x, p, if_words)
+    """The words of `e` as a template: its fixed text between the holes the values fill, joined
+    by one function of the number of holes (no code is generated: the pieces are values)."""
+    pieces: list[str | Hole] = []
+    _pieces(e, parent, if_words, pieces)
+    texts: list[str] = [""]
+    holes: list[Hole] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            texts[-1] += piece
+        else:
+            holes.append(piece)
+            texts.append("")
+    return _filled(texts, holes)
+
+
+def _filled(texts: list[str], holes: list[Hole]) -> Renderer:
+    """``texts[0] + holes[0](…) + texts[1] + … + texts[-1]`` as a function of the values."""
+    match texts, holes:
+        case [a], []:
+            return lambda env, w, shown: a
+        case [a, b], [h0]:
+            return lambda env, w, shown: f"{a}{h0(env, w, shown)}{b}"
+        case [a, b, c], [h0, h1]:
+            return lambda env, w, shown: f"{a}{h0(env, w, shown)}{b}{h1(env, w, shown)}{c}"
+        case [a, b, c, d], [h0, h1, h2]:
+            return lambda env, w, shown: f"{a}{h0(env, w, shown)}{b}{h1(env, w, shown)}{c}{h2(env, w, shown)}{d}"
+    pairs = tuple(zip(holes, texts[1:]))
+    head = texts[0]
+
+    def joined(env: Mapping[str, Value], w: Decimal | None, shown: Mapping[str, str]) -> str:
+        out = [head]
+        for hole, text in pairs:
+            out.append(hole(env, w, shown))
+            out.append(text)
+        return "".join(out)
+    return joined
+
+
+def _ref(name: str) -> Hole:
+    missing = f"{name}(缺)"
+
+    def ref(env: Mapping[str, Value], weight: Decimal | None, shown: Mapping[str, str]) -> str:
+        if name in env:
+            text = shown.get(name)
+            return text if text is not None else value_text(env[name])
+        return missing
+    return ref
+
+
+def _weight(env: Mapping[str, Value], weight: Decimal | None, shown: Mapping[str, str]) -> str:
+    return fmt_number(weight) if weight is not None else "weight"
+
+
+def _pieces(e: nodes.Expr, parent: int, if_words: IfWords, out: list[str | Hole]) -> None:
+    """Append the words of `e` at precedence `parent` to `out`: text, and holes for the values."""
+    def sub(x: nodes.Expr, p: int = 0) -> None:
+        _pieces(x, p, if_words, out)
+
+    def infix(left: nodes.Expr, lp: int, sym: str, right: nodes.Expr, rp: int, wrap: bool) -> None:
+        if wrap:
+            out.append("(")
+        sub(left, lp)
+        out.append(sym)
+        sub(right, rp)
+        if wrap:
+            out.append(")")
+
+    def listed(items: tuple[nodes.Expr, ...], sep: str) -> None:
+        for k, item in enumerate(items):
+            if k:
+                out.append(sep)
+            sub(item)
 
     match e:
         # what the explanation hook words itself …
         case nodes.Str(value=value):
-            return _constant(f"“{value}”")
+            out.append(f"“{value}”")
         case nodes.BoolLit(value=value):
-            return _constant("是" if value else "否")
+            out.append("是" if value else "否")
         case nodes.WeightRef():
-            return lambda env, weight, shown: fmt_number(weight) if weight is not None else "weight"
+            out.append(_weight)
         case nodes.Ref(name=name):
-            missing = f"{name}(缺)"
-
-            def ref(env: Mapping[str, Value], weight: Decimal | None, shown: Mapping[str, str]) -> str:
-                return value_text(env[name], shown.get(name)) if name in env else missing
-            return ref
+            out.append(_ref(name))
         case nodes.InSet(operand=operand, options=options):
-            head, each = sub(operand, 5), [sub(o) for o in options]
-            return _wrapped(lambda env, w, shown: f"{head(env, w, shown)} ∈ {{"
-                            f"{'，'.join(o(env, w, shown) for o in each)}}}", 4 < parent)
+            out.append("(" if 4 < parent else "")
+            sub(operand, 5)
+            out.append(" ∈ {")
+            listed(options, "，")
+            out.append("})" if 4 < parent else "}")
         case nodes.Call(func="ratio", args=(b, a)):
-            top, bottom = sub(b, 6), sub(a, 7)
-            return lambda env, w, shown: f"ratio({top(env, w, shown)} ÷ {bottom(env, w, shown)})"
+            out.append("ratio(")
+            sub(b, 6)
+            out.append(" ÷ ")
+            sub(a, 7)
+            out.append(")")
         case nodes.If():
             node = e
-            return lambda env, w, shown: if_words(node, env, w, shown, parent)
+            out.append(lambda env, w, shown: if_words(node, env, w, shown, parent))
         # … and what unparse.expr words with the mathematical operators
         case nodes.Num(text=text):
-            return _constant(text)
+            out.append(text)
         case nodes.Neg(operand=operand):
-            inner = sub(operand, 7)
-            return _wrapped(lambda env, w, shown: f"{MATH['neg']}{inner(env, w, shown)}", 7 < parent)
+            out.append("(" + MATH["neg"] if 7 < parent else MATH["neg"])
+            sub(operand, 7)
+            out.append(")" if 7 < parent else "")
         case nodes.BinOp(op=op, left=left, right=right):
             p = _PREC[op]
-            return _infix(sub(left, p), f" {MATH[op]} ", sub(right, p + 1), p < parent)
+            infix(left, p, f" {MATH[op]} ", right, p + 1, p < parent)
         case nodes.Compare(op=op, left=left, right=right):
-            return _infix(sub(left, 5), f" {MATH[op]} ", sub(right, 5), 4 < parent)
+            infix(left, 5, f" {MATH[op]} ", right, 5, 4 < parent)
         case nodes.Logic(op=op, left=left, right=right):
             p = _PREC[op]
-            return _infix(sub(left, p), MATH[op], sub(right, p + 1), p < parent)
+            infix(left, p, MATH[op], right, p + 1, p < parent)
         case nodes.Not(operand=operand):
-            inner = sub(operand, 3)
-            return _wrapped(lambda env, w, shown: f"{MATH['not']}{inner(env, w, shown)}", 3 < parent)
+            out.append("(" + MATH["not"] if 3 < parent else MATH["not"])
+            sub(operand, 3)
+            out.append(")" if 3 < parent else "")
         case nodes.Call(func=func, args=args):
-            parts = [sub(a) for a in args]
-            return lambda env, w, shown: f"{func}({', '.join(part(env, w, shown) for part in parts)})"
-    raise TypeError(e)  # pragma: no cover
+            out.append(f"{func}(")
+            listed(args, ", ")
+            out.append(")")
+        case _:
+            raise TypeError(e)  # pragma: no cover

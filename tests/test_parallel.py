@@ -13,7 +13,7 @@ import yaml
 from perfrules.cli import main
 from perfrules.errors import FormError
 from perfrules.files import iter_user_lines
-from perfrules.parallel import Task, _tasks, wants_parallel
+from perfrules.parallel import LINES_PER_TASK, Task, _tasks, wants_parallel
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "rulesets" / "hubei" / "huangshi" / "2022" / "examples"
@@ -86,7 +86,7 @@ def test_tasks_are_chunks_in_input_order(tmp_path: Path) -> None:
     tasks = [t for c in chunks if not isinstance(c, FormError) for t in c]
     assert tasks[0] == Task("a.yaml") and tasks[-1] == Task("b.yaml")
     assert [t.number for t in tasks[1:-1]] == list(range(1, 601))
-    assert all(len(c) <= 256 for c in chunks if not isinstance(c, FormError))
+    assert all(len(c) <= LINES_PER_TASK for c in chunks if not isinstance(c, FormError))
 
 
 def test_lines_are_read_from_regular_files_only_and_bounded(tmp_path: Path) -> None:
