@@ -130,10 +130,15 @@ def jsonl_forms(data: bytes, path: str) -> Iterator[tuple[str, RawForm | Perfrul
 def jsonl_form(path: str, no: int, line: bytes) -> tuple[str, RawForm | PerfrulesError]:
     """Line `no` of the JSON Lines file `path`: its form, or why it is not one.
 
-    Numbers are bounded as they are parsed; a line holding one beyond the bounds (or NaN,
-    Infinity) is read unbounded, and reading the form reports each such number at its path.
+    Numbers are read exactly (decimals as ``Decimal``) but not bounded here (``bounded=None``):
+    reading the form (:func:`perfrules.forms.read_form`) finds out, and reports each number beyond
+    the bounds (or NaN, Infinity) at its path.  A line that is not JSON or repeats a key is read
+    again with hooks that bound every number and name the problem.
     """
     source = f"{path}:{no}"
+    doc = _plain_line(line)
+    if doc is not _NOT_READ:  # its numbers bounded by read_form
+        return source, RawForm(doc, source, {"$": (no, 1)}, bounded=None)
     reader = _LineReader()
     try:
         doc = json.loads(line.decode("utf-8-sig"), parse_float=reader.decimal, parse_int=reader.integer,
@@ -147,6 +152,31 @@ def jsonl_form(path: str, no: int, line: bytes) -> tuple[str, RawForm | Perfrule
         return source, FormError([Diagnostic("error", "json", f"第 {no} 行: 键 {reader.repeated} 重复出现", path, no,
                                              1, hint="删除重复的键；同一个键只能写一次")])
     return source, RawForm(doc, source, {"$": (no, 1)}, bounded=not reader.unbounded)
+
+
+_NOT_READ = object()
+
+
+class _Repeated(Exception):
+    """A JSON object of the line repeats a key (read again with :class:`_LineReader` for its name)."""
+
+
+def _unrepeated(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Repeated
+    return out
+
+
+def _plain_line(line: bytes) -> Any:
+    """A JSON Lines line read without per-number hooks (decimals as ``Decimal``, integers as ``int``,
+    as :class:`_LineReader` reads them, but not bounded: the form reader bounds them, with their
+    paths), or :data:`_NOT_READ` when it is not JSON or repeats a key (read again with the hooks,
+    which give the message)."""
+    try:
+        return json.loads(line.decode("utf-8-sig"), parse_float=Decimal, object_pairs_hook=_unrepeated)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, _Repeated):
+        return _NOT_READ
 
 
 class _LineReader:

@@ -10,7 +10,7 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ._resources import data_dir
@@ -20,9 +20,10 @@ from .cells import Note, blank_scores, one_is_bare, read_pair, read_rate
 from .errors import Diagnostic, FormError
 from .findings import Finding
 from .notation import Quantity, read_cell
-from .numbers import FieldTree, NumberIssue, field_tree, normalize, numeric_fields
+from .numbers import FieldTree, NumberIssue, all_bounded, field_tree, normalize, numeric_fields
 from .places import place_of
 from .plain_forms import FormShape, plain_form
+from .plain_rows import RowKit, RowReader, RowsRead
 from .reading import (  # stage 1, re-exported (forms.load_documents and friends)
     MAX_DEPTH,
     MAX_FORM_BYTES,
@@ -178,8 +179,8 @@ def prepare_reading() -> None:
     before starting its workers, so each inherits them instead of building its own)."""
     _fast_check()
     _numeric_tree()
-    _plain_shape(True)
-    _plain_shape(False)
+    _row_reader(True)
+    _row_reader(False)
 
 
 def is_valid_form(data: Any) -> bool:
@@ -255,12 +256,15 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
                    "表单以 kind: project 这样的字段开头")
     # A file's numbers were bounded by its reader, so a valid one needs no more; a dict from
     # Python may hold floats and unbounded numbers anywhere, so it is always walked.
-    from_file = isinstance(raw, RawForm) and raw.bounded
-    plain = _plain(data, not from_file)  # a plain form (plain_forms.py) is read in one pass
-    if plain is not None:
-        data, valid = plain, True
+    bounded = raw.bounded if isinstance(raw, RawForm) else False
+    fast = _plain_read(data, bounded is False)  # a plain form (plain_forms.py) is read in one pass
+    if fast is None and bounded is None:  # (a JSON Lines form read without hooks: no floats but NaN)
+        bounded = all_bounded(data)
+    from_file = bool(bounded)
+    if fast is not None:
+        (data, read), valid = fast, True
     else:
-        valid = from_file and is_valid_form(data)
+        read, valid = None, from_file and is_valid_form(data)
     if not valid:
         data, issues = normalize(data, _numeric_fields(), not from_file, _numeric_tree())
         if issues:
@@ -289,7 +293,7 @@ def read_form(raw: RawForm | dict[str, Any], source: str = "<form>") -> Form:
             diags.append(Diagnostic("error", "schema", f"{path}: {message}", where, line, col, hint=why, source=text))
         if diags:
             raise FormError(diags)
-    form = _convert(data, source, lines, notices)
+    form = _convert(data, source, lines, notices, read)
     if isinstance(raw, RawForm):  # a table's form: its places, and what its reader found
         form.places, form.notices[:0] = places, raw.notices
         for notice in form.notices if places else ():  # what reading the cells found points at the cell
@@ -306,6 +310,24 @@ def _plain(data: Any, floats: bool = True) -> dict[str, Any] | None:
     """`data` read the fast way (plain_forms.py), or None: `floats` as the general reader walks a
     dict (every value) rather than a file's form (only its fields of numbers)."""
     return plain_form(data, _plain_shape(floats))
+
+
+def _plain_read(data: Any, floats: bool = True) -> tuple[dict[str, Any], RowsRead] | None:
+    """:func:`_plain` with the rows read at once (plain_rows.py), or None."""
+    if type(data) is not dict:
+        return None
+    read = _row_reader(floats).read(data["indicators"]) if "indicators" in data else _NO_ROWS
+    plain = None if read is None else plain_form(data, _plain_shape(floats), rows=False)
+    return None if plain is None or read is None else (plain, read)
+
+
+_NO_ROWS = RowsRead((), ())
+
+
+@cache
+def _row_reader(floats: bool = True) -> RowReader:
+    kit = RowKit(Row, _cell_text, reason_text, frozenset(INAPPLICABLE_MARKS), _row_path)
+    return RowReader(_plain_shape(floats), kit)
 
 
 @cache
@@ -386,7 +408,11 @@ def _convert_budget(b: dict[str, Any], source: str, lines: Lines, notices: list[
     sources = read_sources(b["sources"]) if b.get("sources") is not None else None
     amounts: dict[str, Decimal | None] = {}
     for column in ("initial", "adjusted", "executed"):
-        amounts[column], found = reconcile(column, _opt(b, column), sources)
+        amount = _opt(b, column)
+        if sources is None and (amount is None or amount != 0):  # nothing to reconcile (reconcile's case)
+            amounts[column] = amount
+            continue
+        amounts[column], found = reconcile(column, amount, sources)
         for f in found:
             _notice(notices, lines, f.path, f.note)
     breakdowns = read_breakdowns(b["breakdowns"]) if b.get("breakdowns") else ()
@@ -394,7 +420,8 @@ def _convert_budget(b: dict[str, Any], source: str, lines: Lines, notices: list[
         written = {column: _opt(b, column) for column in ("initial", "adjusted", "executed")}
         for f in compare_breakdowns(written, sources, breakdowns):
             _notice(notices, lines, f.path, f.note)
-    return Budget(
+    budget = _ROW_NEW(Budget)  # Budget(...) without the frozen __init__, as _new_row builds a Row
+    budget.__dict__.update(
         initial=amounts["initial"],
         adjusted=amounts["adjusted"],
         executed=amounts["executed"],
@@ -405,6 +432,7 @@ def _convert_budget(b: dict[str, Any], source: str, lines: Lines, notices: list[
         sources=sources,
         breakdowns=breakdowns,
     )
+    return budget
 
 
 def _convert_row(i: int, r: dict[str, Any], lines: Lines, notices: list[Finding]) -> Row:
@@ -452,18 +480,25 @@ def _new_row(**fields: Any) -> Row:
 _ROW_NEW = object.__new__
 
 
-def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Finding]) -> Form:
-    jur = tuple(p.strip() for p in str(data["jurisdiction"]).split("/") if p.strip())
+def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Finding],
+             read: RowsRead | None = None) -> Form:
+    jur = _jurisdiction(str(data["jurisdiction"]))
     b = data.get("budget")
     budget = _convert_budget(b, source, lines, notices) if b is not None else None
-    rows = tuple(_convert_row(i, r, lines, notices) for i, r in enumerate(data.get("indicators") or []))
+    if read is None:
+        rows = tuple(_convert_row(i, r, lines, notices) for i, r in enumerate(data.get("indicators") or []))
+    else:  # read with the plain test (plain_rows.py)
+        rows = read.rows
+        for path, note in read.notes:
+            _notice(notices, lines, path, note)
     unfilled = bool(rows) and all(r.actual_blank and r.declared is None for r in rows)
     if unfilled:
         _notice(notices, lines, "$.indicators", Note(
             "error", "unfilled-table", f"自评表没有填写：{len(rows)} 个指标的实际完成值和得分都是空的，指标部分记 0 分"))
     for placed in blank_scores(data, unfilled):
         _notice(notices, lines, placed.path, placed.note)
-    return Form(
+    form = _ROW_NEW(Form)  # Form(...) without its __init__: every field given (tests/test_plain_rows.py)
+    form.__dict__.update(
         source=source,
         kind=str(data["kind"]),
         jurisdiction=jur,
@@ -480,4 +515,13 @@ def _convert(data: dict[str, Any], source: str, lines: Lines, notices: list[Find
         lines=lines,
         unfilled=unfilled,
         aggregated_from=tuple(str(x) for x in data.get("aggregated_from") or ()),
+        places={},
     )
+    return form
+
+
+@lru_cache(maxsize=256)
+def _jurisdiction(text: str) -> tuple[str, ...]:
+    """The parts of a 地区 as written (湖北省/黄石市 → 湖北省, 黄石市); remembered (a batch repeats
+    it; the schema bounds its length)."""
+    return tuple(p.strip() for p in text.split("/") if p.strip())

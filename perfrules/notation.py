@@ -193,8 +193,20 @@ def _read_cell(text: str) -> Quantity | None:
         if unit.endswith(word):
             relation, unit = rel, unit[: -len(word)]
             break
-    value, unit = _canonical_unit(Decimal(number), unit)
-    return Quantity(value, unit, relation, text)
+    power, unit = _unit_scale(unit)
+    value = Decimal(number)
+    return Quantity(value if power is None else _scaled(value, power), unit, relation, text)
+
+
+_ONE = Decimal(1)
+
+
+@lru_cache(maxsize=1024)
+def _unit_scale(unit: str) -> tuple[int | None, str]:
+    """How :func:`_canonical_unit` reads a number written with `unit` (at most 8 letters): the power
+    of ten it scales it by (None: left as it is) and the canonical unit."""
+    one, canonical = _canonical_unit(_ONE, unit)
+    return (None if one is _ONE else one.adjusted()), canonical
 
 
 def read_cell_general(text: str) -> Quantity | None:

@@ -71,6 +71,37 @@ def number_problem(value: Decimal | int) -> tuple[str, str | None] | None:
     return None
 
 
+def all_bounded(data: Any, max_depth: int | None = None) -> bool:
+    """Whether every number in `data` (dicts, lists and scalars, as ``json.loads`` gives them) is an
+    ``int`` or ``Decimal`` within the bounds; a float (NaN, Infinity) is not.  With `max_depth`, also
+    whether no value lies deeper (the root at depth 0).  Iterative: any depth."""
+    if max_depth is None:
+        stack = [data]
+        while stack:
+            value = stack.pop()
+            kind = type(value)
+            if kind is dict:
+                stack.extend(value.values())
+            elif kind is list:
+                stack.extend(value)
+            elif kind is float:
+                return False
+            elif (kind is int or kind is Decimal) and number_problem(value) is not None:
+                return False
+        return True
+    deep: list[tuple[Any, int]] = [(data, 0)]
+    while deep:
+        value, depth = deep.pop()
+        if depth > max_depth:
+            return False
+        kind = type(value)
+        if kind is dict or kind is list:
+            deep.extend((item, depth + 1) for item in (value.values() if kind is dict else value))
+        elif kind is float or ((kind is int or kind is Decimal) and number_problem(value) is not None):
+            return False
+    return True
+
+
 def from_float(x: float) -> Decimal:
     """A finite float as the decimal its shortest text names (``4.002`` → ``Decimal('4.002')``)."""
     if not math.isfinite(x):

@@ -274,21 +274,25 @@ def _from(sources: Any, shape: FormShape) -> Any:
 _PARTS: dict[str, Callable[[Any, FormShape], Any]] = {
     "facts": _facts, "budget": _budget, "indicators": _rows, "aggregated_from": _from,
 }
+_PARTS_BUT_ROWS = {**_PARTS, "indicators": lambda rows, shape: rows}
 
 
-def plain_form(data: Any, shape: FormShape) -> dict[str, Any] | None:
+def plain_form(data: Any, shape: FormShape, rows: bool = True) -> dict[str, Any] | None:
     """`data` as the general reader would read it, if it is a plain form; else None.
 
     The result is what the general reader's :func:`perfrules.numbers.normalize` gives (without
     issues): `data` itself, or a copy where a numeral in a field of numbers (or, if
     ``shape.floats``, a float) was read; the form schema accepts it.  `data` is never changed.  None says nothing (the general reader decides).
+    Without `rows`, the rows (``indicators``) are left as they are: the caller tests them
+    (:mod:`perfrules.plain_rows`).
     """
     if type(data) is not dict or not shape.required <= data.keys():
         return None
     top: dict[str, Any] = {}
     parts: dict[str, Any] = {}
+    tests = _PARTS if rows else _PARTS_BUT_ROWS
     for key, value in data.items():
-        part = _PARTS.get(key) if type(key) is str else None
+        part = tests.get(key) if type(key) is str else None
         if part is None:
             top[key] = value
             continue

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from yaml.events import (
 from .errors import Diagnostic, FormError
 from .files import read_user_bytes
 from .findings import Finding
-from .numbers import number_problem
+from .numbers import all_bounded, number_problem
 
 MAX_FORM_BYTES = 10_000_000
 MAX_DEPTH = 24
@@ -53,7 +54,9 @@ class RawForm:
     text: str | None = None
     places: dict[str, str] = field(default_factory=dict)  # JSON path → cell (``Sheet1!F12``), for tables
     notices: tuple[Finding, ...] = ()  # what the table reader found
-    bounded: bool = True  # False: a number beyond the bounds was read (JSON Lines); read_form locates it
+    # False: a number beyond the bounds was read (JSON Lines), read_form locates it; None: its numbers
+    # were not bounded as they were read (JSON Lines without hooks), read_form finds out
+    bounded: bool | None = True
 
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
@@ -247,27 +250,30 @@ def _json_document(text: str, source: str) -> RawForm:
         raise _err(source, f"嵌套超过 {MAX_DEPTH} 层", line, col, text, code="json") from None
     except ValueError as e:
         raise _err(source, f"JSON 内容错误: {e}", code="json") from None
-    _check_magnitudes(data, "$", source)
+    if not all_bounded(data, MAX_DEPTH):  # (the walk that names the place only where there is one)
+        _check_magnitudes(data, "$", source)
     return RawForm(data, source, LinesOnDemand(text, source), text)
 
 
 class LinesOnDemand(dict[str, tuple[int, int]]):
     """The lines of a JSON form's fields, found the first time something asks (a finding to place).
 
-    Finding them parses the text a second time; most forms are never asked.  A ``dict``, so every
+    Finding them parses the text a second time (a YAML form read the fast way: `find` replays the
+    marks its parse kept, :func:`_replayed_lines`); most forms are never asked.  A ``dict``, so every
     reader of :attr:`RawForm.lines` works unchanged.
     """
 
-    __slots__ = ("_found", "_source", "_text")
+    __slots__ = ("_find_lines", "_found", "_source", "_text")
 
-    def __init__(self, text: str, source: str):
+    def __init__(self, text: str, source: str, find: Callable[[], Lines] | None = None):
         super().__init__()
-        self._text, self._source, self._found = text, source, False
+        self._text, self._source, self._found, self._find_lines = text, source, False, find
 
     def _find(self) -> None:
         if not self._found:
             self._found = True
-            self.update(json_lines(self._text, self._source))
+            self.update(json_lines(self._text, self._source) if self._find_lines is None else self._find_lines())
+            self._find_lines = None
 
     def get(self, key: str, default: Any = None) -> Any:
         self._find()
@@ -324,14 +330,127 @@ class LinesOnDemand(dict[str, tuple[int, int]]):
 
 
 def _read_yaml(text: str, source: str) -> list[RawForm]:
-    """YAML forms read with libyaml's parser where PyYAML has it (same events, many times faster);
-    a text it refuses is read again by PyYAML's own, so every message stays word for word."""
+    """YAML forms read with libyaml's parser where PyYAML has it (same events, many times faster):
+    the values at once, the lines when first asked (:func:`_yaml_values`); a text it refuses, or
+    finds anything wrong in, is read again by the full reader (PyYAML's own parser where libyaml's
+    refuses), so every message stays word for word."""
     if _JSON_LINES_LOADER is not yaml.SafeLoader:
+        fast = _yaml_values(text, _JSON_LINES_LOADER)
+        if fast is not None:
+            return [RawForm(root, source, LinesOnDemand(text, source, partial(_replayed_lines, root, marks)), text)
+                    for root, marks in fast]
         try:
             return _yaml_documents(text, source, _JSON_LINES_LOADER)
         except (FormError, ValueError):
             pass
     return _yaml_documents(text, source)
+
+
+def _yaml_values(text: str, loader: Any) -> list[tuple[Any, list[Any]]] | None:
+    """Each document of `text`: its value as :func:`_yaml_documents` reads it, and the start marks
+    of its scalars and collections in the order of the events (for :func:`_replayed_lines`); None
+    when anything is off — an anchor, an alias, a repeated or complex key, a number beyond the
+    bounds, too deep, too many values, a text libyaml refuses — for the full reader to name."""
+    docs: list[tuple[Any, list[Any]]] = []
+    stack: list[list[Any]] = []  # [container, the key awaiting its value (None: a key is next)]
+    marks: list[Any] = []
+    root: Any = None
+    nodes = 0
+    try:
+        parser = loader(text)
+    except (yaml.YAMLError, ValueError):
+        return None
+    try:
+        get = parser.get_event
+        while (ev := get()) is not None:
+            kind = type(ev)
+            if kind is ScalarEvent:
+                if ev.anchor:
+                    return None
+                nodes += 1
+                marks.append(ev.start_mark)
+                raw = ev.value
+                value = raw if ev.style else _plain_scalar(raw)
+                if (type(value) is int or type(value) is Decimal) and number_problem(value) is not None:
+                    return None
+                if not stack:
+                    root = value
+                    continue
+                top = stack[-1]
+                container = top[0]
+                if type(container) is not dict:
+                    container.append(value)
+                elif top[1] is None:  # a key
+                    if raw in container:
+                        return None
+                    top[1] = raw
+                else:
+                    container[top[1]] = value
+                    top[1] = None
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if ev.anchor or len(stack) >= MAX_DEPTH or (stack and type(stack[-1][0]) is dict
+                                                             and stack[-1][1] is None):
+                    return None
+                nodes += 1
+                marks.append(ev.start_mark)
+                stack.append([{} if kind is MappingStartEvent else [], None])
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                done = stack.pop()[0]
+                if not stack:
+                    root = done
+                    continue
+                top = stack[-1]
+                if type(top[0]) is dict:
+                    top[0][top[1]] = done
+                    top[1] = None
+                else:
+                    top[0].append(done)
+            elif kind is AliasEvent:
+                return None
+            elif kind is DocumentStartEvent:
+                root, stack, marks = None, [], []
+            elif kind is DocumentEndEvent:
+                docs.append((root, marks))
+            if nodes > MAX_NODES:
+                return None
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    finally:
+        parser.dispose()
+    return docs
+
+
+def _replayed_lines(root: Any, marks: list[Any]) -> Lines:
+    """The lines :func:`_yaml_documents` finds for a document, from its value and the marks
+    :func:`_yaml_values` kept: the value walked in the order of its events (a key's path at the key,
+    a list item's path at the item, the root last), each path taking its first mark."""
+    lines: Lines = {}
+    _replay(root, "$", marks, 0, lines)
+    if marks and "$" not in lines:
+        lines["$"] = (marks[0].line + 1, marks[0].column + 1)
+    return lines
+
+
+def _replay(value: Any, path: str, marks: list[Any], at: int, lines: Lines) -> int:
+    """Record the lines of `value`'s fields (its marks begin at `at`); the index past its marks."""
+    kind = type(value)
+    if kind is dict:
+        at += 1
+        for key, item in value.items():
+            inner = _path_key(path, key)
+            if inner not in lines:
+                lines[inner] = (marks[at].line + 1, marks[at].column + 1)
+            at = _replay(item, inner, marks, at + 1, lines)
+        return at
+    if kind is list:
+        at += 1
+        for i, item in enumerate(value):
+            inner, start = _path_key(path, i), marks[at]
+            at = _replay(item, inner, marks, at, lines)
+            if inner not in lines:
+                lines[inner] = (start.line + 1, start.column + 1)
+        return at
+    return at + 1
 
 
 def json_lines(text: str, source: str) -> Lines:

@@ -179,7 +179,7 @@ def test_a_plain_form_reads_as_the_general_reader_reads_it(doc: Any) -> None:
         assert is_valid_form(plain) and _validator().is_valid(plain)
     as_file = RawForm(doc, "f.yaml", {})  # as a file's reader hands it over (read_form trusts its bounds)
     fast, fast_file = _outcome(doc), _outcome(as_file)
-    with mock.patch.object(forms_module, "_plain", lambda data, floats=True: None):
+    with mock.patch.object(forms_module, "_plain_read", lambda data, floats=True: None):
         general, general_file = _outcome(doc), _outcome(as_file)
     assert fast == general and fast_file == general_file
 
@@ -211,7 +211,7 @@ def test_every_valid_form_of_the_repository_is_plain_and_reads_the_same_either_w
     for raw in valid:
         assert _plain(raw.data) is raw.data, raw.source
         fast = _outcome(raw)
-        with mock.patch.object(forms_module, "_plain", lambda data, floats=True: None):
+        with mock.patch.object(forms_module, "_plain_read", lambda data, floats=True: None):
             assert _outcome(raw) == fast, raw.source
 
 
@@ -354,7 +354,7 @@ def test_a_json_form_reads_the_same_by_either_way(monkeypatch: pytest.MonkeyPatc
     (raw,) = parse_documents(text.encode(), "f.json", json_=True)
     assert _plain(raw.data) is raw.data
     fast = read_form(raw)
-    monkeypatch.setattr(forms_module, "_plain", lambda data, floats=True: None)
+    monkeypatch.setattr(forms_module, "_plain_read", lambda data, floats=True: None)
     (raw,) = parse_documents(text.encode(), "f.json", json_=True)
     general = read_form(raw)
     assert fast == general and fast.notices and fast.notices[0].line == general.notices[0].line
@@ -368,7 +368,7 @@ def test_a_float_in_a_files_form_is_left_to_the_general_reader(monkeypatch: pyte
     raw = RawForm(doc, "f.yaml", {})
     assert _plain(doc, floats=False) is None and _plain(doc) is not None
     fast = _outcome(raw)
-    monkeypatch.setattr(forms_module, "_plain", lambda data, floats=True: None)
+    monkeypatch.setattr(forms_module, "_plain_read", lambda data, floats=True: None)
     assert _outcome(raw) == fast
 
 
