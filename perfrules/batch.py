@@ -26,6 +26,7 @@ from .files import iter_user_lines, read_user_bytes
 from .forms import RawForm, iter_forms
 from .numbers import number_problem
 from .output import dumps, dumps_line, error_entry, line_bytes, score_document, utf8_bytes
+from .surrogates import HINT, lone_surrogate, may_hold_surrogates, message
 from .tables import TABLE_SUFFIXES, ReadDefaults, TableError, read_tables
 from .tables.grid import MAX_FILE_BYTES as MAX_TABLE_FILE_BYTES
 
@@ -138,6 +139,10 @@ def jsonl_form(path: str, no: int, line: bytes) -> tuple[str, RawForm | Perfrule
     source = f"{path}:{no}"
     doc = _plain_line(line)
     if doc is not _NOT_READ:  # its numbers bounded by read_form
+        if may_hold_surrogates(line):  # rare: a surrogate written as an escape (JSON joins a pair itself)
+            found = lone_surrogate(doc)
+            if found is not None:
+                return source, _surrogate_error(path, no, line, *found)
         return source, RawForm(doc, source, {"$": (no, 1)}, bounded=None)
     reader = _LineReader()
     try:
@@ -151,7 +156,17 @@ def jsonl_form(path: str, no: int, line: bytes) -> tuple[str, RawForm | Perfrule
     if reader.repeated is not None:
         return source, FormError([Diagnostic("error", "json", f"第 {no} 行: 键 {reader.repeated} 重复出现", path, no,
                                              1, hint="删除重复的键；同一个键只能写一次")])
+    found = lone_surrogate(doc) if may_hold_surrogates(line) else None
+    if found is not None:
+        return source, _surrogate_error(path, no, line, *found)
     return source, RawForm(doc, source, {"$": (no, 1)}, bounded=not reader.unbounded)
+
+
+def _surrogate_error(path: str, no: int, line: bytes, where: str, code: str) -> FormError:
+    """Line `no` holds a lone surrogate (:mod:`perfrules.surrogates`): at the first escape of it."""
+    column = line.decode("utf-8-sig", "replace").lower().find(code) + 1 or 1
+    return FormError([Diagnostic("error", "surrogate", f"第 {no} 行: {message(where, code)}", path, no, column,
+                                 hint=HINT)])
 
 
 _NOT_READ = object()

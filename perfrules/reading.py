@@ -11,6 +11,7 @@ fields are found only when a finding needs one (:class:`LinesOnDemand`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -36,6 +37,7 @@ from .errors import Diagnostic, FormError
 from .files import read_user_bytes
 from .findings import Finding
 from .numbers import all_bounded, number_problem
+from .surrogates import HINT, joined, lone_surrogate, may_hold_surrogates, message, printable
 
 MAX_FORM_BYTES = 10_000_000
 MAX_DEPTH = 24
@@ -522,11 +524,27 @@ def parse_documents(data: bytes | str, source: str = "<form>", json_: bool = Fal
     if "\x00" in text:
         raise _err(source, "表单中有 NUL 字符，不是文本文件", code="encoding")
     if json_:
-        return [_json_document(text, source)]
-    docs = [d for d in _read_yaml(text, source) if d.data is not None]
-    if not docs:
-        raise _err(source, "文件中没有表单内容", 1, 1, hint="写入 kind、jurisdiction、year 等字段")
+        docs = [_json_document(text, source)]
+    else:
+        docs = [d for d in _read_yaml(text, source) if d.data is not None]
+        if not docs:
+            raise _err(source, "文件中没有表单内容", 1, 1, hint="写入 kind、jurisdiction、year 等字段")
+    if may_hold_surrogates(text):  # rare: a surrogate written as an escape
+        docs = [_without_surrogates(d, text) for d in docs]
     return docs
+
+
+def _without_surrogates(doc: RawForm, text: str) -> RawForm:
+    """`doc` with each escaped surrogate pair joined into its character (YAML leaves the halves);
+    a lone half is a :class:`FormError` at its place (:mod:`perfrules.surrogates`)."""
+    data = joined(doc.data)
+    found = lone_surrogate(data, "$", _path_key)
+    if found is not None:
+        path, code = found
+        line, col = doc.lines.get(path) or (0, 0)
+        excerpt = text if line and printable(text) is text else None  # (a text holding the code point itself: no excerpt)
+        raise _err(doc.source, message(path, code), line, col, excerpt, HINT, code="surrogate")
+    return dataclasses.replace(doc, data=data)
 
 
 def iter_forms(paths: list[str]) -> Iterator[tuple[str, RawForm | FormError]]:
