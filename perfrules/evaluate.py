@@ -57,7 +57,11 @@ def _binop(e: nodes.BinOp, env: Mapping[str, Value], w: Decimal | None, tol: Dec
 
 
 def _call(e: nodes.Call, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
-    return BUILTINS[e.func][2](*[_STEPS[type(a)](a, env, w, tol) for a in e.args])
+    args = e.args
+    if len(args) == 2:  # min(…, 1), ratio(B, A): most calls, without building a list
+        first, second = args
+        return BUILTINS[e.func][2](_STEPS[type(first)](first, env, w, tol), _STEPS[type(second)](second, env, w, tol))
+    return BUILTINS[e.func][2](*[_STEPS[type(a)](a, env, w, tol) for a in args])
 
 
 def _weight(e: nodes.WeightRef, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
@@ -75,13 +79,13 @@ def _compare(e: nodes.Compare, env: Mapping[str, Value], w: Decimal | None, tol:
     a = _STEPS[type(e.left)](e.left, env, w, tol)
     b = _STEPS[type(e.right)](e.right, env, w, tol)
     op = e.op
-    if op in ("==", "!="):
-        if tol is not None and isinstance(a, Decimal) and isinstance(b, Decimal):
-            equal = abs(subtract(a, b)) <= tol
-        else:
-            equal = a == b
-        return equal if op == "==" else not equal
-    return bool(_CMP[op](a, b))
+    if op != "==" and op != "!=":
+        return bool(_CMP[op](a, b))
+    if tol is not None and isinstance(a, Decimal) and isinstance(b, Decimal):
+        equal = abs(subtract(a, b)) <= tol
+    else:
+        equal = a == b
+    return equal if op == "==" else not equal
 
 
 def _logic(e: nodes.Logic, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:
