@@ -437,6 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--year", type=int, metavar="YEAR")
     e.add_argument("--kind", metavar="KIND")
     e.add_argument("--no-prove", action="store_true", help=argparse.SUPPRESS)
+    e.add_argument("--jobs", type=int, metavar="N", help="并行计分的进程数（默认: CPU 核数；1 = 不并行）；输出顺序不变")
     common(e)
     e.set_defaults(func=cmd_score)
 

@@ -56,6 +56,16 @@ def test_jobs_give_the_same_output_in_the_same_order(batch: Path, fmt: str,
         assert [r["form"] for r in records[:3]] == [f"{batch}:{n}" for n in (1, 2, 3)]
 
 
+def test_explain_takes_jobs_too(batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``explain`` scores a batch on several processes as ``score`` does, and ``--jobs 1`` keeps it on one."""
+    one = _run(["explain", str(batch), "--jobs", "1"], capsys)
+    two = _run(["explain", str(batch), "--jobs", "2"], capsys)
+    assert one == two
+    code, out, err = one
+    assert code == 2 and err.strip().endswith("1 unreadable")  # the bad line; the others explained
+    assert out.count("计分过程:") == 600
+
+
 def test_jobs_over_many_files_keep_their_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     docs = _docs()
     for i in range(12):
