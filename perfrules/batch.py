@@ -138,28 +138,25 @@ def jsonl_form(path: str, no: int, line: bytes) -> tuple[str, RawForm | Perfrule
     """
     source = f"{path}:{no}"
     doc = _plain_line(line)
-    if doc is not _NOT_READ:  # its numbers bounded by read_form
-        if may_hold_surrogates(line):  # rare: a surrogate written as an escape (JSON joins a pair itself)
-            found = lone_surrogate(doc)
-            if found is not None:
-                return source, _surrogate_error(path, no, line, *found)
-        return source, RawForm(doc, source, {"$": (no, 1)}, bounded=None)
-    reader = _LineReader()
-    try:
-        doc = json.loads(line.decode("utf-8-sig"), parse_float=reader.decimal, parse_int=reader.integer,
-                         parse_constant=reader.constant, object_pairs_hook=reader.mapping)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
-        msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
-        col = e.colno if isinstance(e, json.JSONDecodeError) else 1
-        return source, FormError([Diagnostic("error", "json", f"第 {no} 行不是有效的 JSON: {msg}", path, no, col,
-                                             hint="JSON Lines 文件每行一个完整的表单对象")])
-    if reader.repeated is not None:
-        return source, FormError([Diagnostic("error", "json", f"第 {no} 行: 键 {reader.repeated} 重复出现", path, no,
-                                             1, hint="删除重复的键；同一个键只能写一次")])
-    found = lone_surrogate(doc) if may_hold_surrogates(line) else None
+    bounded: bool | None = None  # read without hooks: its numbers bounded by read_form
+    if doc is _NOT_READ:
+        reader = _LineReader()
+        try:
+            doc = json.loads(line.decode("utf-8-sig"), parse_float=reader.decimal, parse_int=reader.integer,
+                             parse_constant=reader.constant, object_pairs_hook=reader.mapping)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+            msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
+            col = e.colno if isinstance(e, json.JSONDecodeError) else 1
+            return source, FormError([Diagnostic("error", "json", f"第 {no} 行不是有效的 JSON: {msg}", path, no,
+                                                 col, hint="JSON Lines 文件每行一个完整的表单对象")])
+        if reader.repeated is not None:
+            return source, FormError([Diagnostic("error", "json", f"第 {no} 行: 键 {reader.repeated} 重复出现", path,
+                                                 no, 1, hint="删除重复的键；同一个键只能写一次")])
+        bounded = not reader.unbounded
+    found = lone_surrogate(doc) if may_hold_surrogates(line) else None  # rare (JSON joins a pair itself)
     if found is not None:
         return source, _surrogate_error(path, no, line, *found)
-    return source, RawForm(doc, source, {"$": (no, 1)}, bounded=not reader.unbounded)
+    return source, RawForm(doc, source, {"$": (no, 1)}, bounded=bounded)
 
 
 def _surrogate_error(path: str, no: int, line: bytes, where: str, code: str) -> FormError:

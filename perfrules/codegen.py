@@ -113,25 +113,34 @@ def _emit(expr: nodes.Expr, out: GeneratedSource, row_names: frozenset[str],
     return None  # `in (…)` and anything new: the closure serves
 
 
+def _row_score(body: str) -> str | None:
+    """The statement's right side that scores a row by a direction's formula `body`: the weight
+    times it, rounded by the ruleset (``Q``, ``RM``) in the thread's context (:data:`STRICT`)."""
+    product = ARITHMETIC["*"].inline
+    return None if product is None else f"{product.format('w', body)}.quantize(Q, RM)"
+
+
 def row_scorer_source(formula: nodes.Expr, row_names: frozenset[str]) -> GeneratedSource | None:
-    """The source of ``score(a, t, w, E)`` for a direction's `formula`; None when some construct
-    of it is not generated (or it reads a row field other than actual and target)."""
+    """The source of ``score(a, t, w, E)`` for a direction's `formula` — the expression the rows loop
+    (:func:`rows_source`) inlines for it; None when some construct of it is not generated (or it
+    reads a row field other than actual and target)."""
     out = GeneratedSource()
     body = _emit(formula, out, row_names)
-    product = ARITHMETIC["*"].inline
-    if body is None or product is None:
+    score = None if body is None else _row_score(body)
+    if score is None:
         return None
-    out.text = f"def score(a, t, w, E):\n    return R({product.format('w', body)})\n"
+    out.text = f"def score(a, t, w, E):\n    return {score}\n"
     return out
 
 
-def row_scorer(formula: nodes.Expr, row_names: frozenset[str],
-               round_score: Callable[[Decimal], Decimal]) -> RowScorer | None:
-    """``R(weight × formula)`` as one compiled function (see the module's docstring), or None."""
+def row_scorer(formula: nodes.Expr, row_names: frozenset[str], step: Decimal, rounding: str) -> RowScorer | None:
+    """One direction's score as the rows loop computes it, as a function of its own (what
+    ``tests/test_codegen.py`` holds equal to the closures), or None; `step` and `rounding` are the
+    ruleset's (:func:`~perfrules.operations.quantizer`, :data:`~perfrules.operations.ROUNDING_MODES`)."""
     source = row_scorer_source(formula, row_names)
     if source is None:
         return None
-    scorer: RowScorer = _compiled(source, "score", R=round_score)
+    scorer: RowScorer = _compiled(source, "score", Q=step, RM=rounding)
     return scorer
 
 
@@ -143,7 +152,7 @@ def item_scorer(score: nodes.Expr, weight: Decimal, round_score: Callable[[Decim
                 row_names: frozenset[str]) -> ItemScorer | None:
     """``R(score)`` of a fixed item (``weight`` its weight) as one compiled function, or None when
     some construct of it is not generated; it runs with :data:`~perfrules.operations.STRICT` as the
-    thread's decimal context, as :func:`row_scorer` does."""
+    thread's decimal context, as the rows loop does."""
     out = GeneratedSource()
     body = _emit(score, out, row_names, {})
     if body is None:
@@ -277,15 +286,12 @@ def rows_source(values: RowsValues, row_names: frozenset[str], generate: bool) -
     """The source of ``rows(rows, E)`` for `values` (see :class:`RowsValues`); with `generate`,
     each direction's formula is inlined where :func:`_emit` generates it."""
     out = GeneratedSource()
-    product = ARITHMETIC["*"].inline
     dispatch = []
     for i, direction in enumerate(values.directions):
         body = _emit(direction.formula, out, row_names) if generate else None
+        score = None if body is None else _row_score(body)
         dispatch.append(f"{'if' if i == 0 else 'elif'} d == D[{i}]:")
-        if body is None or product is None:
-            dispatch.append(f"    s = {out.function(direction.scorer)}(a, t, w, E)")
-        else:
-            dispatch.append(f"    s = {product.format('w', body)}.quantize(Q, RM)")
+        dispatch.append(f"    s = {score or f'{out.function(direction.scorer)}(a, t, w, E)'}")
     if not dispatch:
         dispatch = ["if False:", "    pass"]
     sections = range(len(values.weights))

@@ -120,9 +120,7 @@ def _walk_share(expr: nodes.Expr, actual: Decimal, target: Decimal, weight: Deci
                 env: Mapping[str, Value]) -> Value:
     """A direction's formula over one row's values, walked (the summary path's
     :data:`~perfrules.summary.Formula`)."""
-    scope = {**env, "actual": actual, "target": target} if len(env) <= 24 else \
-        ChainMap({"actual": actual, "target": target}, env)  # type: ignore[arg-type]
-    return eval_expr(expr, scope, weight)
+    return eval_expr(expr, _scope({"actual": actual, "target": target}, env), weight)
 
 
 def _scope(local: Mapping[str, Any], env: Mapping[str, Value]) -> Mapping[str, Value]:

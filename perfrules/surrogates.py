@@ -19,6 +19,7 @@ from typing import Any
 
 #: A surrogate written as an escape, or present as a code point: the values may hold one.
 _WRITTEN = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}|[\ud800-\udfff]")
+_WRITTEN_BYTES = re.compile(rb"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
 _IN_STRING = re.compile(r"[\ud800-\udfff]")
 
 #: What a form's reader says of a lone surrogate (its message names the place and the code point).
@@ -27,8 +28,8 @@ HINT = "代理项（U+D800–U+DFFF）不是字符，无法写入结果；请删
 
 def may_hold_surrogates(text: str | bytes) -> bool:
     """Whether values read from `text` may hold a surrogate (False: certainly not)."""
-    if isinstance(text, bytes):
-        return b"\\u" in text or b"\\U" in text  # undecoded bytes hold no surrogate code point
+    if isinstance(text, bytes):  # undecoded bytes hold no surrogate code point, only escapes
+        return _WRITTEN_BYTES.search(text) is not None
     return _WRITTEN.search(text) is not None
 
 

@@ -1,7 +1,8 @@
 """Generated row scorers (perfrules.codegen): the same value as the closures, and no ruleset text.
 
 Over random expression trees (every construct the generator knows, constants up to 10^30, and
-form values read by name), the generated ``R(w × formula)`` equals the compiled closure's
+form values read by name), the generated ``(w × formula).quantize(…)`` — the expression the rows
+loop inlines — equals the compiled closure's
 ``round_to(multiply(w, formula))`` — the same Decimal, digit for digit — or both raise (the
 closure an EvalError or a trapped signal, the generated code a trapped signal or an EvalError).
 The generated text holds nothing but this package's fragments and indices: no quote, no
@@ -24,7 +25,7 @@ from perfrules import codegen, nodes
 from perfrules.codegen import item_scorer, row_scorer, row_scorer_source
 from perfrules.compiler import compile_expr
 from perfrules.names import ROW_FIELDS, ROW_NAMES
-from perfrules.operations import NON_FINITE, STRICT, multiply, round_to, rounder
+from perfrules.operations import NON_FINITE, ROUNDING_MODES, STRICT, multiply, quantizer, round_to, rounder
 from perfrules.registry import Registry
 from perfrules.values import CONTEXT, EvalError
 
@@ -98,7 +99,7 @@ def test_generated_equals_closure(formula: nodes.Expr, actual: Decimal, target: 
                                   places: int, mode: str) -> None:
     env = {"rate": Decimal("0.75")}
     closure = compile_expr(formula, local_names=LOCAL)
-    generated = row_scorer(formula, ROW, rounder(places, mode))
+    generated = row_scorer(formula, ROW, quantizer(places), ROUNDING_MODES[mode])
     assert generated is not None
 
     def by_closure() -> Any:
@@ -132,7 +133,7 @@ def test_hostile_strings_and_names_stay_values(hostile: str) -> None:
     source = row_scorer_source(formula, ROW)
     assert source is not None and hostile not in source.text and name not in source.text
     assert _SAFE_TEXT.fullmatch(source.text)
-    score = row_scorer(formula, ROW, rounder(2, "half_up"))
+    score = row_scorer(formula, ROW, quantizer(2), ROUNDING_MODES["half_up"])
     assert score is not None
     with localcontext(STRICT):
         assert score(Decimal(9), Decimal(10), Decimal(10), {name: hostile}) == Decimal("9.00")

@@ -123,3 +123,10 @@ def test_a_text_holding_the_code_point_itself_is_refused_without_an_excerpt() ->
     rendered = caught.value.diagnostics[0].render()
     rendered.encode("utf-8")  # printable too
     assert "#xd800" in rendered
+
+
+def test_ordinary_escapes_are_not_walked() -> None:
+    """``json.dumps``'s default writes every Chinese character as ``\\uXXXX``: such a line is not walked."""
+    line = json.dumps(_form("全国"), ensure_ascii=True)
+    assert "\\u5168" in line and not may_hold_surrogates(line) and not may_hold_surrogates(line.encode())
+    assert may_hold_surrogates(_LONE.encode()) and may_hold_surrogates(_LONE)
