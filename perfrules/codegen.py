@@ -43,7 +43,7 @@ def _ref(env: Mapping[str, Value], name: str) -> Value:
     try:
         return env[name]
     except KeyError:
-        raise MissingValue(f"表单缺少 {name}", name) from None
+        raise MissingValue.of(name) from None
 
 
 @dataclass

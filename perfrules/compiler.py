@@ -64,7 +64,7 @@ def compile_expr(expr: nodes.Expr, tolerance: Decimal | None = None, on_row: boo
                 try:
                     return env[name]
                 except KeyError:
-                    raise MissingValue(f"表单缺少 {name}", name) from None
+                    raise MissingValue.of(name) from None
 
             return ref
         case nodes.WeightRef():

@@ -46,7 +46,7 @@ def _ref(e: nodes.Ref, env: Mapping[str, Value], w: Decimal | None, tol: Decimal
     try:
         return env[e.name]
     except KeyError:
-        raise MissingValue(f"表单缺少 {e.name}", e.name) from None
+        raise MissingValue.of(e.name) from None
 
 
 def _binop(e: nodes.BinOp, env: Mapping[str, Value], w: Decimal | None, tol: Decimal | None) -> Value:

@@ -86,6 +86,11 @@ class EvalError(Exception):
 class MissingValue(EvalError):
     code = "missing-value"
 
+    @classmethod
+    def of(cls, name: str) -> MissingValue:
+        """The form lacks the value `name` (what every reader of a form value raises)."""
+        return cls(f"表单缺少 {name}", name)
+
 
 class DivisionByZero(EvalError):
     code = "division-by-zero"

@@ -202,7 +202,7 @@ def judge_score(spec: JudgeSpec, env: dict[str, Value]) -> tuple[Decimal, str, b
     from .values import MissingValue
 
     if spec.subject not in env:
-        raise MissingValue(f"表单缺少 {spec.subject}", spec.subject)
+        raise MissingValue.of(spec.subject)
     choice = str(env[spec.subject])
     lo, hi = spec.cases[choice]
     given = env.get(spec.score) if spec.score else None
