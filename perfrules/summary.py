@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal, getcontext, setcontext
 from typing import Any
 
 from . import nodes
@@ -186,11 +186,16 @@ class Summary:
 
     def score(self, form: Form) -> Result | None:
         """The summary of `form`, or None when the form is not plain (score it by the full path)."""
+        caller = getcontext()
+        # STRICT itself, not a copy (a copy per form costs more than the rest of a row): the
+        # generated formulas' operators trap a non-finite value; nothing here changes a context.
+        setcontext(STRICT)
         try:
-            with localcontext(STRICT):  # the generated formulas' operators trap a non-finite value
-                return self._score(form)
+            return self._score(form)
         except _NOT_PLAIN:  # the full path reports it, located
             return None
+        finally:
+            setcontext(caller)
 
     def _score(self, form: Form) -> Result | None:
         model, evaluator = self.model, self._evaluator

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-from decimal import Decimal
+from decimal import Decimal, getcontext, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perfrules
+from perfrules.operations import STRICT
 from perfrules.registry import Registry
 from perfrules.testing import forms
 
@@ -123,6 +124,24 @@ def test_a_plain_form_with_every_declared_value_wrong() -> None:
         ("declared-score-mismatch", "$.indicators[0].declared_score"),
         ("declared-total-mismatch", "$.declared_total")]
     _same(summary, full)
+
+
+def test_the_callers_decimal_context_comes_back_on_every_path() -> None:
+    """The summary path installs STRICT itself, not a copy per form: the caller's own context
+    object, and its settings, come back whether the form stays on the summary path or leaves it,
+    and STRICT's settings are the same after."""
+    rs = perfrules.load_ruleset(str(PEER))
+    strict = (STRICT.prec, STRICT.rounding, dict(STRICT.traps), STRICT.Emax, STRICT.Emin)
+    leaves = {**PLAIN, "indicators": [*PLAIN["indicators"][:2], {**PLAIN["indicators"][2], "actual": "完成"},  # type: ignore[index]
+                                      *PLAIN["indicators"][3:]]}  # type: ignore[index]
+    with localcontext() as caller:
+        caller.prec = 3
+        for doc, on_summary in ((PLAIN, True), (leaves, False)):
+            result = rs.evaluate(doc)
+            assert _took_summary(result) is on_summary
+            assert getcontext() is caller and caller.prec == 3
+        assert rs.evaluate(PLAIN).total == Decimal("93.124703")  # not rounded to the caller's 3 digits
+    assert strict == (STRICT.prec, STRICT.rounding, dict(STRICT.traps), STRICT.Emax, STRICT.Emin)
 
 
 @pytest.mark.parametrize("change, why", [
