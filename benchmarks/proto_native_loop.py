@@ -18,7 +18,11 @@ races them against the loop perfrules runs today:
 - **tuples**: the inline loop reading each row as a flat tuple prepared beforehand (by a compiled
   ``prepare``, timed on its own) instead of the ``Row``/``Quantity`` objects, whose attributes a
   compiled module can only read by the generic ``getattr`` path;
-- as a control, the inline module's source imported uncompiled (the same code, CPython).
+- as a control, the inline module's source imported uncompiled (the same code, CPython);
+- two floors, compiled, over the same tuples: only the formula, its rounding and the sum (the
+  Decimal work the hand-written scorer does), and that plus the loop's own Decimal tests (signs,
+  the weight already found good, the range of the score, the weights' sum) — what any compiled
+  loop over ``Decimal`` objects still pays.
 
 Every variant is first checked to return exactly what the generated loop returns (the same
 scores, the same None, the same pending findings, compared by ``==`` and by ``repr``; the same
@@ -28,7 +32,8 @@ exception where one is raised) on the peer forms (``bench_peer.py``), on edge fo
 the 1,000-row form is two read halves joined).  Then, in interleaved rounds (best round, and the
 median beside it), it prints µs per row of each loop against ``bench_core.hand_rows`` (the
 hand-written Decimal scorer of the same rows, same rounding), and µs per form of
-``Summary.score`` with each loop swapped in (on a loaded ruleset, in this process only) against
+``Ruleset.evaluate(Form)`` (the summary path, ``Summary.score``) with each loop swapped in (on a loaded
+ruleset, in this process only) against
 the hand-written scorers of the whole forms.  Skips with a message where mypyc, setuptools, a C
 compiler or the Python headers are missing.
 """
@@ -350,7 +355,29 @@ def prepare(rows: Any, field: str, unsigned_field: Optional[str]) -> list[Prepar
                     if P is None:
                         P = []
                     P.append((i, self.band, v))
-''' + _PEER_TAIL
+''' + _PEER_TAIL + '''
+
+def floors(rows: list[Prepared], audits: bool, reverse: str, zero: Any, one: Any, q: Any, rm: Any,
+           good: set[Any]) -> Any:
+    # Only Decimal work, compiled: the formula, its rounding and the sum (what the hand scorer does),
+    # and with `audits` the loop's own Decimal tests beside it; no look-up, no call, no finding.
+    S0: Any = zero
+    W0: Any = zero
+    for p in rows:
+        row, key, w, applicable, quant, t, a, relation, a_unit, target_text, dcl, ukey = p
+        if audits:
+            if not (t > zero and a >= zero) or (w not in good and w is None):
+                return None
+            s = (w * (min(t / a, one) if a > zero else one) if ukey == reverse else
+                 w * (min(a / t, one) if t > zero else one)).quantize(q, rm)
+            if a > one and a_unit == "%" or not zero <= s <= w:
+                return None
+            W0 += w
+        else:
+            s = (w * (min(t / a, one) if ukey == reverse else min(a / t, one))).quantize(q, rm)
+        S0 += s
+    return S0, W0
+'''
 
 MODULES = {"proto_generic": GENERIC, "proto_inline": INLINE, "proto_tuples": TUPLES}
 
@@ -545,11 +572,12 @@ class Path_:
     setup: Callable[[], None] | None = None
 
 
-def race(paths: list[Path_], rounds: int) -> dict[str, list[float]]:
-    """µs per row (or form) of each path, round by round, the paths interleaved; round 0 warms up."""
-    times: dict[str, list[float]] = {p.label: [] for p in paths}
+def race(paths: list[Path_], rounds: int) -> list[list[float]]:
+    """µs per row (or form) of each path, round by round, every path interleaved with every other (of
+    all tables, so that a busy spell of the machine falls on them all); round 0 warms up."""
+    times: list[list[float]] = [[] for _ in paths]
     for r in range(rounds + 1):
-        for p in paths:
+        for p, ts in zip(paths, times):
             if p.setup is not None:
                 p.setup()
             fn, items = p.fn, p.items
@@ -557,19 +585,18 @@ def race(paths: list[Path_], rounds: int) -> dict[str, list[float]]:
             for x in items:
                 fn(x)
             if r:
-                times[p.label].append((time.perf_counter() - start) / (len(items) * p.per) * 1e6)
+                ts.append((time.perf_counter() - start) / (len(items) * p.per) * 1e6)
     return times
 
 
-def table(title: str, times: dict[str, list[float]], unit: str) -> None:
-    best = {k: min(v) for k, v in times.items()}
-    median = {k: statistics.median(v) for k, v in times.items()}
-    base = next(iter(times))
+def table(title: str, unit: str, paths: list[Path_], times: list[list[float]]) -> None:
+    """The paths' best rounds and median rounds, each against the first path's (the hand-written one)."""
+    best = [min(ts) for ts in times]
+    median = [statistics.median(ts) for ts in times]
     print(f"\n{title}")
     print(f"  {'path':62} {unit:>9} {'× hand':>8}   (median round)")
-    for k in times:
-        print(f"  {k:62} {best[k]:9.3f} {best[k] / best[base]:7.2f}×   "
-              f"({median[k]:8.3f} {median[k] / median[base]:5.2f}×)")
+    for p, b, m in zip(paths, best, median):
+        print(f"  {p.label:62} {b:9.3f} {b / best[0]:7.2f}×   ({m:8.3f} {m / median[0]:5.2f}×)")
 
 
 def strict(loop: RowsLoop) -> Callable[[tuple[Any, Any]], Any]:
@@ -638,6 +665,14 @@ def run(args: argparse.Namespace, rs: perfrules.Ruleset, summary: perfrules.summ
         return tuples.prepare(rows, field, unsigned)
 
     tuples_loop = tuples.PeerLoop(**inline_args).rows
+    reverse = next(k for k, d in values.unsigned_cases.items() if d == "reverse")
+
+    def floor(audits: bool) -> Callable[[tuple[Any, Any]], Any]:
+        def call(x: tuple[Any, Any]) -> Any:
+            with localcontext(STRICT):
+                return tuples.floors(x[0], audits, reverse, Decimal(0), Decimal(1), values.step, values.rounding,
+                                     values.good_weights)
+        return call
 
     def tuples_prepared_inside(rows: Any, env: Any) -> Any:
         return tuples_loop(prepare(rows), env)
@@ -683,9 +718,8 @@ def run(args: argparse.Namespace, rs: perfrules.Ruleset, summary: perfrules.summ
             if got is None or c.plain is None or got.total != bench_core.hand_rows(c.plain):
                 sys.exit(f"the hand-written scorer disagrees on a {n}-row form")
 
-    gc.collect()
-    gc.freeze()
     # -- per row: the loop alone
+    tables: list[tuple[str, str, list[Path_]]] = []
     for n, cs in sizes.items():
         pairs = [(c.form.rows, c.env) for c in cs]
         prepared = [(prepare(rows), env) for rows, env in pairs]
@@ -693,29 +727,46 @@ def run(args: argparse.Namespace, rs: perfrules.Ruleset, summary: perfrules.summ
                        [c.plain for c in cs], n)]
         paths += [Path_(label, strict(loop), pairs, n) for label, loop in loops.items()]
         paths += [Path_("mypyc inline over tuples prepared beforehand", strict(tuples_loop), prepared, n),
+                  Path_("  floor: the formula, rounding and sum only (compiled)", floor(False), prepared, n),
+                  Path_("  floor: the same + the loop's Decimal tests (compiled)", floor(True), prepared, n),
                   Path_("  preparing the tuples alone (compiled prepare)", lambda x: prepare(x[0]), pairs, n),
                   Path_("mypyc inline over tuples, prepared inside", strict(tuples_prepared_inside), pairs, n)]
-        table(f"{n:,} rows, the rows loop alone, {len(cs)} forms, best of {args.rounds} interleaved rounds",
-              race(paths, args.rounds), "µs/row")
+        tables.append((f"{n:,} rows, the rows loop alone, {len(cs)} forms", "µs/row", paths))
 
-    # -- per form: Summary.score with each loop swapped in
+    # -- per form: Ruleset.evaluate (the summary path) with each loop swapped in
     def swap(loop: RowsLoop) -> Callable[[], None]:
         def setup() -> None:
             summary._rows_scorer = loop
         return setup
 
+    calls = []
+    swap(lambda rows, env: calls.append(1) or current(rows, env))()
+    rs.evaluate(peer[0].form)
+    summary._rows_scorer = current
+    if calls != [1]:
+        sys.exit("Ruleset.evaluate did not call the swapped loop: the whole-form figures would not measure it")
     whole = [("peer forms (6 quantitative rows + 1 tier row)", peer, bench_peer.hand_score,
               [c.flat for c in peer]), *((f"{n:,} rows", cs, bench_core.hand_rows, [c.plain for c in cs])
                                          for n, cs in sizes.items())]
     for title, cs, hand, hand_items in whole:
         forms = [c.form for c in cs]
         paths = [Path_("hand-written Decimal scorer of the whole form", hand, hand_items)]
-        paths += [Path_(f"Summary.score, {label}", summary.score, forms, setup=swap(loop))
+        paths += [Path_(f"evaluate: {label}", rs.evaluate, forms, setup=swap(loop))
                   for label, loop in loops.items()]
-        paths.append(Path_("Summary.score, mypyc inline over tuples (prepared inside)", summary.score, forms,
+        paths.append(Path_("evaluate: mypyc inline over tuples (prepared inside)", rs.evaluate, forms,
                            setup=swap(tuples_prepared_inside)))
-        table(f"whole form: {title}, {len(cs)} forms, best of {args.rounds} interleaved rounds",
-              race(paths, args.rounds), "µs/form")
+        tables.append((f"whole form, Ruleset.evaluate(Form) with each loop swapped in: {title}, {len(cs)} forms",
+                       "µs/form", paths))
+
+    gc.collect()
+    gc.freeze()
+    every_path = [p for _, _, paths in tables for p in paths]
+    times = race(every_path, args.rounds)
+    print(f"\nbest of {args.rounds} rounds, every path of every table interleaved in each round")
+    at = 0
+    for title, unit, paths in tables:
+        table(title, unit, paths, times[at:at + len(paths)])
+        at += len(paths)
     summary._rows_scorer = current
 
 
