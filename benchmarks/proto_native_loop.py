@@ -15,10 +15,12 @@ races them against the loop perfrules runs today:
 - **inline**: the loop a per-ruleset module compiled ahead of time would hold — the peer
   rubric's one section unrolled and its two formulas written inline (the script checks that they
   are the very expressions ``codegen.rows_source`` generates for it, constants still passed in);
-- **tuples**: the inline loop reading each row as a flat tuple prepared beforehand (by a compiled
-  ``prepare``, timed on its own) instead of the ``Row``/``Quantity`` objects, whose attributes a
-  compiled module can only read by the generic ``getattr`` path;
-- as a control, the inline module's source imported uncompiled (the same code, CPython);
+- **tuples**: the inline loop reading each row as a flat tuple prepared beforehand instead of the
+  ``Row``/``Quantity`` objects, whose attributes a compiled module can only read by the generic
+  ``getattr`` path; ``prepare`` is timed on its own, compiled and not (CPython's specialised
+  attribute reads are the faster: the uncompiled one prepares the rows where the loop is timed
+  "prepared inside");
+- as controls, the inline and the tuples modules' sources imported uncompiled (the same code, CPython);
 - two floors, compiled, over the same tuples: only the formula, its rounding and the sum (the
   Decimal work the hand-written scorer does), and that plus the loop's own Decimal tests (signs,
   the weight already found good, the range of the score, the weights' sum) — what any compiled
@@ -641,7 +643,8 @@ def main() -> None:
             built[name] = result
             print(f"built {name}: {result.seconds:5.1f} s, {result.size / 1024:6.0f} KiB "
                   f"({source.count(chr(10))} lines of Python)")
-        run(args, rs, summary, values, row_names, inline_args, built, uncompiled(folder, "proto_inline"))
+        run(args, rs, summary, values, row_names, inline_args, built,
+            {name: uncompiled(folder, name) for name in ("proto_inline", "proto_tuples")})
     finally:
         if args.keep:
             print(f"kept {folder}")
@@ -651,7 +654,7 @@ def main() -> None:
 
 def run(args: argparse.Namespace, rs: perfrules.Ruleset, summary: perfrules.summary.Summary,
         values: codegen.RowsValues, row_names: frozenset[str], inline_args: dict[str, Any],
-        built: dict[str, Built], inline_py: ModuleType) -> None:
+        built: dict[str, Built], plain: dict[str, ModuleType]) -> None:
     common = common_args(values)
     names = tuple(d.name for d in values.directions)
     generated_scorers = tuple(codegen.row_scorer(d.formula, row_names, values.step, values.rounding) or d.scorer
@@ -664,7 +667,11 @@ def run(args: argparse.Namespace, rs: perfrules.Ruleset, summary: perfrules.summ
     def prepare(rows: Any) -> Any:
         return tuples.prepare(rows, field, unsigned)
 
+    def prepare_py(rows: Any) -> Any:  # the same source uncompiled: CPython reads attributes faster
+        return plain["proto_tuples"].prepare(rows, field, unsigned)
+
     tuples_loop = tuples.PeerLoop(**inline_args).rows
+    tuples_py_loop = plain["proto_tuples"].PeerLoop(**inline_args).rows
     reverse = next(k for k, d in values.unsigned_cases.items() if d == "reverse")
 
     def floor(audits: bool) -> Callable[[tuple[Any, Any]], Any]:
@@ -675,7 +682,7 @@ def run(args: argparse.Namespace, rs: perfrules.Ruleset, summary: perfrules.summ
         return call
 
     def tuples_prepared_inside(rows: Any, env: Any) -> Any:
-        return tuples_loop(prepare(rows), env)
+        return tuples_loop(prepare_py(rows), env)
 
     loops: dict[str, RowsLoop] = {
         "generated loop, CPython (today)": current,
@@ -685,7 +692,7 @@ def run(args: argparse.Namespace, rs: perfrules.Ruleset, summary: perfrules.summ
         "mypyc generic, formulas = codegen.row_scorer functions":
             generic(**common, weights=values.weights, names=names, scorers=generated_scorers).rows,
         "mypyc inline (per-ruleset module)": built["proto_inline"].module.PeerLoop(**inline_args).rows,
-        "inline source uncompiled, CPython (control)": inline_py.PeerLoop(**inline_args).rows,
+        "inline source uncompiled, CPython (control)": plain["proto_inline"].PeerLoop(**inline_args).rows,
     }
 
     # -- agreement before timing
@@ -700,7 +707,8 @@ def run(args: argparse.Namespace, rs: perfrules.Ruleset, summary: perfrules.summ
         if loop is not current:
             agree(label, loop, current, every)
     exits = agree("mypyc inline over prepared tuples", tuples_loop, current, every, lambda c: prepare(c.form.rows))
-    agree("mypyc inline over tuples, prepared inside", tuples_prepared_inside, current, every)
+    agree("tuples source uncompiled", tuples_py_loop, current, every, lambda c: prepare(c.form.rows))
+    agree("mypyc inline over tuples, prepared inside (uncompiled prepare)", tuples_prepared_inside, current, every)
     print(f"  every variant returns the same (loop exits: {exits}; on the edge forms: "
           f"{agree('edge forms', current, current, edges)})")
     for c in every:  # and so does Summary.score with each loop swapped in
@@ -730,7 +738,11 @@ def run(args: argparse.Namespace, rs: perfrules.Ruleset, summary: perfrules.summ
                   Path_("  floor: the formula, rounding and sum only (compiled)", floor(False), prepared, n),
                   Path_("  floor: the same + the loop's Decimal tests (compiled)", floor(True), prepared, n),
                   Path_("  preparing the tuples alone (compiled prepare)", lambda x: prepare(x[0]), pairs, n),
-                  Path_("mypyc inline over tuples, prepared inside", strict(tuples_prepared_inside), pairs, n)]
+                  Path_("tuples source uncompiled, CPython, prepared beforehand (control)", strict(tuples_py_loop),
+                        prepared, n),
+                  Path_("  preparing the tuples alone, uncompiled (control)", lambda x: prepare_py(x[0]), pairs, n),
+                  Path_("mypyc inline over tuples, prepared inside (uncompiled prepare)", strict(tuples_prepared_inside),
+                        pairs, n)]
         tables.append((f"{n:,} rows, the rows loop alone, {len(cs)} forms", "µs/row", paths))
 
     # -- per form: Ruleset.evaluate (the summary path) with each loop swapped in
@@ -758,7 +770,7 @@ def run(args: argparse.Namespace, rs: perfrules.Ruleset, summary: perfrules.summ
         paths = [Path_("hand-written Decimal scorer of the whole form", hand, hand_items)]
         paths += [Path_(f"evaluate: {label}", rs.evaluate, forms, setup=swap(loop))
                   for label, loop in loops.items()]
-        paths.append(Path_("evaluate: mypyc inline over tuples (prepared inside)", rs.evaluate, forms,
+        paths.append(Path_("evaluate: mypyc inline over tuples (uncompiled prepare inside)", rs.evaluate, forms,
                            setup=swap(tuples_prepared_inside)))
         tables.append((f"whole form, Ruleset.evaluate(Form) with each loop swapped in: {title}, {len(cs)} forms",
                        "µs/form", paths))
