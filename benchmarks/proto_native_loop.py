@@ -74,22 +74,16 @@ from perfrules.operations import STRICT  # noqa: E402
 from perfrules.scoring import Collector, build_env  # noqa: E402
 
 # ---------------------------------------------------------------- the modules mypyc compiles
-
-GENERIC = '''\
-"""codegen._ROWS for any ruleset: sections in lists, formulas as callables, the rest as values."""
+# Each loop is codegen._ROWS, written out; what every variant shares is written once below (the
+# fragments are indented for their place in ``rows``), what differs is in the variant.
+_IMPORTS = '''\
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
+'''
 
-Scorer = Callable[[Any, Any, Any, Any], Any]
-
-
-@dataclass
-class Loop:
+_FIELDS = '''\
     sections: dict[Any, int]
     field: str
-    weights: tuple[Any, ...]
-    names: tuple[Any, ...]
-    scorers: tuple[Scorer, ...]
     relations: dict[Any, Any]
     unsigned_field: Optional[str]
     unsigned_cases: dict[Any, Any]
@@ -105,124 +99,11 @@ class Loop:
     mismatch: Any
     zero: Any
     one: Any
-
-    def rows(self, rows: Any, E: Any) -> Any:
-        sections = self.sections
-        field = self.field
-        NW = self.weights
-        names = self.names
-        scorers = self.scorers
-        REL = self.relations
-        UF = self.unsigned_field
-        UC = self.unsigned_cases
-        UD = self.unsigned_default
-        TOL = self.tolerance
-        GOOD = self.good
-        WP = self.weight_problem
-        SUSPECT = self.suspect
-        TIER = self.tier
-        ZERO = self.zero
-        ONE = self.one
-        n = len(NW)
-        nd = len(names)
-        W: list[Any] = [ZERO] * n
-        S: list[Any] = [ZERO] * n
-        N: list[int] = [0] * n
-        P: Optional[list[Any]] = None
-        for row in rows:
-            i = sections.get(getattr(row, field))
-            if i is None:
-                return None
-            w = row.weight
-            if not row.applicable or (w not in GOOD and WP(row)):
-                return None
-            tq = row.target
-            aq = row.actual
-            v: Any = None
-            s: Any = None
-            if (tq is not None and aq is not None and not tq.is_date and not aq.is_date and tq.unit == aq.unit
-                    and tq.value > ZERO and aq.value >= ZERO):
-                d = REL.get(tq.relation)
-                if d is None:
-                    if UF is not None:
-                        d = UC.get(getattr(row, UF) or "", UD)
-                    else:
-                        d = UD
-                a = aq.value
-                t = tq.value
-                k = 0
-                while k < nd:
-                    if d == names[k]:
-                        break
-                    k += 1
-                if k == nd:
-                    return None
-                s = scorers[k](a, t, w, E)
-                if (not ((tq.relation or not row.target_text.lstrip().startswith("2"))
-                         and not (a > ONE and aq.unit == "%")) and SUSPECT(row)):
-                    return None
-            else:
-                r = TIER(row, w)
-                if r is None:
-                    return None
-                s, v = r
-                if v is not None:
-                    if P is None:
-                        P = []
-                    P.append((i, self.band, v))
-            if not ZERO <= s <= w:
-                return None
-            dcl = row.declared
-            if dcl is not None and v is None and abs(dcl - s) > TOL:
-                if P is None:
-                    P = []
-                P.append((i, self.mismatch, (row, dcl, s)))
-            W[i] += w
-            S[i] += s
-            N[i] += 1
-        k = 0
-        while k < n:
-            if N[k] == 0 or W[k] != NW[k] or S[k] > NW[k]:
-                return None
-            k += 1
-        return tuple(S), P
 '''
 
-# The peer rubric's loop as a per-ruleset module would hold it: one section, two directions inline.
-_PEER_HEAD = '''\
-from dataclasses import dataclass
-from typing import Any, Callable, Optional
-
-
-@dataclass
-class PeerLoop:
-    sections: dict[Any, int]
-    field: str
-    weight: Any
-    names: tuple[Any, Any]
-    constants: tuple[Any, Any, Any, Any, Any, Any]
-    relations: dict[Any, Any]
-    unsigned_field: str
-    unsigned_cases: dict[Any, Any]
-    unsigned_default: Any
-    step: Any
-    rounding: Any
-    tolerance: Any
-    good: set[Any]
-    weight_problem: Callable[[Any], Any]
-    suspect: Callable[[Any], Any]
-    tier: Callable[[Any, Any], Any]
-    band: Any
-    mismatch: Any
-    zero: Any
-    one: Any
-
-    def rows(self, rows: Any, E: Any) -> Any:
+_LOCALS = '''\
         sections = self.sections
         field = self.field
-        NW0 = self.weight
-        D0, D1 = self.names
-        K0, K1, K2, K3, K4, K5 = self.constants
         REL = self.relations
         UF = self.unsigned_field
         UC = self.unsigned_cases
@@ -237,31 +118,10 @@ class PeerLoop:
         ZERO = self.zero
         ONE = self.one
         P: Optional[list[Any]] = None
-        W0: Any = ZERO
-        S0: Any = ZERO
-        N0 = 0
 '''
 
-_PEER_TAIL = '''\
-            if not ZERO <= s <= w:
-                return None
-            if dcl is not None and v is None and abs(dcl - s) > TOL:
-                if P is None:
-                    P = []
-                P.append((i, self.mismatch, (row, dcl, s)))
-            W0 += w
-            S0 += s
-            N0 += 1
-        if N0 == 0 or W0 != NW0 or S0 > NW0:
-            return None
-        return (S0,), P
-'''
-
-# What codegen.rows_source generates for the peer rubric's two directions (checked before use).
-PEER_FORMULAS = ("s = (w * (F[0]((a / t), K[1]) if (t > K[0]) else K[2])).quantize(Q, RM)",
-                 "s = (w * (F[1]((t / a), K[4]) if (a > K[3]) else K[5])).quantize(Q, RM)")
-
-INLINE = _PEER_HEAD + '''\
+# A row read from the Row and Quantity objects, up to its direction `d` (generic and inline).
+_ROW_OBJECT = '''\
         for row in rows:
             i = sections.get(getattr(row, field))
             if i is None:
@@ -275,19 +135,18 @@ INLINE = _PEER_HEAD + '''\
             s: Any = None
             if (tq is not None and aq is not None and not tq.is_date and not aq.is_date and tq.unit == aq.unit
                     and tq.value > ZERO and aq.value >= ZERO):
-                d = REL.get(tq.relation)
+                relation = tq.relation
+                d = REL.get(relation)
                 if d is None:
-                    d = UC.get(getattr(row, UF) or "", UD)
+                    d = UC.get(getattr(row, UF) or "", UD) if UF is not None else UD
                 a = aq.value
                 t = tq.value
-                if d == D0:
-                    s = (w * (min((a / t), K1) if (t > K0) else K2)).quantize(Q, RM)
-                elif d == D1:
-                    s = (w * (min((t / a), K4) if (a > K3) else K5)).quantize(Q, RM)
-                else:
-                    return None
-                if (not ((tq.relation or not row.target_text.lstrip().startswith("2"))
-                         and not (a > ONE and aq.unit == "%")) and SUSPECT(row)):
+'''
+
+# After the formula: the misread test, the tier rows, the range and the declared score.
+_ROW_AUDITS = '''\
+                if (not ((relation or not {target_text}.lstrip().startswith("2"))
+                         and not (a > ONE and {a_unit} == "%")) and SUSPECT(row)):
                     return None
             else:
                 r = TIER(row, w)
@@ -298,13 +157,105 @@ INLINE = _PEER_HEAD + '''\
                     if P is None:
                         P = []
                     P.append((i, self.band, v))
-            dcl = row.declared
-''' + _PEER_TAIL
+            if not ZERO <= s <= w:
+                return None
+            dcl = {declared}
+            if dcl is not None and v is None and abs(dcl - s) > TOL:
+                if P is None:
+                    P = []
+                P.append((i, self.mismatch, (row, dcl, s)))
+'''
+_OBJECT_AUDITS = _ROW_AUDITS.format(target_text="row.target_text", a_unit="aq.unit", declared="row.declared")
 
-TUPLES = '''\
-from dataclasses import dataclass
-from typing import Any, Callable, Optional
+GENERIC = '''\
+"""codegen._ROWS for any ruleset: sections in lists, formulas as callables, the rest as values."""
+''' + _IMPORTS + '''
+Scorer = Callable[[Any, Any, Any, Any], Any]
 
+
+@dataclass
+class Loop:
+''' + _FIELDS + '''\
+    weights: tuple[Any, ...]
+    names: tuple[Any, ...]
+    scorers: tuple[Scorer, ...]
+
+    def rows(self, rows: Any, E: Any) -> Any:
+''' + _LOCALS + '''\
+        NW = self.weights
+        names = self.names
+        scorers = self.scorers
+        n = len(NW)
+        nd = len(names)
+        W: list[Any] = [ZERO] * n
+        S: list[Any] = [ZERO] * n
+        N: list[int] = [0] * n
+''' + _ROW_OBJECT + '''\
+                k = 0
+                while k < nd:
+                    if d == names[k]:
+                        break
+                    k += 1
+                if k == nd:
+                    return None
+                s = scorers[k](a, t, w, E)
+''' + _OBJECT_AUDITS + '''\
+            W[i] += w
+            S[i] += s
+            N[i] += 1
+        k = 0
+        while k < n:
+            if N[k] == 0 or W[k] != NW[k] or S[k] > NW[k]:
+                return None
+            k += 1
+        return tuple(S), P
+'''
+
+# The peer rubric's loop as a per-ruleset module would hold it: one section, two directions inline.
+_PEER_CLASS = '''\
+@dataclass
+class PeerLoop:
+''' + _FIELDS + '''\
+    weight: Any
+    names: tuple[Any, Any]
+    constants: tuple[Any, Any, Any, Any, Any, Any]
+
+    def rows(self, rows: {rows}, E: Any) -> Any:
+''' + _LOCALS + '''\
+        NW0 = self.weight
+        D0, D1 = self.names
+        K0, K1, K2, K3, K4, K5 = self.constants
+        W0: Any = ZERO
+        S0: Any = ZERO
+        N0 = 0
+'''
+
+# What codegen.rows_source generates for the peer rubric's two directions (checked before use) ...
+PEER_FORMULAS = ("s = (w * (F[0]((a / t), K[1]) if (t > K[0]) else K[2])).quantize(Q, RM)",
+                 "s = (w * (F[1]((t / a), K[4]) if (a > K[3]) else K[5])).quantize(Q, RM)")
+# ... and the same written inline (F[0], F[1]: min; K[i]: Ki).
+_PEER_DISPATCH = '''\
+                if d == D0:
+                    s = (w * (min((a / t), K1) if (t > K0) else K2)).quantize(Q, RM)
+                elif d == D1:
+                    s = (w * (min((t / a), K4) if (a > K3) else K5)).quantize(Q, RM)
+                else:
+                    return None
+'''
+
+_PEER_END = '''\
+            W0 += w
+            S0 += s
+            N0 += 1
+        if N0 == 0 or W0 != NW0 or S0 > NW0:
+            return None
+        return (S0,), P
+'''
+
+INLINE = _IMPORTS + "\n\n" + _PEER_CLASS.replace("{rows}", "Any") + _ROW_OBJECT + _PEER_DISPATCH + _OBJECT_AUDITS \
+    + _PEER_END
+
+TUPLES = _IMPORTS + '''
 # (row, section key, weight, applicable, two numbers in one unit, target value, actual value,
 #  target relation, actual unit, target text, declared score, unsigned-direction key)
 Prepared = tuple[Any, Any, Any, bool, bool, Any, Any, str, str, str, Any, Any]
@@ -325,9 +276,9 @@ def prepare(rows: Any, field: str, unsigned_field: Optional[str]) -> list[Prepar
     return out
 
 
-''' + _PEER_HEAD.split("\n", 3)[3].replace("rows: Any, E", "rows: list[Prepared], E") + '''\
+''' + _PEER_CLASS.replace("{rows}", "list[Prepared]") + '''\
         for p in rows:
-            row, key, w, applicable, quant, t, a, relation, a_unit, target_text, dcl, ukey = p
+            row, key, w, applicable, quant, t, a, relation, a_unit, target_text, declared, ukey = p
             i = sections.get(key)
             if i is None:
                 return None
@@ -338,26 +289,9 @@ def prepare(rows: Any, field: str, unsigned_field: Optional[str]) -> list[Prepar
             if quant and t > ZERO and a >= ZERO:
                 d = REL.get(relation)
                 if d is None:
-                    d = UC.get(ukey or "", UD)
-                if d == D0:
-                    s = (w * (min((a / t), K1) if (t > K0) else K2)).quantize(Q, RM)
-                elif d == D1:
-                    s = (w * (min((t / a), K4) if (a > K3) else K5)).quantize(Q, RM)
-                else:
-                    return None
-                if (not ((relation or not target_text.lstrip().startswith("2"))
-                         and not (a > ONE and a_unit == "%")) and SUSPECT(row)):
-                    return None
-            else:
-                r = TIER(row, w)
-                if r is None:
-                    return None
-                s, v = r
-                if v is not None:
-                    if P is None:
-                        P = []
-                    P.append((i, self.band, v))
-''' + _PEER_TAIL + '''
+                    d = UC.get(ukey or "", UD) if UF is not None else UD
+''' + _PEER_DISPATCH + _ROW_AUDITS.format(target_text="target_text", a_unit="a_unit", declared="declared") \
+    + _PEER_END + '''
 
 def floors(rows: list[Prepared], audits: bool, reverse: str, zero: Any, one: Any, q: Any, rm: Any,
            good: set[Any]) -> Any:
