@@ -44,9 +44,10 @@ def _layers(modules: dict[str, Path]) -> dict[str, int]:
         drawn = re.split(r" ─{3,} ", line)[0]  # the modules, and in brackets what they hold (modules too)
         for word in re.findall(r"[A-Za-z_][A-Za-z_0-9.]*/?\*?", drawn):
             word = word.split(".")[0]
-            if word.endswith("/"):
-                names = [m for m in modules if m.startswith(f"perfrules.{word[:-1]}")]
-            elif word.endswith("*"):
+            if word.endswith("/"):  # a package: its __init__ and its modules (check/ is not checks)
+                package = f"perfrules.{word[:-1]}"
+                names = [m for m in modules if m == package or m.startswith(f"{package}.")]
+            elif word.endswith("*"):  # cli_*: every module whose name begins so
                 names = [m for m in modules if m.startswith(f"perfrules.{word[:-1]}")]
             else:
                 names = [m for m in modules if m == f"perfrules.{word}"]
