@@ -187,8 +187,8 @@ class Summary:
     def score(self, form: Form) -> Result | None:
         """The summary of `form`, or None when the form is not plain (score it by the full path)."""
         caller = getcontext()
-        # STRICT itself, not a copy (a copy per form costs more than the rest of a row): the
-        # generated formulas' operators trap a non-finite value; nothing here changes a context.
+        # STRICT itself, not localcontext's copy of it (~0.45 µs a form): the generated formulas'
+        # operators trap a non-finite value; nothing on this path changes a context's settings.
         setcontext(STRICT)
         try:
             return self._score(form)
